@@ -1,0 +1,28 @@
+// Picks and builds an engine from what the user gave (CLI flags or app settings).
+#pragma once
+
+#include "engine/engine.h"
+
+#include <memory>
+#include <string>
+
+namespace footfall {
+
+struct EngineOptions {
+    std::string engine = "auto"; // auto | sao | procedural
+    std::string modelDir;        // a stable-audio-open-1.0 / -small folder as downloaded
+    std::string checkpoint;      // seed compatibility: model.safetensors/.ckpt or a LoRA
+    std::string config;          // model_config.json (or LoRAW config with a lora section)
+    std::string t5Dir;           // separate t5-base folder (config.json, model.safetensors, spiece.model)
+    std::string device = "auto"; // auto | cpu | cuda
+    bool lowMemory = false;
+};
+
+// "auto" chooses SAO when a model is given, else the procedural engine.
+// Throws GenerationError with one clear sentence when files are missing or wrong.
+std::unique_ptr<Engine> createEngine(const EngineOptions& options);
+
+// Resolved engine name for `options` without loading anything ("sao" or "procedural").
+std::string resolveEngineName(const EngineOptions& options);
+
+} // namespace footfall
