@@ -1,1 +1,153 @@
-int main() { return 0; }
+// footfall-cli: headless generation with the same options as the app.
+#include "cli/cli_options.h"
+#include "cli/summary.h"
+#include "engine/take_pipeline.h"
+#include "footfall_version.h"
+#include "pipeline/engine_factory.h"
+
+#include <algorithm>
+#include <chrono>
+#include <csignal>
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+#include <unistd.h>
+
+using namespace footfall;
+
+namespace {
+
+CancelToken g_cancel;
+
+void onSignal(int) { g_cancel.cancel(); }
+
+int fail(const cli::CliOptions* options, const std::string& message) {
+    std::cerr << "footfall-cli: error: " << message << "\n";
+    if (options && options->json)
+        std::cout << nlohmann::json{{"success", false}, {"error", message}}.dump(2) << "\n";
+    return 1;
+}
+
+ProgressCallback progressPrinter(bool enabled) {
+    if (!enabled)
+        return {};
+    const bool tty = ::isatty(STDERR_FILENO);
+    return [tty](const Progress& p) {
+        std::string line = "take " + std::to_string(p.take + 1) + "/" + std::to_string(p.takes) +
+                           ": " + phaseName(p.phase);
+        if (p.total > 0)
+            line += " " + std::to_string(p.step) + "/" + std::to_string(p.total);
+        if (tty)
+            std::cerr << "\r\033[K" << line << std::flush;
+        else if (p.phase != Phase::Sampling || p.step == p.total)
+            std::cerr << line << "\n";
+        if (tty && p.phase == Phase::Done)
+            std::cerr << "\r\033[K" << std::flush;
+    };
+}
+
+int runBenchmark(Engine& engine, cli::CliOptions& o) {
+    std::vector<double> seconds;
+    const std::string folder =
+        (std::filesystem::temp_directory_path() / ("footfall-bench-" + std::to_string(::getpid())))
+            .string();
+    OutputOptions out = o.output;
+    out.folder = folder;
+    GenerationRequest r = o.request;
+    r.batchSize = 1;
+    for (int i = 0; i < o.benchmarkRuns; ++i) {
+        r.seed = (o.request.seed < 0 ? 1000 : o.request.seed) + i;
+        const auto t0 = std::chrono::steady_clock::now();
+        generateTakes(engine, r, out, {}, &g_cancel);
+        seconds.push_back(
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+    }
+    std::filesystem::remove_all(folder);
+    std::sort(seconds.begin(), seconds.end());
+    const double median = seconds[seconds.size() / 2];
+    nlohmann::json j{{"engine", engine.name()},
+                     {"device", engine.deviceDescription()},
+                     {"runs", seconds.size()},
+                     {"duration_seconds", r.durationSeconds},
+                     {"steps", r.steps},
+                     {"median_seconds", median},
+                     {"min_seconds", seconds.front()},
+                     {"max_seconds", seconds.back()},
+                     {"real_time_factor", r.durationSeconds / median}};
+    if (o.json)
+        std::cout << j.dump(2) << "\n";
+    else
+        std::printf("benchmark: %s on %s, %d runs of %.2f s: median %.4f s (min %.4f, max %.4f), "
+                    "%.1fx real time\n",
+                    engine.name().c_str(), engine.deviceDescription().c_str(),
+                    static_cast<int>(seconds.size()), r.durationSeconds, median, seconds.front(),
+                    seconds.back(), r.durationSeconds / median);
+    return 0;
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+    cli::CliOptions options;
+    try {
+        options = cli::parseCommandLine(std::vector<std::string>(argv + 1, argv + argc));
+    } catch (const std::exception& e) {
+        return fail(nullptr, e.what());
+    }
+    if (options.help) {
+        std::cout << cli::usage();
+        return 0;
+    }
+    if (options.version) {
+        std::cout << "footfall-cli " << FOOTFALL_VERSION << "\n";
+        return 0;
+    }
+    std::signal(SIGINT, onSignal);
+    std::signal(SIGTERM, onSignal);
+    try {
+        if (options.request.prompt.empty() && options.benchmarkRuns > 0)
+            options.request.prompt = "footsteps on concrete";
+        // Cheap checks first: a bad request or folder fails before any weights are read.
+        const auto errors = validateRequest(options.request);
+        if (!errors.empty())
+            return fail(&options, errors.front());
+        for (const auto& lora : options.request.loras) {
+            std::error_code ec;
+            if (!std::filesystem::is_regular_file(lora.path, ec))
+                return fail(&options, "LoRA file not found: " + lora.path);
+        }
+        if (!options.request.initAudioPath.empty() &&
+            !std::filesystem::is_regular_file(options.request.initAudioPath))
+            return fail(&options, "init audio not found: " + options.request.initAudioPath);
+        if (options.benchmarkRuns == 0)
+            checkOutputFolder(options.output.folder);
+
+        auto engine = createEngine(options.engine);
+        if (options.benchmarkRuns > 0)
+            return runBenchmark(*engine, options);
+
+        const auto takes = generateTakes(*engine, options.request, options.output,
+                                         progressPrinter(!options.quiet && !options.json),
+                                         &g_cancel);
+        if (options.json) {
+            if (takes.size() == 1) {
+                std::cout << takes.front().metadata.dump(2) << "\n";
+            } else {
+                nlohmann::json all = nlohmann::json::array();
+                for (const auto& t : takes)
+                    all.push_back(t.metadata);
+                std::cout << all.dump(2) << "\n";
+            }
+        } else if (!options.quiet) {
+            for (const auto& t : takes)
+                std::cout << cli::formatSummary(t.metadata);
+        }
+        return 0;
+    } catch (const Cancelled&) {
+        return fail(&options, "cancelled; takes finished before the cancel are saved");
+    } catch (const GenerationError& e) {
+        return fail(&options, e.what());
+    } catch (const std::exception& e) {
+        return fail(&options, std::string("unexpected failure: ") + e.what());
+    }
+}

@@ -1,5 +1,41 @@
+// Footfall desktop app. `footfall --screenshot DIR` renders the documentation screenshots
+// with a throw-away library instead of opening the user's.
+#include "app_style.h"
+#include "main_window.h"
+#include "screenshot_tour.h"
+
+#include "footfall_version.h"
+
 #include <QApplication>
+#include <QCommandLineParser>
+#include <QStandardPaths>
+
 int main(int argc, char** argv) {
+    QApplication::setHighDpiScaleFactorRoundingPolicy(Qt::HighDpiScaleFactorRoundingPolicy::PassThrough);
     QApplication app(argc, argv);
-    return 0;
+    QApplication::setOrganizationName(QStringLiteral("Footfall"));
+    QApplication::setApplicationName(QStringLiteral("Footfall"));
+    QApplication::setApplicationVersion(QStringLiteral(FOOTFALL_VERSION));
+    QApplication::setDesktopFileName(QStringLiteral("org.footfall.Footfall"));
+
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral("Generate, audition and export footstep takes."));
+    parser.addHelpOption();
+    parser.addVersionOption();
+    QCommandLineOption screenshot(QStringLiteral("screenshot"),
+                                  QStringLiteral("Render the documentation screenshots into <dir> and quit."),
+                                  QStringLiteral("dir"));
+    parser.addOption(screenshot);
+    parser.process(app);
+
+    footfall::ui::applyDarkStyle(app);
+    if (parser.isSet(screenshot)) {
+        // Never touch the user's library or settings while staging screenshots.
+        QStandardPaths::setTestModeEnabled(true);
+        return footfall::ui::runScreenshotTour(parser.value(screenshot));
+    }
+    footfall::ui::MainWindow window;
+    window.resize(1280, 760);
+    window.show();
+    return app.exec();
 }

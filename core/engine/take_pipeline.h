@@ -8,6 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -15,6 +16,7 @@ namespace footfall {
 
 struct OutputOptions {
     std::string folder = ".";
+    std::string fileName; // optional explicit name (seed: --output x.wav); suffixed on collision
     AudioFormat format = AudioFormat::Wav32Float;
     std::string ucsTemplate; // empty: "YYYYMMDD_HHMMSS_<prompt>"; else e.g. "FEETHmn_<FXName>_<Creator>_<Source>"
     std::string creator;
@@ -43,11 +45,14 @@ struct Take {
 // Checks the folder exists (or can be created) and is writable; throws GenerationError.
 void checkOutputFolder(const std::string& folder);
 
-// Runs the engine and saves every take before returning it. Throws GenerationError for bad
-// input, Cancelled when cancelled (takes already saved stay on disk).
+using TakeSavedCallback = std::function<void(const Take&)>;
+
+// Runs the engine one take at a time and saves each (audio + sidecar) before it is reported
+// through `onSaved` and before the next starts. Throws GenerationError for bad input or a
+// failed write, Cancelled when cancelled (takes already saved stay on disk and were reported).
 std::vector<Take> generateTakes(Engine& engine, const GenerationRequest& request,
                                 const OutputOptions& output, const ProgressCallback& progress,
-                                const CancelToken* cancel);
+                                const CancelToken* cancel, const TakeSavedCallback& onSaved = {});
 
 // The metadata dictionary of one take (seed schema + reproduction fields).
 nlohmann::json buildTakeMetadata(const Engine& engine, const GenerationRequest& request,

@@ -1,0 +1,64 @@
+#include "pipeline/engine_factory.h"
+
+#include "engine/procedural/procedural_engine.h"
+#include "model/sao_engine.h"
+#include "runtime/torch_runtime.h"
+
+#include <filesystem>
+
+namespace footfall {
+
+namespace fs = std::filesystem;
+
+std::string resolveEngineName(const EngineOptions& o) {
+    if (o.engine == "auto")
+        return (!o.modelDir.empty() || !o.checkpoint.empty()) ? "sao" : "procedural";
+    return o.engine;
+}
+
+namespace {
+
+void requireExisting(const std::string& path, const char* what, bool folder) {
+    if (path.empty())
+        return;
+    std::error_code ec;
+    if (!fs::exists(path, ec))
+        throw GenerationError(std::string(what) + " not found: " + path);
+    if (folder && !fs::is_directory(path, ec))
+        throw GenerationError(std::string(what) + " is not a folder: " + path);
+    if (!folder && fs::is_directory(path, ec))
+        throw GenerationError(std::string(what) + " is a folder, expected a file: " + path);
+}
+
+} // namespace
+
+std::unique_ptr<Engine> createEngine(const EngineOptions& o) {
+    if (o.device != "auto" && o.device != "cpu" && o.device != "cuda")
+        throw GenerationError("device \"" + o.device + "\" is unknown (auto, cpu or cuda)");
+    // Every path is checked before anything heavy is loaded.
+    requireExisting(o.modelDir, "model folder", true);
+    requireExisting(o.checkpoint, "checkpoint", false);
+    requireExisting(o.config, "config", false);
+    requireExisting(o.t5Dir, "T5 folder", true);
+
+    const std::string name = resolveEngineName(o);
+    if (name == "procedural")
+        return makeProceduralEngine();
+    if (name == "sao") {
+        if (o.modelDir.empty() && o.checkpoint.empty())
+            throw GenerationError("the sao engine needs a model: give --model DIR (a "
+                                  "stable-audio-open folder) or --checkpoint FILE");
+        initTorchRuntime();
+        SaoEngineOptions s;
+        s.modelDir = o.modelDir;
+        s.checkpoint = o.checkpoint;
+        s.config = o.config;
+        s.t5Dir = o.t5Dir;
+        s.device = o.device;
+        s.lowMemory = o.lowMemory;
+        return makeSaoEngine(s);
+    }
+    throw GenerationError("engine \"" + o.engine + "\" is unknown (auto, sao or procedural)");
+}
+
+} // namespace footfall

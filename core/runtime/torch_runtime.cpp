@@ -1,0 +1,60 @@
+#include "runtime/torch_runtime.h"
+
+#include <ATen/Parallel.h>
+#include <ATen/Context.h>
+#include <torch/version.h>
+
+#include <dlfcn.h>
+#include <link.h>
+
+#include <cstdio>
+#include <mutex>
+#include <thread>
+
+namespace footfall {
+
+namespace {
+
+// Which shared object provides the BLAS entry point libtorch calls. The Debian reference
+// libblas is ~20x slower than OpenBLAS and is picked silently when OpenBLAS is missing.
+std::string resolvedBlas() {
+    void* sym = dlsym(RTLD_DEFAULT, "sgemm_");
+    if (!sym)
+        return {};
+    Dl_info info{};
+    if (dladdr(sym, &info) && info.dli_fname) {
+        char real[4096];
+        if (realpath(info.dli_fname, real))
+            return real;
+        return info.dli_fname;
+    }
+    return {};
+}
+
+} // namespace
+
+const TorchRuntimeInfo& initTorchRuntime(int threads) {
+    static TorchRuntimeInfo info;
+    static std::once_flag once;
+    std::call_once(once, [threads] {
+        const unsigned cores = std::thread::hardware_concurrency();
+        info.threads = threads > 0 ? threads : static_cast<int>(cores ? cores : 1);
+        at::set_num_threads(info.threads);
+        info.blas = resolvedBlas();
+        info.torchVersion = TORCH_VERSION;
+        info.cudaAvailable = at::hasCUDA();
+        const bool reference = info.blas.find("openblas") == std::string::npos &&
+                               info.blas.find("blis") == std::string::npos &&
+                               info.blas.find("mkl") == std::string::npos &&
+                               info.blas.find("atlas") == std::string::npos &&
+                               !info.blas.empty();
+        if (reference) {
+            info.warning = "LibTorch is using the reference BLAS (" + info.blas +
+                           "): generation will be about 20x slower. Install libopenblas0-pthread.";
+            std::fprintf(stderr, "footfall: warning: %s\n", info.warning.c_str());
+        }
+    });
+    return info;
+}
+
+} // namespace footfall

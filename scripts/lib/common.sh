@@ -1,0 +1,55 @@
+# Shared by scripts/run and scripts/test: dependency installation and the build.
+# shellcheck shell=bash
+
+FOOTFALL_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+FOOTFALL_BUILD_DIR="${FOOTFALL_BUILD_DIR:-$FOOTFALL_ROOT/build}"
+
+# Build and run: compiler/CMake, Qt 6 (Widgets, Multimedia, Charts, Linguist, Test; Charts
+# needs the OpenGL dev package), LibTorch, libsndfile, libebur128, nlohmann-json,
+# SentencePiece, OpenBLAS (else LibTorch falls back to the 20x slower reference BLAS) and
+# GStreamer's good plugins (WAV playback in Qt Multimedia).
+FOOTFALL_BUILD_PACKAGES=(
+  g++ cmake ninja-build pkg-config ccache
+  qt6-base-dev qt6-multimedia-dev qt6-charts-dev qt6-tools-dev libqt6opengl6-dev
+  libsndfile1-dev nlohmann-json3-dev libtorch-dev libsentencepiece-dev libebur128-dev
+  libopenblas0-pthread gstreamer1.0-plugins-good
+)
+# Tests only: spm_train (tiny tokenizer fixtures), Debian's torch for Python (.ckpt fixtures),
+# a PulseAudio null sink (playback without a sound card), Xvfb (screenshots), sox (listening).
+FOOTFALL_TEST_PACKAGES=(sentencepiece python3-torch pulseaudio xvfb xauth sox)
+
+footfall_install_packages() {
+  local missing=()
+  local pkg
+  for pkg in "$@"; do
+    if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed"; then
+      missing+=("$pkg")
+    fi
+  done
+  if ((${#missing[@]} == 0)); then
+    return 0
+  fi
+  if [[ $(id -u) -ne 0 ]]; then
+    echo "Footfall needs these Debian packages. Install them as root, then run this again:" >&2
+    echo "  apt-get install -y --no-install-recommends ${missing[*]}" >&2
+    exit 1
+  fi
+  echo "Installing: ${missing[*]}" >&2
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq || true
+  apt-get install -y --no-install-recommends "${missing[@]}" >&2
+}
+
+footfall_configure_and_build() {
+  local gui="${FOOTFALL_BUILD_GUI:-ON}"
+  local tests="${1:-ON}"
+  shift || true
+  cmake -S "$FOOTFALL_ROOT" -B "$FOOTFALL_BUILD_DIR" -G Ninja \
+    -DCMAKE_BUILD_TYPE="${CMAKE_BUILD_TYPE:-Release}" \
+    -DCMAKE_CXX_COMPILER_LAUNCHER=ccache \
+    -DFOOTFALL_BUILD_GUI="$gui" -DFOOTFALL_BUILD_TESTS="$tests" >&2
+  # Two cores and ~1 GB per Torch translation unit: -j by cores, capped by memory.
+  local jobs
+  jobs=$(nproc)
+  cmake --build "$FOOTFALL_BUILD_DIR" -j"$jobs" "$@" >&2
+}

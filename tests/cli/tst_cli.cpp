@@ -1,0 +1,179 @@
+// footfall-cli as a user runs it: exit codes, files, JSON and one-line errors.
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+class TestCli : public QObject {
+    Q_OBJECT
+private:
+    struct Result {
+        int exitCode = -1;
+        QByteArray out;
+        QByteArray err;
+    };
+    QTemporaryDir m_dir;
+
+    Result run(const QStringList& args, int timeoutMs = 120000) {
+        QProcess p;
+        p.start(FOOTFALL_CLI, args);
+        if (!p.waitForFinished(timeoutMs)) {
+            p.kill();
+            p.waitForFinished();
+            return {};
+        }
+        Result r;
+        r.exitCode = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -2;
+        r.out = p.readAllStandardOutput();
+        r.err = p.readAllStandardError();
+        return r;
+    }
+    QString out(const char* name) { return m_dir.path() + "/" + name; }
+
+    // One clear line on stderr, naming the problem; exit status 1; nothing written.
+    void expectError(const QStringList& args, const QString& mentions) {
+        const Result r = run(args);
+        QCOMPARE(r.exitCode, 1);
+        const QString err = QString::fromUtf8(r.err).trimmed();
+        QVERIFY2(err.startsWith("footfall-cli: error:"), qPrintable(err));
+        QCOMPARE(err.count('\n'), 0);
+        QVERIFY2(err.contains(mentions, Qt::CaseInsensitive), qPrintable(err));
+    }
+
+private Q_SLOTS:
+    void helpAndVersion() {
+        Result r = run({"--help"});
+        QCOMPARE(r.exitCode, 0);
+        for (const char* option : {"--prompt", "--checkpoint", "--config", "--output", "--model",
+                                   "--duration", "--cfg-scale", "--steps", "--seed", "--sampler",
+                                   "--negative-prompt", "--batch", "--device", "--engine",
+                                   "--format", "--json", "--quiet"})
+            QVERIFY2(r.out.contains(option), option);
+        r = run({"--version"});
+        QCOMPARE(r.exitCode, 0);
+        QVERIFY(r.out.startsWith("footfall-cli "));
+    }
+    void generatesATakeWithJson() {
+        const QString folder = out("json");
+        const Result r = run({"--prompt", "heavy boots on wet marble", "--duration", "2",
+                              "--seed", "42", "--output", folder, "--json"});
+        QCOMPARE(r.exitCode, 0);
+        const QJsonObject m = QJsonDocument::fromJson(r.out).object();
+        QVERIFY2(!m.isEmpty(), r.out.constData());
+        QCOMPARE(m["success"].toBool(), true);
+        QCOMPARE(m["seed"].toInt(), 42);
+        QCOMPARE(m["engine"].toString(), QString("procedural"));
+        QCOMPARE(m["sample_rate"].toInt(), 44100);
+        QCOMPARE(m["num_samples"].toInt(), 88200);
+        QCOMPARE(m["audio_shape"].toArray(), QJsonArray({2, 88200}));
+        const QString path = m["output_path"].toString();
+        QVERIFY(QFileInfo(path).isFile());
+        QCOMPARE(QFileInfo(path).absolutePath(), QDir(folder).absolutePath());
+        QVERIFY(QFileInfo(path).fileName().endsWith("_heavy_boots_on_wet_marble.wav"));
+        // The sidecar holds exactly what was printed.
+        QFile sidecar(QString(path).replace(".wav", ".json"));
+        QVERIFY(sidecar.open(QIODevice::ReadOnly));
+        QCOMPARE(QJsonDocument::fromJson(sidecar.readAll()).object(), m);
+    }
+    void sameSeedSameAudio() {
+        const Result a = run({"--prompt", "sneakers on gravel", "--duration", "1", "--seed", "5",
+                              "--output", out("a"), "--json"});
+        const Result b = run({"--prompt", "sneakers on gravel", "--duration", "1", "--seed", "5",
+                              "--output", out("b"), "--json"});
+        QCOMPARE(a.exitCode, 0);
+        QCOMPARE(b.exitCode, 0);
+        QFile fa(QJsonDocument::fromJson(a.out).object()["output_path"].toString());
+        QFile fb(QJsonDocument::fromJson(b.out).object()["output_path"].toString());
+        QVERIFY(fa.open(QIODevice::ReadOnly) && fb.open(QIODevice::ReadOnly));
+        // Skip the header (bext/iXML carry the date and time); the sample data must match.
+        const QByteArray da = fa.readAll(), db = fb.readAll();
+        const int dataA = da.lastIndexOf("data"), dataB = db.lastIndexOf("data");
+        QVERIFY(dataA > 0 && dataB > 0);
+        QCOMPARE(da.mid(dataA), db.mid(dataB));
+    }
+    void humanSummaryHasTheSeedsSections() {
+        const Result r = run({"--prompt", "running on gravel", "--duration", "1", "--output",
+                              out("summary"), "--batch", "2", "--seed", "10"});
+        QCOMPARE(r.exitCode, 0);
+        const QString s = QString::fromUtf8(r.out);
+        for (const char* section : {"GENERATION SUMMARY", "Performance:", "Audio Properties:",
+                                    "Audio Statistics:", "Phase Analysis:",
+                                    "Generation Settings:"})
+            QCOMPARE(s.count(section), 2);
+        QVERIFY(s.contains("Seed:            10"));
+        QVERIFY(s.contains("Seed:            11"));
+        QCOMPARE(QDir(out("summary")).entryList({"*.wav"}).size(), 2);
+    }
+    void formatsAndExplicitFileName() {
+        Result r = run({"--prompt", "boots on wood", "--duration", "1", "--output",
+                        out("fmt/take.flac"), "--quiet"});
+        QCOMPARE(r.exitCode, 0);
+        QVERIFY(r.out.isEmpty());
+        QVERIFY(QFileInfo(out("fmt/take.flac")).isFile());
+        r = run({"--prompt", "boots on wood", "--duration", "1", "--output", out("fmt/take.flac"),
+                 "--quiet"});
+        QCOMPARE(r.exitCode, 0);
+        QVERIFY(QFileInfo(out("fmt/take_2.flac")).isFile()); // never an overwrite
+        r = run({"--prompt", "boots on wood", "--duration", "1", "--output", out("fmt16"),
+                 "--format", "wav16", "--json"});
+        QCOMPARE(r.exitCode, 0);
+        QCOMPARE(QJsonDocument::fromJson(r.out).object()["format"].toString(), QString("wav16"));
+    }
+    void badInputGivesOneClearLine() {
+        expectError({"--prompt", "", "--output", out("bad")}, "prompt is empty");
+        expectError({"--prompt", "x", "--steps", "0", "--output", out("bad")}, "steps 0");
+        expectError({"--prompt", "x", "--duration", "-1", "--output", out("bad")}, "duration -1");
+        expectError({"--prompt", "x", "--duration", "abc"}, "--duration expects a number");
+        expectError({"--prompt", "x", "--checkpoint", out("missing.ckpt")}, "missing.ckpt");
+        expectError({"--prompt", "x", "--model", out("no-such-model")}, "no-such-model");
+        expectError({"--prompt", "x", "--format", "mp3"}, "mp3");
+        expectError({"--prompt", "x", "--device", "tpu"}, "tpu");
+        expectError({"--prompt", "x", "--engine", "magic", "--output", out("bad")}, "magic");
+        expectError({"--bogus"}, "--bogus");
+        expectError({"--prompt", "x", "--lora", out("nope.safetensors")}, "nope.safetensors");
+        QVERIFY(!QDir(out("bad")).exists() || QDir(out("bad")).entryList(QDir::Files).isEmpty());
+    }
+    void unwritableOutputFolder() {
+        const QString ro = out("readonly");
+        QDir().mkpath(ro);
+        ::chmod(ro.toLocal8Bit().constData(), 0555);
+        if (::access(ro.toLocal8Bit().constData(), W_OK) == 0)
+            QSKIP("running as a user who can write anywhere (root): covered by a file path below");
+        expectError({"--prompt", "x", "--output", ro}, "not writable");
+    }
+    void outputFolderThatIsAFile() {
+        QFile f(out("afile"));
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.close();
+        expectError({"--prompt", "x", "--output", out("afile")}, "is a file");
+        expectError({"--prompt", "x", "--output", "/proc/self/footfall"}, "/proc/self/footfall");
+    }
+    void promptCannotEscapeTheOutputFolder() {
+        const QString folder = out("escape");
+        const Result r = run({"--prompt", "../../x", "--duration", "1", "--output", folder,
+                              "--json"});
+        QCOMPARE(r.exitCode, 0);
+        const QString path = QJsonDocument::fromJson(r.out).object()["output_path"].toString();
+        QCOMPARE(QFileInfo(path).absolutePath(), QDir(folder).absolutePath());
+        QVERIFY(QFileInfo(path).fileName().endsWith("_x.wav"));
+        QCOMPARE(QJsonDocument::fromJson(r.out).object()["prompt"].toString(), QString("../../x"));
+    }
+    void jsonErrorsAreJsonToo() {
+        const Result r = run({"--prompt", "x", "--steps", "0", "--json"});
+        QCOMPARE(r.exitCode, 1);
+        const QJsonObject o = QJsonDocument::fromJson(r.out).object();
+        QCOMPARE(o["success"].toBool(true), false);
+        QVERIFY(o["error"].toString().contains("steps"));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestCli)
+#include "tst_cli.moc"

@@ -1,0 +1,82 @@
+// EBU R128 loudness of signals whose loudness EBU Tech 3341 predicts.
+#include "audio/loudness.h"
+#include "signals.h"
+
+#include <QtTest>
+
+using namespace footfall;
+
+class TestLoudness : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void stereoSineAtMinus20dBFSIsMinus20LUFS() {
+        // Tech 3341 case 1 scaled: a 1 kHz sine at X dBFS in both channels reads X LUFS
+        // (M, S and I) within 0.1 LU; constant level gives LRA 0; true peak = sample peak.
+        const double amplitude = std::pow(10.0, -20.0 / 20.0);
+        const auto s = test::sine(1000, amplitude, 20.0);
+        const auto l = measureLoudness(s);
+        QVERIFY(l.integratedLufs.has_value());
+        QVERIFY2(std::abs(*l.integratedLufs + 20.0) < 0.1,
+                 qPrintable(QString::number(*l.integratedLufs)));
+        QVERIFY(std::abs(*l.maxMomentaryLufs + 20.0) < 0.1);
+        QVERIFY(std::abs(*l.maxShortTermLufs + 20.0) < 0.1);
+        QVERIFY(std::abs(*l.loudnessRangeLu) < 0.1);
+        QVERIFY(std::abs(*l.truePeakDbtp + 20.0) < 0.2);
+        QVERIFY(std::abs(*l.wholeTakeLufs + 20.0) < 0.1);
+    }
+    void tech3341Case2() {
+        // 1 kHz at -33 dBFS reads -33 LUFS.
+        const auto s = test::sine(1000, std::pow(10.0, -33.0 / 20.0), 20.0);
+        const auto l = measureLoudness(s);
+        QVERIFY(std::abs(*l.integratedLufs + 33.0) < 0.1);
+    }
+    void relativeGateIgnoresQuietPassages() {
+        // Tech 3341 case 3 style: 10 s at -36, 60 s at -23, 10 s at -36 gives -23 LUFS.
+        auto quiet = test::sine(1000, std::pow(10.0, -36.0 / 20.0), 10.0);
+        auto loud = test::sine(1000, std::pow(10.0, -23.0 / 20.0), 60.0);
+        AudioBuffer all(2, quiet.frames() * 2 + loud.frames(), 44100);
+        for (int c = 0; c < 2; ++c) {
+            auto* d = all.channel(c);
+            std::copy(quiet.channel(c), quiet.channel(c) + quiet.frames(), d);
+            std::copy(loud.channel(c), loud.channel(c) + loud.frames(), d + quiet.frames());
+            std::copy(quiet.channel(c), quiet.channel(c) + quiet.frames(),
+                      d + quiet.frames() + loud.frames());
+        }
+        const auto l = measureLoudness(all);
+        QVERIFY2(std::abs(*l.integratedLufs + 23.0) < 0.1,
+                 qPrintable(QString::number(*l.integratedLufs)));
+    }
+    void shortTakeSaysIntegratedIsUndefined() {
+        const auto s = test::sine(1000, 0.1, 0.3);
+        const auto l = measureLoudness(s);
+        QVERIFY(!l.integratedLufs.has_value());
+        QVERIFY(!l.maxMomentaryLufs.has_value());
+        QVERIFY(!l.maxShortTermLufs.has_value());
+        QVERIFY(l.truePeakDbtp.has_value());
+        QVERIFY(QString::fromStdString(l.note).contains("400 ms"));
+        const auto j = toJson(l);
+        QVERIFY(j["integrated_lufs"].is_null());
+        QVERIFY(!j["true_peak_dbtp"].is_null());
+    }
+    void silenceIsUndefinedNotMinusInfinity() {
+        AudioBuffer silent(2, 44100 * 5, 44100);
+        const auto l = measureLoudness(silent);
+        QVERIFY(!l.integratedLufs.has_value());
+        QVERIFY(!l.truePeakDbtp.has_value());
+        const std::string dumped = toJson(l).dump();
+        QVERIFY(dumped.find("inf") == std::string::npos);
+        QVERIFY(dumped.find("nan") == std::string::npos);
+    }
+    void truePeakExceedsSamplePeakForInterSampleOvers() {
+        // fs/4 sine sampled at 45 degrees: samples at 0.707 of the true peak of 1.0.
+        AudioBuffer b(2, 44100, 44100);
+        for (std::size_t i = 0; i < b.frames(); ++i)
+            for (int c = 0; c < 2; ++c)
+                b.channel(c)[i] = static_cast<float>(std::sin(M_PI / 2 * i + M_PI / 4));
+        const auto l = measureLoudness(b);
+        QVERIFY2(*l.truePeakDbtp > -1.0, qPrintable(QString::number(*l.truePeakDbtp)));
+    }
+};
+
+QTEST_APPLESS_MAIN(TestLoudness)
+#include "tst_loudness.moc"
