@@ -18,7 +18,7 @@ struct CliOptions {
     bool quiet = false;
     bool help = false;
     bool version = false;
-    std::string loraInfo; // --lora-info FILE: inspect and exit
+    std::string loraInfo;  // --lora-info FILE: inspect and exit
     int benchmarkRuns = 0; // --benchmark N: generate N times, report medians
 };
 

@@ -19,7 +19,9 @@ namespace {
 
 CancelToken g_cancel;
 
-void onSignal(int) { g_cancel.cancel(); }
+void onSignal(int) {
+    g_cancel.cancel();
+}
 
 int fail(const cli::CliOptions* options, const std::string& message) {
     std::cerr << "footfall-cli: error: " << message << "\n";
@@ -126,9 +128,9 @@ int main(int argc, char** argv) {
         if (options.benchmarkRuns > 0)
             return runBenchmark(*engine, options);
 
-        const auto takes = generateTakes(*engine, options.request, options.output,
-                                         progressPrinter(!options.quiet && !options.json),
-                                         &g_cancel);
+        const auto takes =
+            generateTakes(*engine, options.request, options.output,
+                          progressPrinter(!options.quiet && !options.json), &g_cancel);
         if (options.json) {
             if (takes.size() == 1) {
                 std::cout << takes.front().metadata.dump(2) << "\n";

@@ -62,14 +62,14 @@ std::string formatSummary(const nlohmann::json& m) {
       << ")\n";
     const auto& l = m.value("loudness", nlohmann::json::object());
     if (l.is_object()) {
-        s << "  Integrated:      " << fixed(l.value("integrated_lufs", nlohmann::json()), 1, " LUFS")
-          << "\n";
+        s << "  Integrated:      "
+          << fixed(l.value("integrated_lufs", nlohmann::json()), 1, " LUFS") << "\n";
         s << "  Max momentary:   "
           << fixed(l.value("max_momentary_lufs", nlohmann::json()), 1, " LUFS") << "\n";
         s << "  Max short-term:  "
           << fixed(l.value("max_short_term_lufs", nlohmann::json()), 1, " LUFS") << "\n";
-        s << "  Loudness range:  " << fixed(l.value("loudness_range_lu", nlohmann::json()), 1, " LU")
-          << "\n";
+        s << "  Loudness range:  "
+          << fixed(l.value("loudness_range_lu", nlohmann::json()), 1, " LU") << "\n";
         s << "  True peak:       " << fixed(l.value("true_peak_dbtp", nlohmann::json()), 2, " dBTP")
           << "\n";
         if (l.value("note", std::string()).size())

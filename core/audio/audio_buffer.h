@@ -12,8 +12,8 @@ class AudioBuffer {
 public:
     AudioBuffer() = default;
     AudioBuffer(int channels, std::size_t frames, int sampleRate)
-        : m_sampleRate(sampleRate), m_data(static_cast<std::size_t>(channels),
-                                           std::vector<float>(frames, 0.0f)) {
+        : m_sampleRate(sampleRate),
+          m_data(static_cast<std::size_t>(channels), std::vector<float>(frames, 0.0f)) {
         if (channels < 0 || sampleRate <= 0)
             throw std::invalid_argument("AudioBuffer: channels must be >= 0 and sample rate > 0");
     }

@@ -73,7 +73,8 @@ Loudness measureLoudness(const AudioBuffer& audio) {
         const int rc = ebur128_loudness_global(st.get(), &integrated);
         out.integratedLufs = finiteOrEmpty(rc, integrated);
         if (!out.integratedLufs)
-            notes.push_back("integrated loudness undefined: every block is below the -70 LUFS gate");
+            notes.push_back(
+                "integrated loudness undefined: every block is below the -70 LUFS gate");
         if (std::isfinite(maxM))
             out.maxMomentaryLufs = maxM;
     }

@@ -62,7 +62,7 @@ struct GeneratedAudio {
 class Engine {
 public:
     virtual ~Engine() = default;
-    virtual std::string name() const = 0;          // "procedural", "sao"
+    virtual std::string name() const = 0; // "procedural", "sao"
     virtual std::string defaultSampler() const = 0;
     virtual std::string deviceDescription() const = 0; // e.g. "cpu (2 threads)"
     // Model / checkpoint / config identities for the metadata.

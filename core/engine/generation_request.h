@@ -19,9 +19,9 @@ struct GenerationRequest {
     double durationSeconds = 6.0;
     int steps = 100;
     double cfgScale = 7.0;
-    std::int64_t seed = -1; // -1: pick one at random; the seed used is reported per take
-    std::string sampler;    // empty: the engine's default
-    int batchSize = 1;      // takes per run
+    std::int64_t seed = -1;      // -1: pick one at random; the seed used is reported per take
+    std::string sampler;         // empty: the engine's default
+    int batchSize = 1;           // takes per run
     std::string device = "auto"; // auto | cpu | cuda
     std::vector<LoraSelection> loras;
     std::string initAudioPath; // optional: variation of an existing take (SAO only)

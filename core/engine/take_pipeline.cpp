@@ -64,7 +64,9 @@ std::string takeFileName(const GenerationRequest& request, const OutputOptions& 
     return ucsFileName(output.ucsTemplate, fields, ext);
 }
 
-double round3(double v) { return std::round(v * 1000.0) / 1000.0; }
+double round3(double v) {
+    return std::round(v * 1000.0) / 1000.0;
+}
 
 } // namespace
 
@@ -76,7 +78,8 @@ nlohmann::json buildTakeMetadata(const Engine& engine, const GenerationRequest& 
     nlohmann::json m;
     // The seed's dictionary, key for key.
     m["prompt"] = request.prompt;
-    m["checkpoint"] = output.checkpoint.empty() ? nlohmann::json() : nlohmann::json(output.checkpoint);
+    m["checkpoint"] =
+        output.checkpoint.empty() ? nlohmann::json() : nlohmann::json(output.checkpoint);
     m["config"] = output.config.empty() ? nlohmann::json() : nlohmann::json(output.config);
     m["output_path"] = audioPath;
     m["timestamp"] = isoTimestamp(std::chrono::system_clock::now(), "%Y-%m-%dT%H:%M:%S");
@@ -158,8 +161,8 @@ std::vector<Take> generateTakes(Engine& engine, const GenerationRequest& request
         take.analysis = analyseTake(g.audio);
         const auto now = std::chrono::system_clock::now();
         take.audioPath = uniquePath(output.folder, takeFileName(request, output, now, g.seed));
-        take.metadata = buildTakeMetadata(engine, request, g, take.analysis, output,
-                                          take.audioPath, perTake);
+        take.metadata =
+            buildTakeMetadata(engine, request, g, take.analysis, output, take.audioPath, perTake);
         if (progress)
             progress({Phase::Saving, i + 1, count, i, count});
 

@@ -18,7 +18,8 @@ struct OutputOptions {
     std::string folder = ".";
     std::string fileName; // optional explicit name (seed: --output x.wav); suffixed on collision
     AudioFormat format = AudioFormat::Wav32Float;
-    std::string ucsTemplate; // empty: "YYYYMMDD_HHMMSS_<prompt>"; else e.g. "FEETHmn_<FXName>_<Creator>_<Source>"
+    std::string ucsTemplate; // empty: "YYYYMMDD_HHMMSS_<prompt>"; else e.g.
+                             // "FEETHmn_<FXName>_<Creator>_<Source>"
     std::string creator;
     std::string source;
     bool writeSidecar = true;

@@ -135,7 +135,8 @@ std::vector<float> prepareSamples(const AudioBuffer& audio, const WriteOptions& 
 
 } // namespace
 
-void writeAudioFile(const std::string& path, const AudioBuffer& audio, const WriteOptions& options) {
+void writeAudioFile(const std::string& path, const AudioBuffer& audio,
+                    const WriteOptions& options) {
     if (audio.channels() < 1)
         throw std::runtime_error("cannot write " + path + ": the take has no channels");
     const fs::path target(path);
@@ -225,7 +226,8 @@ AudioBuffer readAudioFile(const std::string& path) {
         throw std::runtime_error("cannot read " + path + ": invalid audio header");
     std::vector<float> data(static_cast<std::size_t>(info.frames) * info.channels);
     const sf_count_t got = sf_readf_float(file.get(), data.data(), info.frames);
-    return AudioBuffer::fromInterleaved(data.data(), static_cast<std::size_t>(std::max<sf_count_t>(got, 0)),
+    return AudioBuffer::fromInterleaved(data.data(),
+                                        static_cast<std::size_t>(std::max<sf_count_t>(got, 0)),
                                         info.channels, info.samplerate);
 }
 
@@ -244,8 +246,9 @@ std::optional<BroadcastInfo> readBroadcastInfo(const std::string& path) {
     out.originatorReference = field(bext.originator_reference, sizeof bext.originator_reference);
     out.originationDate = field(bext.origination_date, sizeof bext.origination_date);
     out.originationTime = field(bext.origination_time, sizeof bext.origination_time);
-    out.codingHistory = field(bext.coding_history, std::min<std::size_t>(bext.coding_history_size,
-                                                                          sizeof bext.coding_history));
+    out.codingHistory =
+        field(bext.coding_history,
+              std::min<std::size_t>(bext.coding_history_size, sizeof bext.coding_history));
     if (bext.version >= 2) {
         Loudness l;
         l.integratedLufs = loudnessValue(bext.loudness_value);

@@ -14,7 +14,7 @@ enum class AudioFormat { Wav32Float, Wav24, Wav16, Flac };
 // "wav32f" | "wav24" | "wav16" | "flac" (also accepts "wav" = wav32f, "float", "24", "16").
 std::optional<AudioFormat> parseAudioFormat(const std::string& name);
 std::string audioFormatName(AudioFormat format);
-std::string audioFormatExtension(AudioFormat format); // "wav" or "flac"
+std::string audioFormatExtension(AudioFormat format);   // "wav" or "flac"
 std::string audioFormatDescription(AudioFormat format); // "WAV 32-bit float", ...
 
 struct BroadcastInfo {
@@ -29,8 +29,8 @@ struct BroadcastInfo {
 
 struct WriteOptions {
     AudioFormat format = AudioFormat::Wav32Float;
-    BroadcastInfo bext;        // written for WAV only
-    std::string ixml;          // complete <BWFXML> document; WAV only; empty = none
+    BroadcastInfo bext;           // written for WAV only
+    std::string ixml;             // complete <BWFXML> document; WAV only; empty = none
     std::uint32_t ditherSeed = 1; // TPDF dither for 16-bit, deterministic per take
 };
 

@@ -113,8 +113,8 @@ void renderJson(std::ostringstream& xml, const std::string& name, const nlohmann
         xml << indent << "<" << tag << "/>\n";
     } else {
         xml << indent << "<" << tag << ">"
-            << xmlEscape(value.is_string() ? value.get<std::string>() : value.dump()) << "</"
-            << tag << ">\n";
+            << xmlEscape(value.is_string() ? value.get<std::string>() : value.dump()) << "</" << tag
+            << ">\n";
     }
 }
 

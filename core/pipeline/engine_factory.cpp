@@ -41,6 +41,8 @@ std::unique_ptr<Engine> createEngine(const EngineOptions& o) {
     requireExisting(o.config, "config", false);
     requireExisting(o.t5Dir, "T5 folder", true);
 
+    // Thread count and the BLAS check happen once per process, whichever engine runs.
+    initTorchRuntime();
     const std::string name = resolveEngineName(o);
     if (name == "procedural")
         return makeProceduralEngine();
@@ -48,7 +50,6 @@ std::unique_ptr<Engine> createEngine(const EngineOptions& o) {
         if (o.modelDir.empty() && o.checkpoint.empty())
             throw GenerationError("the sao engine needs a model: give --model DIR (a "
                                   "stable-audio-open folder) or --checkpoint FILE");
-        initTorchRuntime();
         SaoEngineOptions s;
         s.modelDir = o.modelDir;
         s.checkpoint = o.checkpoint;

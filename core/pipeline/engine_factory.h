@@ -13,7 +13,7 @@ struct EngineOptions {
     std::string modelDir;        // a stable-audio-open-1.0 / -small folder as downloaded
     std::string checkpoint;      // seed compatibility: model.safetensors/.ckpt or a LoRA
     std::string config;          // model_config.json (or LoRAW config with a lora section)
-    std::string t5Dir;           // separate t5-base folder (config.json, model.safetensors, spiece.model)
+    std::string t5Dir; // separate t5-base folder (config.json, model.safetensors, spiece.model)
     std::string device = "auto"; // auto | cpu | cuda
     bool lowMemory = false;
 };

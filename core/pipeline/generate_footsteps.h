@@ -15,8 +15,8 @@ namespace footfall {
 
 struct FootstepsArguments {
     std::string prompt;
-    std::string checkpoint; // seed: --checkpoint (model weights or LoRA)
-    std::string config;     // seed: --config
+    std::string checkpoint;   // seed: --checkpoint (model weights or LoRA)
+    std::string config;       // seed: --config
     std::string output = "."; // folder
     double duration = 6.0;
     double cfgScale = 7.0;
@@ -34,7 +34,7 @@ struct FootstepsResult {
     at::Tensor audio;   // float32 [channels, samples]
     AudioBuffer buffer; // the same samples, planar
     int sampleRate = 0;
-    std::string path;   // the saved file (always saved)
+    std::string path; // the saved file (always saved)
     nlohmann::json metadata;
 };
 

@@ -1,7 +1,7 @@
 #include "runtime/torch_runtime.h"
 
-#include <ATen/Parallel.h>
 #include <ATen/Context.h>
+#include <ATen/Parallel.h>
 #include <torch/version.h>
 
 #include <dlfcn.h>
@@ -46,8 +46,7 @@ const TorchRuntimeInfo& initTorchRuntime(int threads) {
         const bool reference = info.blas.find("openblas") == std::string::npos &&
                                info.blas.find("blis") == std::string::npos &&
                                info.blas.find("mkl") == std::string::npos &&
-                               info.blas.find("atlas") == std::string::npos &&
-                               !info.blas.empty();
+                               info.blas.find("atlas") == std::string::npos && !info.blas.empty();
         if (reference) {
             info.warning = "LibTorch is using the reference BLAS (" + info.blas +
                            "): generation will be about 20x slower. Install libopenblas0-pthread.";

@@ -52,10 +52,10 @@ private Q_SLOTS:
     void helpAndVersion() {
         Result r = run({"--help"});
         QCOMPARE(r.exitCode, 0);
-        for (const char* option : {"--prompt", "--checkpoint", "--config", "--output", "--model",
-                                   "--duration", "--cfg-scale", "--steps", "--seed", "--sampler",
-                                   "--negative-prompt", "--batch", "--device", "--engine",
-                                   "--format", "--json", "--quiet"})
+        for (const char* option :
+             {"--prompt", "--checkpoint", "--config", "--output", "--model", "--duration",
+              "--cfg-scale", "--steps", "--seed", "--sampler", "--negative-prompt", "--batch",
+              "--device", "--engine", "--format", "--json", "--quiet"})
             QVERIFY2(r.out.contains(option), option);
         r = run({"--version"});
         QCOMPARE(r.exitCode, 0);
@@ -63,8 +63,8 @@ private Q_SLOTS:
     }
     void generatesATakeWithJson() {
         const QString folder = out("json");
-        const Result r = run({"--prompt", "heavy boots on wet marble", "--duration", "2",
-                              "--seed", "42", "--output", folder, "--json"});
+        const Result r = run({"--prompt", "heavy boots on wet marble", "--duration", "2", "--seed",
+                              "42", "--output", folder, "--json"});
         QCOMPARE(r.exitCode, 0);
         const QJsonObject m = QJsonDocument::fromJson(r.out).object();
         QVERIFY2(!m.isEmpty(), r.out.constData());
@@ -105,8 +105,7 @@ private Q_SLOTS:
         QCOMPARE(r.exitCode, 0);
         const QString s = QString::fromUtf8(r.out);
         for (const char* section : {"GENERATION SUMMARY", "Performance:", "Audio Properties:",
-                                    "Audio Statistics:", "Phase Analysis:",
-                                    "Generation Settings:"})
+                                    "Audio Statistics:", "Phase Analysis:", "Generation Settings:"})
             QCOMPARE(s.count(section), 2);
         QVERIFY(s.contains("Seed:            10"));
         QVERIFY(s.contains("Seed:            11"));
@@ -158,8 +157,8 @@ private Q_SLOTS:
     }
     void promptCannotEscapeTheOutputFolder() {
         const QString folder = out("escape");
-        const Result r = run({"--prompt", "../../x", "--duration", "1", "--output", folder,
-                              "--json"});
+        const Result r =
+            run({"--prompt", "../../x", "--duration", "1", "--output", folder, "--json"});
         QCOMPARE(r.exitCode, 0);
         const QString path = QJsonDocument::fromJson(r.out).object()["output_path"].toString();
         QCOMPARE(QFileInfo(path).absolutePath(), QDir(folder).absolutePath());

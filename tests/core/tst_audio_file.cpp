@@ -99,7 +99,8 @@ private Q_SLOTS:
         l.truePeakDbtp = -1.25;
         l.loudnessRangeLu = 3.0;
         o.bext.loudness = l;
-        nlohmann::json meta{{"prompt", "heavy boots <on> wet & marble"}, {"seed", 42},
+        nlohmann::json meta{{"prompt", "heavy boots <on> wet & marble"},
+                            {"seed", 42},
                             {"phase_info", {{"status", "good"}, {"correlation", 0.5}}}};
         o.ixml = metadataToIxml(meta);
         writeAudioFile(p, s, o);

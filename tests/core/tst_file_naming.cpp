@@ -43,14 +43,14 @@ private Q_SLOTS:
     }
     void ucsTemplate() {
         UcsFields f{ucsFxName("heavy boots on wet marble"), "JD", "Footfall"};
-        const QString name = QString::fromStdString(
-            ucsFileName("FEETHmn_<FXName>_<Creator>_<Source>", f, "wav"));
+        const QString name =
+            QString::fromStdString(ucsFileName("FEETHmn_<FXName>_<Creator>_<Source>", f, "wav"));
         QCOMPARE(name, QString("FEETHmn_HeavyBootsOnWetMarble_JD_Footfall.wav"));
         QVERIFY(ucsFxName(std::string(100, 'x')).size() <= 25);
         // Fields cannot smuggle separators or paths.
         UcsFields evil{"../x", "a/b", "c_d"};
-        const QString n2 = QString::fromStdString(ucsFileName("FEETHmn_<FXName>_<Creator>_<Source>",
-                                                              evil, "wav"));
+        const QString n2 =
+            QString::fromStdString(ucsFileName("FEETHmn_<FXName>_<Creator>_<Source>", evil, "wav"));
         QCOMPARE(n2, QString("FEETHmn_x_ab_cd.wav"));
     }
     void collisionsGetASuffixNeverAnOverwrite() {
@@ -62,7 +62,8 @@ private Q_SLOTS:
         const std::string second = uniquePath(folder, "take.wav");
         QCOMPARE(QString::fromStdString(second), dir.path() + "/take_2.wav");
         std::ofstream(second) << "x";
-        QCOMPARE(QString::fromStdString(uniquePath(folder, "take.wav")), dir.path() + "/take_3.wav");
+        QCOMPARE(QString::fromStdString(uniquePath(folder, "take.wav")),
+                 dir.path() + "/take_3.wav");
     }
 };
 

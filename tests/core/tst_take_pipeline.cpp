@@ -89,11 +89,10 @@ private Q_SLOTS:
         OutputOptions o;
         o.folder = dir.path().toStdString();
         int saved = 0;
-        const auto takes = generateTakes(engine, r, o, {}, nullptr,
-                                         [&](const Take& t) {
-                                             QVERIFY(std::filesystem::exists(t.audioPath));
-                                             ++saved;
-                                         });
+        const auto takes = generateTakes(engine, r, o, {}, nullptr, [&](const Take& t) {
+            QVERIFY(std::filesystem::exists(t.audioPath));
+            ++saved;
+        });
         QCOMPARE(takes.size(), std::size_t(2));
         QCOMPARE(saved, 2);
         QVERIFY(takes[0].audioPath != takes[1].audioPath); // same second: suffixed
@@ -101,13 +100,36 @@ private Q_SLOTS:
         QCOMPARE(takes[1].metadata["seed"].get<int>(), 8);
 
         const auto& m = readSidecar(takes[0].sidecarPath);
-        for (const char* key :
-             {"prompt", "checkpoint", "config", "output_path", "timestamp",
-              "generation_time_seconds", "generation_time_minutes", "sample_rate", "audio_shape",
-              "channels", "num_samples", "target_duration_seconds", "actual_duration_seconds",
-              "max_amplitude", "rms", "peak_db", "rms_db", "phase_info", "cfg_scale",
-              "diffusion_steps", "device", "success", "seed", "sampler", "engine",
-              "negative_prompt", "model", "loras", "loudness", "app_version"})
+        for (const char* key : {"prompt",
+                                "checkpoint",
+                                "config",
+                                "output_path",
+                                "timestamp",
+                                "generation_time_seconds",
+                                "generation_time_minutes",
+                                "sample_rate",
+                                "audio_shape",
+                                "channels",
+                                "num_samples",
+                                "target_duration_seconds",
+                                "actual_duration_seconds",
+                                "max_amplitude",
+                                "rms",
+                                "peak_db",
+                                "rms_db",
+                                "phase_info",
+                                "cfg_scale",
+                                "diffusion_steps",
+                                "device",
+                                "success",
+                                "seed",
+                                "sampler",
+                                "engine",
+                                "negative_prompt",
+                                "model",
+                                "loras",
+                                "loudness",
+                                "app_version"})
             QVERIFY2(m.contains(key), key);
         for (const char* key : {"status", "correlation", "message"})
             QVERIFY2(m["phase_info"].contains(key), key);
@@ -144,9 +166,9 @@ private Q_SLOTS:
         OutputOptions o;
         o.folder = dir.path().toStdString();
         std::vector<std::string> saved;
-        QVERIFY_THROWS_EXCEPTION(Cancelled,
-                                 generateTakes(engine, r, o, {}, &token,
-                                               [&](const Take& t) { saved.push_back(t.audioPath); }));
+        QVERIFY_THROWS_EXCEPTION(
+            Cancelled, generateTakes(engine, r, o, {}, &token,
+                                     [&](const Take& t) { saved.push_back(t.audioPath); }));
         QCOMPARE(saved.size(), std::size_t(2));
         for (const auto& p : saved)
             QVERIFY(std::filesystem::exists(p));

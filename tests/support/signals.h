@@ -21,8 +21,8 @@ inline AudioBuffer sine(double freq, double amplitude, double seconds, int chann
 }
 
 // Deterministic white noise in [-amplitude, amplitude], independent per channel.
-inline AudioBuffer noise(double amplitude, double seconds, std::uint64_t seed = 1,
-                         int channels = 2, int rate = 44100) {
+inline AudioBuffer noise(double amplitude, double seconds, std::uint64_t seed = 1, int channels = 2,
+                         int rate = 44100) {
     const auto frames = static_cast<std::size_t>(seconds * rate);
     AudioBuffer b(channels, frames, rate);
     std::uint64_t s = seed * 0x9E3779B97F4A7C15ULL + 1;
