@@ -72,8 +72,8 @@ Generation:
   --cfg-scale X            classifier-free guidance scale (default 7.0)
   --steps N                diffusion steps (default 100)
   --seed N                 seed, -1 = random (default -1); the seed used is reported
-  --sampler NAME           dpmpp-3m-sde (SAO 1.0 default), dpmpp-2m-sde, dpmpp-2m,
-                           euler, pingpong (SAO small)
+  --sampler NAME           SAO 1.0: dpmpp-3m-sde (default), dpmpp-2m-sde, dpmpp-2m;
+                           SAO small: pingpong (default), euler
   --batch N                takes to generate (seeds N, N+1, ...) (default 1)
   --init-audio FILE        make a variation of an existing take (SAO)
   --init-noise-level X     how far the variation may move from it (default 1.0)
@@ -87,7 +87,9 @@ Engine and model:
   --lora FILE[:STRENGTH]   apply a LoRAW LoRA (repeatable; strength 0..2, default 1)
   --lora-info FILE         list a LoRA file's modules, rank and dtype, then exit
   --device auto|cpu|cuda   where to run (default auto)
+  --precision auto|fp32|fp16|bf16   CUDA compute precision (the CPU always computes fp32)
   --low-memory             free the text encoder after encoding
+  --full-window            sample the model's whole window (47 s for SAO 1.0), then trim
 
 Output:
   --output PATH            output folder (default ./outputs), or a file name ending in .wav/.flac
@@ -174,6 +176,10 @@ CliOptions parseCommandLine(const std::vector<std::string>& args) {
             o.loraInfo = next();
         else if (arg == "--low-memory")
             o.engine.lowMemory = true;
+        else if (arg == "--precision")
+            o.engine.precision = next();
+        else if (arg == "--full-window")
+            o.engine.fullWindow = true;
         else if (arg == "--output" || arg == "-o") {
             const std::filesystem::path p(next());
             const std::string ext = p.extension().string();

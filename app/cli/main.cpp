@@ -3,6 +3,7 @@
 #include "cli/summary.h"
 #include "engine/take_pipeline.h"
 #include "footfall_version.h"
+#include "model/lora_info.h"
 #include "pipeline/engine_factory.h"
 
 #include <algorithm>
@@ -103,6 +104,18 @@ int main(int argc, char** argv) {
     if (options.version) {
         std::cout << "footfall-cli " << FOOTFALL_VERSION << "\n";
         return 0;
+    }
+    if (!options.loraInfo.empty()) {
+        try {
+            const LoraInfo info = inspectLoraFile(options.loraInfo);
+            if (options.json)
+                std::cout << toJson(info).dump(2) << "\n";
+            else
+                std::cout << formatLoraInfo(info);
+            return 0;
+        } catch (const std::exception& e) {
+            return fail(&options, e.what());
+        }
     }
     std::signal(SIGINT, onSignal);
     std::signal(SIGTERM, onSignal);

@@ -35,6 +35,10 @@ void requireExisting(const std::string& path, const char* what, bool folder) {
 std::unique_ptr<Engine> createEngine(const EngineOptions& o) {
     if (o.device != "auto" && o.device != "cpu" && o.device != "cuda")
         throw GenerationError("device \"" + o.device + "\" is unknown (auto, cpu or cuda)");
+    if (o.precision != "auto" && o.precision != "fp32" && o.precision != "fp16" &&
+        o.precision != "bf16")
+        throw GenerationError("precision \"" + o.precision +
+                              "\" is unknown (auto, fp32, fp16 or bf16)");
     // Every path is checked before anything heavy is loaded.
     requireExisting(o.modelDir, "model folder", true);
     requireExisting(o.checkpoint, "checkpoint", false);
@@ -57,6 +61,8 @@ std::unique_ptr<Engine> createEngine(const EngineOptions& o) {
         s.t5Dir = o.t5Dir;
         s.device = o.device;
         s.lowMemory = o.lowMemory;
+        s.precision = o.precision;
+        s.fullWindow = o.fullWindow;
         return makeSaoEngine(s);
     }
     throw GenerationError("engine \"" + o.engine + "\" is unknown (auto, sao or procedural)");

@@ -15,7 +15,9 @@ struct EngineOptions {
     std::string config;          // model_config.json (or LoRAW config with a lora section)
     std::string t5Dir; // separate t5-base folder (config.json, model.safetensors, spiece.model)
     std::string device = "auto"; // auto | cpu | cuda
+    std::string precision = "auto"; // auto | fp32 | fp16 | bf16 (CUDA only; CPU computes fp32)
     bool lowMemory = false;
+    bool fullWindow = false; // sample the model's whole window, then trim
 };
 
 // "auto" chooses SAO when a model is given, else the procedural engine.

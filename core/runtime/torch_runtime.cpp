@@ -40,6 +40,10 @@ const TorchRuntimeInfo& initTorchRuntime(int threads) {
         const unsigned cores = std::thread::hardware_concurrency();
         info.threads = threads > 0 ? threads : static_cast<int>(cores ? cores : 1);
         at::set_num_threads(info.threads);
+        // The original turns TF32 off before sampling; with it on, CUDA results drift past the
+        // parity tolerances (the VAE by 6e-4).
+        at::globalContext().setAllowTF32CuBLAS(false);
+        at::globalContext().setAllowTF32CuDNN(false);
         info.blas = resolvedBlas();
         info.torchVersion = TORCH_VERSION;
         info.cudaAvailable = at::hasCUDA();
