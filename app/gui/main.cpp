@@ -11,7 +11,8 @@
 #include <QStandardPaths>
 
 int main(int argc, char** argv) {
-    QApplication::setHighDpiScaleFactorRoundingPolicy(Qt::HighDpiScaleFactorRoundingPolicy::PassThrough);
+    QApplication::setHighDpiScaleFactorRoundingPolicy(
+        Qt::HighDpiScaleFactorRoundingPolicy::PassThrough);
     QApplication app(argc, argv);
     QApplication::setOrganizationName(QStringLiteral("Footfall"));
     QApplication::setApplicationName(QStringLiteral("Footfall"));
@@ -19,12 +20,14 @@ int main(int argc, char** argv) {
     QApplication::setDesktopFileName(QStringLiteral("org.footfall.Footfall"));
 
     QCommandLineParser parser;
-    parser.setApplicationDescription(QStringLiteral("Generate, audition and export footstep takes."));
+    parser.setApplicationDescription(
+        QStringLiteral("Generate, audition and export footstep takes."));
     parser.addHelpOption();
     parser.addVersionOption();
-    QCommandLineOption screenshot(QStringLiteral("screenshot"),
-                                  QStringLiteral("Render the documentation screenshots into <dir> and quit."),
-                                  QStringLiteral("dir"));
+    QCommandLineOption screenshot(
+        QStringLiteral("screenshot"),
+        QStringLiteral("Render the documentation screenshots into <dir> and quit."),
+        QStringLiteral("dir"));
     parser.addOption(screenshot);
     parser.process(app);
 

@@ -523,9 +523,14 @@ torch.save(sd, '%2')
         VERIFY_ERROR(
             loraFileFromTensors({{"a/transformer/x/lora_down.weight", t({4, 128})}}, "mem"),
             "no lora_up");
-        VERIFY_ERROR(
-            loraFileFromTensors({{"a/transformer/x/lora_middle.weight", t({4, 128})}}, "mem"),
-            "not a LoRAW LoRA tensor");
+        VERIFY_ERROR(loraFileFromTensors({{"a/transformer/x/lora_down.weight", t({4, 8})},
+                                          {"a/transformer/x/lora_up.weight", t({8, 4})},
+                                          {"a/transformer/x/lora_middle.weight", t({4, 8})}},
+                                         "mem"),
+                     "not a LoRAW LoRA tensor");
+        VERIFY_ERROR(loraFileFromTensors({{"model.model.transformer.project_in.weight", t({4, 8})}},
+                                         "model.safetensors"),
+                     "looks like a model checkpoint");
         VERIFY_ERROR(loraFileFromTensors({{"a/transformer/x/lora_down.weight", t({4, 128})},
                                           {"a/transformer/x/lora_up.weight", t({384, 4})},
                                           {"a/transformer/x/dora_mag.weight", t({383, 1})}},

@@ -1,0 +1,51 @@
+// Pure processing for exports: normalise, trim, fade, slice a walk into steps. No widgets and
+// no Qt, so it is unit-testable and can move to core/ unchanged.
+#pragma once
+
+#include "audio/audio_buffer.h"
+
+#include <cstddef>
+#include <optional>
+#include <utility>
+#include <vector>
+
+namespace footfall {
+
+struct FrameRange {
+    std::size_t first = 0;
+    std::size_t count = 0;
+};
+
+void applyGainDb(AudioBuffer& audio, double gainDb);
+
+// Scales so the sample peak is `targetDbfs`; returns the gain applied (dB), 0 for silence.
+double normaliseToPeak(AudioBuffer& audio, double targetDbfs);
+
+// Scales so the loudness (integrated, else ungated whole-take) is `targetLufs`, but never so far
+// that the sample peak exceeds `ceilingDbfs`. Returns the gain applied, empty when the take has
+// no measurable loudness (silence).
+std::optional<double> normaliseToLoudness(AudioBuffer& audio, double targetLufs,
+                                          double ceilingDbfs = -1.0);
+
+// The range between the first and last frame whose level is within `thresholdDb` (negative,
+// relative to the take's peak) plus `padMs` either side. Empty range for silence.
+FrameRange findNonSilentRange(const AudioBuffer& audio, double thresholdDb = -40.0,
+                              double padMs = 10.0);
+AudioBuffer trimSilence(const AudioBuffer& audio, double thresholdDb = -40.0, double padMs = 10.0);
+
+// Raised-cosine fades; a fade longer than half the take is shortened to half.
+void applyFades(AudioBuffer& audio, double fadeInMs, double fadeOutMs);
+
+struct StepDetection {
+    double thresholdDb = -30.0; // onset when the envelope rises above this, relative to peak
+    double minGapMs = 120.0;    // shortest distance between two steps
+    double preRollMs = 5.0;     // start a little before the onset
+    double envelopeMs = 5.0;    // envelope smoothing (release)
+};
+
+// Onsets on a peak envelope (instant attack, `envelopeMs` release): a step starts where the
+// envelope crosses the threshold upwards, at least minGapMs after the previous one. Each step
+// runs to the next onset (or the end of the take).
+std::vector<FrameRange> detectSteps(const AudioBuffer& audio, const StepDetection& params = {});
+
+} // namespace footfall

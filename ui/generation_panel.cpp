@@ -1,0 +1,466 @@
+#include "generation_panel.h"
+
+#include "lora_list_widget.h"
+#include "prompt_builder.h"
+#include "take_store.h"
+
+#include <QCheckBox>
+#include <QComboBox>
+#include <QDoubleSpinBox>
+#include <QFileDialog>
+#include <QFormLayout>
+#include <QGroupBox>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QLineEdit>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QRandomGenerator>
+#include <QRegularExpressionValidator>
+#include <QSettings>
+#include <QSpinBox>
+#include <QToolButton>
+#include <QVBoxLayout>
+
+namespace footfall::ui {
+
+namespace {
+constexpr int kHistorySize = 50;
+
+QLineEdit* folderRow(QWidget* parent, const QString& name, QLayout*& rowOut, const QString& title) {
+    auto* edit = new QLineEdit(parent);
+    edit->setObjectName(name);
+    auto* browse = new QToolButton(parent);
+    browse->setText(QStringLiteral("…"));
+    browse->setToolTip(title);
+    QObject::connect(browse, &QToolButton::clicked, parent, [parent, edit, title] {
+        const QString dir = QFileDialog::getExistingDirectory(parent, title, edit->text());
+        if (!dir.isEmpty())
+            edit->setText(dir);
+    });
+    auto* row = new QHBoxLayout;
+    row->setContentsMargins(0, 0, 0, 0);
+    row->addWidget(edit, 1);
+    row->addWidget(browse);
+    rowOut = row;
+    return edit;
+}
+} // namespace
+
+GenerationPanel::GenerationPanel(QWidget* parent) : QWidget(parent) {
+    setObjectName(QStringLiteral("generationPanel"));
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(6, 6, 6, 6);
+    layout->setSpacing(6);
+
+    m_error = new QLabel(this);
+    m_error->setObjectName(QStringLiteral("errorBanner"));
+    m_error->setWordWrap(true);
+    m_error->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_error->setVisible(false);
+
+    layout->addWidget(buildPromptBox());
+    layout->addWidget(buildSettingsBox());
+    layout->addWidget(buildEngineBox());
+
+    m_generate = new QPushButton(tr("Generate"), this);
+    m_generate->setObjectName(QStringLiteral("generateButton"));
+    m_generate->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Return));
+    m_generate->setToolTip(
+        tr("Generate (Ctrl+Enter). While a run is going, this queues the prompt."));
+    m_generate->setDefault(true);
+    m_cancel = new QPushButton(tr("Cancel"), this);
+    m_cancel->setObjectName(QStringLiteral("cancelButton"));
+    m_cancel->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Period));
+    m_cancel->setToolTip(tr("Stop the run within one step and drop the queue (Ctrl+.)"));
+    m_cancel->setEnabled(false);
+    connect(m_generate, &QPushButton::clicked, this, &GenerationPanel::generateRequested);
+    connect(m_cancel, &QPushButton::clicked, this, &GenerationPanel::cancelRequested);
+    auto* buttons = new QHBoxLayout;
+    buttons->addWidget(m_generate, 2);
+    buttons->addWidget(m_cancel, 1);
+    layout->addLayout(buttons);
+
+    m_progress = new QProgressBar(this);
+    m_progress->setObjectName(QStringLiteral("progressBar"));
+    m_progress->setRange(0, 1000);
+    m_progress->setValue(0);
+    m_progress->setTextVisible(false);
+    m_progress->setMaximumHeight(8);
+    layout->addWidget(m_progress);
+    m_status = new QLabel(tr("Ready"), this);
+    m_status->setObjectName(QStringLiteral("statusLabel"));
+    m_status->setWordWrap(true);
+    layout->addWidget(m_status);
+    layout->addWidget(m_error);
+    layout->addStretch(1);
+}
+
+QWidget* GenerationPanel::buildPromptBox() {
+    auto* box = new QGroupBox(tr("Prompt"), this);
+    auto* v = new QVBoxLayout(box);
+    m_prompt = new QComboBox(box);
+    m_prompt->setObjectName(QStringLiteral("promptEdit"));
+    m_prompt->setEditable(true);
+    m_prompt->setInsertPolicy(QComboBox::NoInsert);
+    m_prompt->setMaxCount(kHistorySize);
+    m_prompt->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+    m_prompt->setMinimumContentsLength(12);
+    m_prompt->lineEdit()->setPlaceholderText(tr("e.g. heavy boots walking on wet gravel"));
+    m_prompt->setToolTip(tr("The prompt; the list holds your recent prompts"));
+    m_prompt->lineEdit()->setClearButtonEnabled(true);
+    v->addWidget(m_prompt);
+    m_negative = new QLineEdit(box);
+    m_negative->setObjectName(QStringLiteral("negativePromptEdit"));
+    m_negative->setPlaceholderText(tr("Negative prompt (what to avoid)"));
+    v->addWidget(m_negative);
+
+    m_builderToggle = new QToolButton(box);
+    m_builderToggle->setObjectName(QStringLiteral("builderToggle"));
+    m_builderToggle->setText(tr("Prompt builder"));
+    m_builderToggle->setCheckable(true);
+    m_builderToggle->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
+    m_builderToggle->setArrowType(Qt::RightArrow);
+    m_builder = new PromptBuilder(box);
+    m_builder->setVisible(false);
+    connect(m_builderToggle, &QToolButton::toggled, this, [this](bool on) {
+        m_builderToggle->setArrowType(on ? Qt::DownArrow : Qt::RightArrow);
+        if (on)
+            m_builder->readPrompt(promptText());
+        m_builder->setVisible(on);
+    });
+    connect(m_builder, &PromptBuilder::promptBuilt, this, [this](const QString& p) {
+        if (!p.isEmpty())
+            setPromptText(p);
+    });
+    v->addWidget(m_builderToggle, 0, Qt::AlignLeft);
+    v->addWidget(m_builder);
+    return box;
+}
+
+QWidget* GenerationPanel::buildSettingsBox() {
+    auto* box = new QGroupBox(tr("Settings"), this);
+    auto* form = new QFormLayout(box);
+    form->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
+
+    m_duration = new QDoubleSpinBox(box);
+    m_duration->setObjectName(QStringLiteral("durationSpin"));
+    m_duration->setRange(RequestLimits::minDuration, RequestLimits::maxDuration);
+    m_duration->setDecimals(1);
+    m_duration->setSingleStep(0.5);
+    m_duration->setSuffix(tr(" s"));
+    m_duration->setValue(4.0);
+    m_takes = new QSpinBox(box);
+    m_takes->setObjectName(QStringLiteral("takesSpin"));
+    m_takes->setRange(1, RequestLimits::maxBatch);
+    m_takes->setValue(1);
+    auto* row1 = new QHBoxLayout;
+    row1->addWidget(m_duration, 1);
+    auto* takesLabel = new QLabel(tr("Takes"), box);
+    takesLabel->setBuddy(m_takes);
+    row1->addWidget(takesLabel);
+    row1->addWidget(m_takes, 1);
+    auto* durationLabel = new QLabel(tr("&Duration"), box);
+    durationLabel->setBuddy(m_duration);
+    form->addRow(durationLabel, row1);
+
+    m_steps = new QSpinBox(box);
+    m_steps->setObjectName(QStringLiteral("stepsSpin"));
+    m_steps->setRange(RequestLimits::minSteps, RequestLimits::maxSteps);
+    m_steps->setValue(100);
+    m_cfg = new QDoubleSpinBox(box);
+    m_cfg->setObjectName(QStringLiteral("cfgSpin"));
+    m_cfg->setRange(RequestLimits::minCfg, RequestLimits::maxCfg);
+    m_cfg->setDecimals(1);
+    m_cfg->setSingleStep(0.5);
+    m_cfg->setValue(7.0);
+    auto* row2 = new QHBoxLayout;
+    row2->addWidget(m_steps, 1);
+    auto* cfgLabel = new QLabel(tr("CFG"), box);
+    cfgLabel->setBuddy(m_cfg);
+    row2->addWidget(cfgLabel);
+    row2->addWidget(m_cfg, 1);
+    auto* stepsLabel = new QLabel(tr("&Steps"), box);
+    stepsLabel->setBuddy(m_steps);
+    form->addRow(stepsLabel, row2);
+
+    m_sampler = new QComboBox(box);
+    m_sampler->setObjectName(QStringLiteral("samplerCombo"));
+    m_sampler->setEditable(true);
+    m_sampler->addItem(tr("engine default"), QString());
+    for (const char* s : {"dpmpp-3m-sde", "dpmpp-2m-sde", "dpmpp-2m", "v-ddim", "k-euler", "euler",
+                          "pingpong", "dpmpp"})
+        m_sampler->addItem(QString::fromLatin1(s), QString::fromLatin1(s));
+    form->addRow(tr("Sa&mpler"), m_sampler);
+
+    m_seed = new QLineEdit(box);
+    m_seed->setObjectName(QStringLiteral("seedEdit"));
+    m_seed->setValidator(
+        new QRegularExpressionValidator(QRegularExpression(QStringLiteral("\\d{0,10}")), m_seed));
+    m_seed->setPlaceholderText(tr("random"));
+    m_seedLock = new QCheckBox(tr("Lock"), box);
+    m_seedLock->setObjectName(QStringLiteral("seedLock"));
+    m_seedLock->setToolTip(tr("Locked: every run uses this seed. Unlocked: a new random seed per "
+                              "run; the field shows the seed last used."));
+    auto* dice = new QToolButton(box);
+    dice->setText(QStringLiteral("⚄"));
+    dice->setToolTip(tr("New random seed (locks it)"));
+    connect(dice, &QToolButton::clicked, this, [this] {
+        m_seed->setText(QString::number(QRandomGenerator::global()->bounded(4294967295u)));
+        setSeedLocked(true);
+    });
+    connect(m_seedLock, &QCheckBox::toggled, this,
+            [this](bool locked) { m_seed->setReadOnly(!locked); });
+    m_seed->setReadOnly(true);
+    auto* row3 = new QHBoxLayout;
+    row3->addWidget(m_seed, 1);
+    row3->addWidget(m_seedLock);
+    row3->addWidget(dice);
+    auto* seedLabel = new QLabel(tr("S&eed"), box);
+    seedLabel->setBuddy(m_seed);
+    form->addRow(seedLabel, row3);
+    return box;
+}
+
+QWidget* GenerationPanel::buildEngineBox() {
+    auto* box = new QGroupBox(tr("Engine and output"), this);
+    auto* form = new QFormLayout(box);
+    form->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
+    m_engine = new QComboBox(box);
+    m_engine->setObjectName(QStringLiteral("engineCombo"));
+    m_engine->addItem(tr("auto"), QStringLiteral("auto"));
+    m_engine->setToolTip(tr("auto: Stable Audio Open when a model folder is set, else procedural"));
+    m_engine->addItem(tr("procedural"), QStringLiteral("procedural"));
+    m_engine->addItem(tr("Stable Audio Open"), QStringLiteral("sao"));
+    m_device = new QComboBox(box);
+    m_device->setToolTip(tr("Device for the model (auto, cpu or cuda)"));
+    m_device->setObjectName(QStringLiteral("deviceCombo"));
+    for (const char* d : {"auto", "cpu", "cuda"})
+        m_device->addItem(QString::fromLatin1(d), QString::fromLatin1(d));
+    auto* row = new QHBoxLayout;
+    row->addWidget(m_engine, 2);
+    row->addWidget(m_device, 1);
+    form->addRow(tr("Engine"), row);
+    QLayout* modelRow = nullptr;
+    m_modelDir = folderRow(box, QStringLiteral("modelFolderEdit"), modelRow,
+                           tr("Choose a stable-audio-open model folder"));
+    m_modelDir->setPlaceholderText(tr("none: procedural engine"));
+    form->addRow(tr("Model"), modelRow);
+    m_loras = new LoraListWidget(box);
+    form->addRow(tr("LoRAs"), m_loras);
+    QLayout* outRow = nullptr;
+    m_outputDir = folderRow(box, QStringLiteral("outputFolderEdit"), outRow,
+                            tr("Choose the folder for new takes"));
+    form->addRow(tr("Output"), outRow);
+    return box;
+}
+
+QString GenerationPanel::promptText() const {
+    return m_prompt->currentText().trimmed();
+}
+
+void GenerationPanel::setPromptText(const QString& prompt) {
+    m_prompt->setEditText(prompt);
+}
+
+GenerationJob GenerationPanel::makeJob() const {
+    GenerationJob job;
+    job.engine.engine = m_engine->currentData().toString().toStdString();
+    job.engine.modelDir = m_modelDir->text().trimmed().toStdString();
+    job.engine.device = m_device->currentData().toString().toStdString();
+    GenerationRequest& r = job.request;
+    r.prompt = promptText().toStdString();
+    r.negativePrompt = m_negative->text().trimmed().toStdString();
+    r.durationSeconds = m_duration->value();
+    r.steps = m_steps->value();
+    r.cfgScale = m_cfg->value();
+    const QString sampler =
+        m_sampler->currentIndex() >= 0 &&
+                m_sampler->currentText() == m_sampler->itemText(m_sampler->currentIndex())
+            ? m_sampler->currentData().toString()
+            : m_sampler->currentText().trimmed();
+    r.sampler = sampler.toStdString();
+    r.batchSize = m_takes->value();
+    r.device = job.engine.device;
+    r.loras = m_loras->loras();
+    bool ok = false;
+    const qint64 seed = m_seed->text().toLongLong(&ok);
+    r.seed = (m_seedLock->isChecked() && ok) ? seed : -1;
+    QString out = m_outputDir->text().trimmed();
+    if (out.isEmpty())
+        out = TakeStore::defaultOutputFolder();
+    job.output.folder = out.toStdString();
+    return job;
+}
+
+void GenerationPanel::recall(const TakeRecord& take) {
+    const auto& m = take.metadata;
+    setPromptText(take.prompt());
+    m_negative->setText(take.negativePrompt());
+    if (auto d = jsonNumber(m, "target_duration_seconds"))
+        m_duration->setValue(*d);
+    if (auto s = jsonNumber(m, "diffusion_steps"))
+        m_steps->setValue(static_cast<int>(*s));
+    if (auto c = jsonNumber(m, "cfg_scale"))
+        m_cfg->setValue(*c);
+    const QString sampler = jsonText(m, "sampler");
+    const int si = m_sampler->findData(sampler);
+    if (si >= 0)
+        m_sampler->setCurrentIndex(si);
+    else
+        m_sampler->setEditText(sampler);
+    const QString engine = take.engine();
+    if (const int ei = m_engine->findData(engine); ei >= 0)
+        m_engine->setCurrentIndex(ei);
+    std::vector<LoraSelection> loras;
+    if (m.contains("loras") && m["loras"].is_array())
+        for (const auto& l : m["loras"]) {
+            LoraSelection sel;
+            sel.path = jsonText(l, "path").toStdString();
+            sel.strength = jsonNumber(l, "strength").value_or(1.0);
+            if (!sel.path.empty())
+                loras.push_back(sel);
+        }
+    m_loras->setLoras(loras);
+    m_seed->setText(QString::number(take.seed()));
+    setSeedLocked(true);
+    if (m_builder->isVisible())
+        m_builder->readPrompt(take.prompt());
+}
+
+void GenerationPanel::setSeedLocked(bool locked) {
+    m_seedLock->setChecked(locked);
+}
+
+void GenerationPanel::showSeedUsed(qint64 seed) {
+    // A locked seed stays as typed; an unlocked one shows what the last take really used.
+    if (!m_seedLock->isChecked())
+        m_seed->setText(QString::number(seed));
+}
+
+void GenerationPanel::rememberPrompt(const QString& prompt) {
+    if (prompt.isEmpty())
+        return;
+    const QString text = promptText();
+    const int existing = m_prompt->findText(prompt);
+    if (existing >= 0)
+        m_prompt->removeItem(existing);
+    m_prompt->insertItem(0, prompt);
+    while (m_prompt->count() > kHistorySize)
+        m_prompt->removeItem(m_prompt->count() - 1);
+    m_prompt->setEditText(text);
+}
+
+QStringList GenerationPanel::promptHistory() const {
+    QStringList list;
+    for (int i = 0; i < m_prompt->count(); ++i)
+        list << m_prompt->itemText(i);
+    return list;
+}
+
+void GenerationPanel::setBusy(bool busy, int pending) {
+    m_cancel->setEnabled(busy || pending > 0);
+    m_generate->setText(busy ? tr("Queue") : tr("Generate"));
+    if (!busy && pending == 0)
+        m_progress->setValue(m_progress->value() > 0 ? m_progress->maximum() : 0);
+    if (pending > 0)
+        m_generate->setToolTip(tr("%n prompt(s) waiting", "", pending));
+}
+
+void GenerationPanel::showProgress(const GenerationProgress& progress) {
+    m_progress->setValue(static_cast<int>(progress.fraction * m_progress->maximum()));
+    m_status->setText(progress.text);
+}
+
+void GenerationPanel::showStatus(const QString& text) {
+    m_status->setText(text);
+}
+
+void GenerationPanel::showError(const QString& message) {
+    m_error->setText(message);
+    m_error->setVisible(true);
+}
+
+void GenerationPanel::clearError() {
+    m_error->clear();
+    m_error->setVisible(false);
+}
+
+QString GenerationPanel::errorText() const {
+    return m_error->isVisible() ? m_error->text() : QString();
+}
+
+QString GenerationPanel::statusText() const {
+    return m_status->text();
+}
+
+void GenerationPanel::loadSettings() {
+    QSettings s;
+    s.beginGroup(QStringLiteral("generation"));
+    const QStringList history = s.value(QStringLiteral("promptHistory")).toStringList();
+    m_prompt->clear();
+    m_prompt->addItems(history.mid(0, kHistorySize));
+    setPromptText(s.value(QStringLiteral("prompt"), history.value(0)).toString());
+    m_negative->setText(s.value(QStringLiteral("negativePrompt")).toString());
+    m_duration->setValue(s.value(QStringLiteral("duration"), 4.0).toDouble());
+    m_takes->setValue(s.value(QStringLiteral("takes"), 1).toInt());
+    m_steps->setValue(s.value(QStringLiteral("steps"), 100).toInt());
+    m_cfg->setValue(s.value(QStringLiteral("cfg"), 7.0).toDouble());
+    const QString sampler = s.value(QStringLiteral("sampler")).toString();
+    const int si = m_sampler->findData(sampler);
+    if (si >= 0)
+        m_sampler->setCurrentIndex(si);
+    else
+        m_sampler->setEditText(sampler);
+    m_seed->setText(s.value(QStringLiteral("seed")).toString());
+    setSeedLocked(s.value(QStringLiteral("seedLocked"), false).toBool());
+    m_engine->setCurrentIndex(
+        std::max(0, m_engine->findData(s.value(QStringLiteral("engine"), QStringLiteral("auto")))));
+    m_device->setCurrentIndex(
+        std::max(0, m_device->findData(s.value(QStringLiteral("device"), QStringLiteral("auto")))));
+    m_modelDir->setText(s.value(QStringLiteral("modelDir")).toString());
+    m_outputDir->setText(
+        s.value(QStringLiteral("outputDir"), TakeStore::defaultOutputFolder()).toString());
+    std::vector<LoraSelection> loras;
+    const int n = s.beginReadArray(QStringLiteral("loras"));
+    for (int i = 0; i < n; ++i) {
+        s.setArrayIndex(i);
+        LoraSelection l;
+        l.path = s.value(QStringLiteral("path")).toString().toStdString();
+        l.strength = s.value(QStringLiteral("strength"), 1.0).toDouble();
+        loras.push_back(l);
+    }
+    s.endArray();
+    m_loras->setLoras(loras);
+    s.endGroup();
+}
+
+void GenerationPanel::saveSettings() const {
+    QSettings s;
+    s.beginGroup(QStringLiteral("generation"));
+    s.setValue(QStringLiteral("promptHistory"), promptHistory());
+    s.setValue(QStringLiteral("prompt"), promptText());
+    s.setValue(QStringLiteral("negativePrompt"), m_negative->text());
+    s.setValue(QStringLiteral("duration"), m_duration->value());
+    s.setValue(QStringLiteral("takes"), m_takes->value());
+    s.setValue(QStringLiteral("steps"), m_steps->value());
+    s.setValue(QStringLiteral("cfg"), m_cfg->value());
+    s.setValue(QStringLiteral("sampler"), QString::fromStdString(makeJob().request.sampler));
+    s.setValue(QStringLiteral("seed"), m_seed->text());
+    s.setValue(QStringLiteral("seedLocked"), m_seedLock->isChecked());
+    s.setValue(QStringLiteral("engine"), m_engine->currentData());
+    s.setValue(QStringLiteral("device"), m_device->currentData());
+    s.setValue(QStringLiteral("modelDir"), m_modelDir->text());
+    s.setValue(QStringLiteral("outputDir"), m_outputDir->text());
+    const auto loras = m_loras->loras();
+    s.beginWriteArray(QStringLiteral("loras"), static_cast<int>(loras.size()));
+    for (int i = 0; i < static_cast<int>(loras.size()); ++i) {
+        s.setArrayIndex(i);
+        s.setValue(QStringLiteral("path"), QString::fromStdString(loras[i].path));
+        s.setValue(QStringLiteral("strength"), loras[i].strength);
+    }
+    s.endArray();
+    s.endGroup();
+}
+
+} // namespace footfall::ui

@@ -1,0 +1,52 @@
+// Runs the core (createEngine + generateTakes) on its own thread. The engine is created here,
+// on the worker thread, and kept until the engine options change.
+#pragma once
+
+#include "generation_job.h"
+#include "take_record.h"
+
+#include "audio/audio_buffer.h"
+#include "engine/engine.h"
+
+#include <QElapsedTimer>
+#include <QObject>
+
+#include <memory>
+
+namespace footfall::ui {
+
+using SharedAudio = std::shared_ptr<const AudioBuffer>;
+
+class GenerationWorker : public QObject {
+    Q_OBJECT
+public:
+    explicit GenerationWorker(std::shared_ptr<CancelToken> cancel, QObject* parent = nullptr);
+    ~GenerationWorker() override;
+
+    // Called on the worker thread (queued). Never throws: every outcome is a signal.
+    void run(const footfall::ui::GenerationJob& job);
+
+Q_SIGNALS:
+    void progressed(const footfall::ui::GenerationProgress& progress);
+    void takeSaved(int jobId, const footfall::ui::TakeRecord& take,
+                   footfall::ui::SharedAudio audio);
+    // error is empty on success and on cancel.
+    void finished(int jobId, bool cancelled, const QString& error);
+
+private:
+    Engine& engineFor(const EngineOptions& options, int jobId);
+    void report(const GenerationProgress& progress, bool force);
+
+    std::shared_ptr<CancelToken> m_cancel;
+    std::unique_ptr<Engine> m_engine;
+    EngineOptions m_engineOptions;
+    QElapsedTimer m_sinceReport;
+    QString m_lastText;
+};
+
+// Human text and overall fraction for one core progress report.
+GenerationProgress describeProgress(int jobId, const Progress& p);
+
+} // namespace footfall::ui
+
+Q_DECLARE_METATYPE(footfall::ui::SharedAudio)

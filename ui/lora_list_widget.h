@@ -1,0 +1,35 @@
+// Several LoRAs, each with a strength slider (0 … 2), as GenerationRequest::loras.
+#pragma once
+
+#include "engine/generation_request.h"
+
+#include <QWidget>
+
+#include <vector>
+
+class QVBoxLayout;
+class QPushButton;
+
+namespace footfall::ui {
+
+class LoraListWidget : public QWidget {
+    Q_OBJECT
+public:
+    explicit LoraListWidget(QWidget* parent = nullptr);
+
+    std::vector<LoraSelection> loras() const;
+    void setLoras(const std::vector<LoraSelection>& loras);
+    void addLora(const QString& path, double strength = 1.0);
+    int count() const;
+
+Q_SIGNALS:
+    void changed();
+
+private:
+    void browse();
+
+    QVBoxLayout* m_rows = nullptr;
+    QPushButton* m_add = nullptr;
+};
+
+} // namespace footfall::ui

@@ -1,0 +1,119 @@
+// The main window: generation panel | take list + waveform + transport | meters + metadata.
+#pragma once
+
+#include "generation_queue.h"
+#include "loudness_match.h"
+#include "take_store.h"
+
+#include <QMainWindow>
+
+#include <optional>
+
+class QAction;
+class QCheckBox;
+class QComboBox;
+class QLabel;
+class QMimeData;
+class QSplitter;
+class QTableView;
+class QTimer;
+class QToolButton;
+
+namespace footfall::ui {
+
+class CorrelationMeterWidget;
+class GenerationPanel;
+class GoniometerWidget;
+class MetadataPanel;
+class Player;
+class TakeListModel;
+class WaveformView;
+
+class MainWindow : public QMainWindow {
+    Q_OBJECT
+public:
+    // `store` decides where the take list is persisted (tests pass a temporary one).
+    explicit MainWindow(TakeStore store = TakeStore(), QWidget* parent = nullptr);
+    ~MainWindow() override;
+
+    GenerationPanel* generationPanel() const { return m_panel; }
+    TakeListModel* takeModel() const { return m_model; }
+    QTableView* takeView() const { return m_table; }
+    Player* player() const { return m_player; }
+    WaveformView* waveform() const { return m_waveform; }
+    CorrelationMeterWidget* correlationMeter() const { return m_corr; }
+    GoniometerWidget* goniometer() const { return m_gonio; }
+    MetadataPanel* metadataPanel() const { return m_meta; }
+    GenerationQueue* queue() const { return m_queue; }
+    QString abText() const;
+    QString gainText() const;
+
+    int currentRow() const;
+    void selectRow(int row);
+    // The mime data a drag from the waveform carries (writes the selection file first).
+    QMimeData* waveformDragMime();
+    // Adds an existing file with its metadata to the list (e.g. a take made elsewhere).
+    void addTake(const TakeRecord& take, SharedAudio audio = nullptr);
+    std::shared_ptr<const AudioBuffer> audioFor(const TakeRecord& take);
+    void setLoudnessMatch(LoudnessMatch mode);
+    void setAutoPlay(bool on);
+
+public Q_SLOTS:
+    void generate();
+    void cancelGeneration();
+    void togglePlay();
+    void setSlotA();
+    void setSlotB();
+    void toggleAB();
+    void recallCurrent();
+    void varyCurrent();
+    void exportCurrent();
+    void removeCurrent();
+
+protected:
+    void closeEvent(QCloseEvent* event) override;
+
+private:
+    QWidget* buildCentre();
+    QWidget* buildRight();
+    void buildActions();
+    void onCurrentChanged(int row);
+    void onTakeSaved(int jobId, const TakeRecord& take, SharedAudio audio);
+    void onJobFinished(int jobId, bool cancelled, const QString& error);
+    void onPlayingChanged(bool playing);
+    void feedMeters();
+    void showStaticMeters();
+    void updateGain();
+    void updateAbLabel();
+    void persist();
+    void saveWindowSettings() const;
+    void loadWindowSettings();
+
+    TakeStore m_store;
+    AudioCache m_cache;
+    GenerationQueue* m_queue = nullptr;
+    GenerationPanel* m_panel = nullptr;
+    TakeListModel* m_model = nullptr;
+    QTableView* m_table = nullptr;
+    WaveformView* m_waveform = nullptr;
+    Player* m_player = nullptr;
+    CorrelationMeterWidget* m_corr = nullptr;
+    GoniometerWidget* m_gonio = nullptr;
+    MetadataPanel* m_meta = nullptr;
+    QSplitter* m_mainSplit = nullptr;
+    QSplitter* m_centreSplit = nullptr;
+    QToolButton* m_playButton = nullptr;
+    QToolButton* m_loopButton = nullptr;
+    QCheckBox* m_autoPlay = nullptr;
+    QComboBox* m_match = nullptr;
+    QLabel* m_gainLabel = nullptr;
+    QLabel* m_abLabel = nullptr;
+    QTimer* m_meterTimer = nullptr;
+    std::size_t m_lastFed = 0;
+    QString m_slotA, m_slotB;
+    bool m_abSwitching = false;
+    bool m_suppressAutoPlay = false;
+    int m_takesThisJob = 0;
+};
+
+} // namespace footfall::ui

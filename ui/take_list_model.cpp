@@ -1,0 +1,190 @@
+#include "take_list_model.h"
+
+#include "take_drag.h"
+
+#include <QBrush>
+#include <QColor>
+#include <QMimeData>
+#include <QSet>
+
+#include <algorithm>
+
+namespace footfall::ui {
+
+TakeListModel::TakeListModel(QObject* parent) : QAbstractTableModel(parent) {}
+
+int TakeListModel::rowCount(const QModelIndex& parent) const {
+    return parent.isValid() ? 0 : static_cast<int>(m_takes.size());
+}
+
+int TakeListModel::columnCount(const QModelIndex& parent) const {
+    return parent.isValid() ? 0 : ColumnCount;
+}
+
+static QString signedValue(double v) {
+    return (v >= 0 ? QStringLiteral("+") : QString()) + QString::number(v, 'f', 2);
+}
+
+QVariant TakeListModel::data(const QModelIndex& index, int role) const {
+    if (!index.isValid() || index.row() >= m_takes.size())
+        return {};
+    const TakeRecord& t = m_takes.at(index.row());
+    if (role == TakeRole)
+        return QVariant::fromValue(t);
+    if (role == Qt::DisplayRole) {
+        switch (index.column()) {
+        case Verdict:
+            return t.rejected ? QStringLiteral("✕") : t.favourite ? QStringLiteral("♥") : QString();
+        case Rating:
+            return t.rating > 0 ? QString(t.rating, QChar(0x2605)) : QString();
+        case Prompt:
+            return t.prompt();
+        case Seed:
+            return QString::number(t.seed());
+        case Engine:
+            return t.engine();
+        case Lora:
+            return t.loraSummary();
+        case Duration:
+            return QStringLiteral("%1 s").arg(t.durationSeconds(), 0, 'f', 2);
+        case Loudness:
+            if (auto l = t.loudnessLufs())
+                return QStringLiteral("%1 LUFS").arg(*l, 0, 'f', 1);
+            return QStringLiteral("—");
+        case Correlation:
+            if (auto c = t.correlation())
+                return signedValue(*c);
+            return QStringLiteral("—");
+        default:
+            return {};
+        }
+    }
+    if (role == Qt::ToolTipRole)
+        return QStringLiteral("%1\n%2").arg(t.prompt(), t.audioPath);
+    if (role == Qt::ForegroundRole) {
+        if (t.rejected)
+            return QBrush(QColor(110, 110, 110));
+        if (index.column() == Correlation)
+            if (auto c = t.correlation(); c && *c < 0)
+                return QBrush(QColor(235, 80, 70));
+        if (index.column() == Verdict && t.favourite)
+            return QBrush(QColor(240, 90, 120));
+        if (index.column() == Rating)
+            return QBrush(QColor(240, 190, 60));
+    }
+    if (role == Qt::TextAlignmentRole && index.column() >= Seed && index.column() != Lora &&
+        index.column() != Engine)
+        return int(Qt::AlignRight | Qt::AlignVCenter);
+    return {};
+}
+
+QVariant TakeListModel::headerData(int section, Qt::Orientation orientation, int role) const {
+    if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
+        return {};
+    switch (section) {
+    case Verdict:
+        return QStringLiteral(" ");
+    case Rating:
+        return tr("Rating");
+    case Prompt:
+        return tr("Prompt");
+    case Seed:
+        return tr("Seed");
+    case Engine:
+        return tr("Engine");
+    case Lora:
+        return tr("LoRA");
+    case Duration:
+        return tr("Length");
+    case Loudness:
+        return tr("Loudness");
+    case Correlation:
+        return tr("Corr.");
+    default:
+        return {};
+    }
+}
+
+Qt::ItemFlags TakeListModel::flags(const QModelIndex& index) const {
+    if (!index.isValid())
+        return Qt::NoItemFlags;
+    return Qt::ItemIsEnabled | Qt::ItemIsSelectable | Qt::ItemIsDragEnabled;
+}
+
+QStringList TakeListModel::mimeTypes() const {
+    return {QStringLiteral("text/uri-list"), QStringLiteral("text/plain")};
+}
+
+QMimeData* TakeListModel::mimeData(const QModelIndexList& indexes) const {
+    QStringList paths;
+    QSet<int> rows;
+    for (const QModelIndex& i : indexes)
+        if (i.isValid() && !rows.contains(i.row())) {
+            rows.insert(i.row());
+            paths << m_takes.at(i.row()).audioPath;
+        }
+    return paths.isEmpty() ? nullptr : makeTakeMimeData(paths);
+}
+
+Qt::DropActions TakeListModel::supportedDragActions() const {
+    return Qt::CopyAction;
+}
+
+int TakeListModel::rowOfPath(const QString& audioPath) const {
+    for (int i = 0; i < m_takes.size(); ++i)
+        if (m_takes[i].audioPath == audioPath)
+            return i;
+    return -1;
+}
+
+void TakeListModel::setTakes(QVector<TakeRecord> takes) {
+    beginResetModel();
+    m_takes = std::move(takes);
+    endResetModel();
+}
+
+void TakeListModel::addTake(const TakeRecord& take) {
+    beginInsertRows({}, 0, 0);
+    m_takes.prepend(take);
+    endInsertRows();
+    Q_EMIT changedByUser();
+}
+
+void TakeListModel::removeTakeAt(int row) {
+    if (row < 0 || row >= m_takes.size())
+        return;
+    beginRemoveRows({}, row, row);
+    m_takes.removeAt(row);
+    endRemoveRows();
+    Q_EMIT changedByUser();
+}
+
+void TakeListModel::setRating(int row, int rating) {
+    if (row < 0 || row >= m_takes.size())
+        return;
+    m_takes[row].rating = std::clamp(rating, 0, 5);
+    Q_EMIT dataChanged(index(row, 0), index(row, ColumnCount - 1));
+    Q_EMIT changedByUser();
+}
+
+void TakeListModel::toggleFavourite(int row) {
+    if (row < 0 || row >= m_takes.size())
+        return;
+    m_takes[row].favourite = !m_takes[row].favourite;
+    if (m_takes[row].favourite)
+        m_takes[row].rejected = false;
+    Q_EMIT dataChanged(index(row, 0), index(row, ColumnCount - 1));
+    Q_EMIT changedByUser();
+}
+
+void TakeListModel::toggleRejected(int row) {
+    if (row < 0 || row >= m_takes.size())
+        return;
+    m_takes[row].rejected = !m_takes[row].rejected;
+    if (m_takes[row].rejected)
+        m_takes[row].favourite = false;
+    Q_EMIT dataChanged(index(row, 0), index(row, ColumnCount - 1));
+    Q_EMIT changedByUser();
+}
+
+} // namespace footfall::ui
