@@ -320,6 +320,11 @@ void LoraMerger::apply(const std::vector<LoraSpec>& loras) {
             j["dora"] = gradio || spec.doraIgnoreMagnitude
                             ? "magnitude ignored (LoRAW gradio behaviour)"
                             : "training-faithful (m / ||W + alpha/rank up@down|| row scaling)";
+        if (p.config.present && p.config.weightDecompose != spec.file->hasDora())
+            j["note"] = std::string("the config says weight_decompose ") +
+                        (p.config.weightDecompose ? "true" : "false") + " but the file " +
+                        (spec.file->hasDora() ? "has" : "has no") +
+                        " DoRA magnitudes; the file decides";
         metadata.push_back(std::move(j));
         plan.push_back(std::move(p));
     }

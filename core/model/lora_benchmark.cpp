@@ -105,11 +105,6 @@ nlohmann::json runLoraBenchmark(const LoraBenchmarkOptions& o,
             spec.strength = (flip++ % 2) ? 0.5 : 1.0;
             merger.apply({spec});
         });
-        tiny["unmerge"] = measure(o.repeats, [&] {
-            merger.apply({spec});
-            merger.unmerge();
-        });
-        tiny["unmerge"]["note"] = "includes one merge; see switch";
         {
             std::vector<double> only;
             for (int i = 0; i < o.repeats; ++i) {

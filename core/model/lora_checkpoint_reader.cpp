@@ -749,10 +749,16 @@ at::Tensor TorchCheckpoint::materialize(const PickledTensor& t) const {
         fail(path(), "unknown storage '" + t.storageKey + "'");
     const Storage& storage = it->second;
     m_zip.verifyCrc(storage.entry);
-    const uint8_t* bytes = m_zip.data(storage.entry);
+    const uint8_t* data = m_zip.data(storage.entry);
     const int64_t itemSize = int64_t(c10::elementSize(t.dtype));
     const int64_t storageNumel =
         storage.numel * int64_t(c10::elementSize(storage.dtype)) / itemSize;
+    const uint64_t bytes = uint64_t(t.numel()) * uint64_t(itemSize);
+    const uint64_t budget = 2 * fileSize() + (uint64_t(64) << 20);
+    if (bytes > budget || m_materializedBytes + bytes > budget)
+        fail(path(), "its tensors add up to far more data than the file holds (overlapping or "
+                     "stride-0 views): malformed or malicious");
+    m_materializedBytes += bytes;
     at::Tensor out = at::empty(t.sizes, at::TensorOptions().dtype(t.dtype));
     if (t.numel() == 0)
         return out;
@@ -764,7 +770,7 @@ at::Tensor TorchCheckpoint::materialize(const PickledTensor& t) const {
     if (t.storageOffset + span > storageNumel)
         fail(path(), "tensor reads past the end of storage '" + t.storageKey + "'");
     at::Tensor flat = at::empty({span}, at::TensorOptions().dtype(t.dtype));
-    std::memcpy(flat.data_ptr(), bytes + t.storageOffset * itemSize, size_t(span * itemSize));
+    std::memcpy(flat.data_ptr(), data + t.storageOffset * itemSize, size_t(span * itemSize));
     out.copy_(flat.as_strided(t.sizes, t.strides, 0));
     return out;
 }

@@ -77,6 +77,8 @@ public:
     size_t tensorCount() const { return m_tensorCount; }
 
     // A contiguous CPU tensor with its own memory, dtype as stored (CRC of the storage checked).
+    // All tensors materialized from one checkpoint together may not exceed twice the file's size
+    // plus 64 MiB (overlapping or stride-0 views could otherwise blow up memory).
     at::Tensor materialize(const PickledTensor& tensor) const;
 
     struct Storage {
@@ -92,6 +94,7 @@ private:
     const PickleValue* m_root = nullptr;
     std::map<std::string, Storage> m_storages;
     size_t m_tensorCount = 0;
+    mutable uint64_t m_materializedBytes = 0; // bounded: views may not multiply the file's size
     friend class RestrictedUnpickler;
 };
 

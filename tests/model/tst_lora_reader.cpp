@@ -497,6 +497,14 @@ torch.save(sd, '%2')
             write(p, 8);
             VERIFY_ERROR(readLoraFile(tmp("bounds.ckpt")), "negative");
         }
+        { // stride-0 view that would expand 8 floats into 4 TB
+            Pickle p;
+            p.op('}').str("m/transformer/a/lora_down.weight");
+            p.tensor("0", 8, 0, {1000000, 1000000}, {0, 0});
+            p.op('s');
+            write(p, 8);
+            VERIFY_ERROR(readLoraFile(tmp("bounds.ckpt")), "far more data than the file holds");
+        }
         { // storage entry missing
             Pickle p;
             p.op('}').str("m/transformer/a/lora_down.weight").tensor("7", 8, 0, {2, 4}, {4, 1});
