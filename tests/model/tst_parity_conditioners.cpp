@@ -3,46 +3,17 @@
 #include "engine/engine.h"
 #include "model/conditioners.h"
 #include "model/model_config.h"
-#include "model/safetensors.h"
+#include "parity.h"
 
 #include <ATen/ATen.h>
-#include <nlohmann/json.hpp>
 
 #include <QtTest>
 
-#include <fstream>
-
 using namespace footfall::model;
+using namespace footfall::test;
 using footfall::GenerationError;
 
 namespace {
-
-QString parityDir() {
-    const QByteArray env = qgetenv("FOOTFALL_PARITY_DIR");
-    return env.isEmpty() ? QString(FOOTFALL_DEFAULT_PARITY_DIR) : QString::fromLocal8Bit(env);
-}
-
-// numpy allclose: |a - e| <= atol + rtol |e|. Reports the largest absolute error.
-void expectClose(const at::Tensor& actual, const at::Tensor& expected, const nlohmann::json& tol,
-                 const std::string& name) {
-    QVERIFY2(actual.sizes() == expected.sizes(),
-             qPrintable(QString("%1: shape %2 vs %3")
-                            .arg(QString::fromStdString(name))
-                            .arg(QString::fromStdString(shapeToString(actual.sizes())))
-                            .arg(QString::fromStdString(shapeToString(expected.sizes())))));
-    const double rtol = tol.at("rtol").get<double>();
-    const double atol = tol.at("atol").get<double>();
-    const at::Tensor a = actual.to(at::kDouble).cpu();
-    const at::Tensor e = expected.to(at::kDouble).cpu();
-    const at::Tensor diff = (a - e).abs();
-    const double maxErr = diff.numel() ? diff.max().item<double>() : 0.0;
-    const int64_t bad = (diff > atol + rtol * e.abs()).sum().item<int64_t>();
-    qInfo("%s: max abs err %.3g (atol %.3g, rtol %.3g)", name.c_str(), maxErr, atol, rtol);
-    QVERIFY2(bad == 0, qPrintable(QString("%1: %2 elements outside tolerance, max abs err %3")
-                                      .arg(QString::fromStdString(name))
-                                      .arg(bad)
-                                      .arg(maxErr)));
-}
 
 std::vector<double> toVector(const at::Tensor& t) {
     const at::Tensor d = t.to(at::kDouble).contiguous();
@@ -55,20 +26,15 @@ class TestParityConditioners : public QObject {
     Q_OBJECT
 
 private:
-    QString m_dir;
-    nlohmann::json m_case;
-    SafetensorsFile m_tensors;
+    ParityCase m_case;
     ModelConfig m_config;
     T5Config m_t5Config;
     WeightSource m_model;
     WeightSource m_t5;
 
-    at::Tensor input(const std::string& name) { return m_tensors.tensorF32("input." + name); }
-    at::Tensor expected(const std::string& name) { return m_tensors.tensorF32("expected." + name); }
-    const nlohmann::json& tolerance(const std::string& name) {
-        const auto& tol = m_case.at("tolerance");
+    Tolerance tolerance(const std::string& name) const {
         // prompt_mask carries no entry of its own: the masks' tolerance applies.
-        return tol.contains(name) ? tol.at(name) : tol.at("cross_attn_mask");
+        return m_case.requiredTolerance(m_case.hasTolerance(name) ? name : "cross_attn_mask");
     }
     std::unique_ptr<MultiConditioner> makeConditioner() {
         auto mc = std::make_unique<MultiConditioner>(m_config.conditioning, m_t5Config, nullptr);
@@ -79,17 +45,12 @@ private:
 
 private Q_SLOTS:
     void initTestCase() {
-        m_dir = parityDir();
-        if (!QFileInfo::exists(m_dir + "/conditioners.json"))
-            QSKIP(
-                qPrintable("parity fixtures not found at " + m_dir + " (set FOOTFALL_PARITY_DIR)"));
-        std::ifstream in((m_dir + "/conditioners.json").toStdString());
-        m_case = nlohmann::json::parse(in);
-        m_tensors = SafetensorsFile::open((m_dir + "/conditioners.safetensors").toStdString());
-        m_config = loadModelConfig((m_dir + "/model_config.json").toStdString());
-        m_t5Config = T5Config::fromFile((m_dir + "/t5_config.json").toStdString());
-        m_model = WeightSource::open((m_dir + "/model.safetensors").toStdString());
-        m_t5 = WeightSource::open((m_dir + "/t5_encoder.safetensors").toStdString());
+        FOOTFALL_REQUIRE_PARITY_DIR();
+        m_case = loadParityCase("conditioners");
+        m_config = loadModelConfig(parityPath("model_config.json"));
+        m_t5Config = T5Config::fromFile(parityPath("t5_config.json"));
+        m_model = WeightSource::open(parityPath("model.safetensors"));
+        m_t5 = WeightSource::open(parityPath("t5_encoder.safetensors"));
     }
 
     void promptEmbeddingsAreMaskZeroed() {
@@ -97,13 +58,15 @@ private Q_SLOTS:
         QCOMPARE(mc->t5Conditioners().size(), size_t(1));
         const T5Conditioner& t5 = *mc->t5Conditioners().front();
         QVERIFY(!t5.hasProjection()); // d_model == cond_dim: Identity, as in SAO
-        QCOMPARE(t5.maxLength(), input("prompt_input_ids").size(1));
-        const at::Tensor mask = input("prompt_attention_mask");
-        const CondTensor out = t5.encodeTokens(input("prompt_input_ids").to(at::kLong), mask);
+        QCOMPARE(t5.maxLength(), m_case.input("prompt_input_ids").size(1));
+        const at::Tensor mask = m_case.input("prompt_attention_mask");
+        const CondTensor out =
+            t5.encodeTokens(m_case.input("prompt_input_ids").to(at::kLong), mask);
         QCOMPARE(out.mask.scalar_type(), at::kBool);
-        expectClose(out.value, expected("prompt_embeds"), tolerance("prompt_embeds"),
-                    "prompt_embeds");
-        expectClose(out.mask, expected("prompt_mask"), tolerance("prompt_mask"), "prompt_mask");
+        FOOTFALL_VERIFY_CLOSE(out.value, m_case.expected("prompt_embeds"),
+                              tolerance("prompt_embeds"), "prompt_embeds");
+        FOOTFALL_VERIFY_CLOSE(out.mask, m_case.expected("prompt_mask"), tolerance("prompt_mask"),
+                              "prompt_mask");
         // Padded positions are exact zeros.
         const at::Tensor padded = out.value.masked_select(out.mask.logical_not().unsqueeze(-1));
         QVERIFY(padded.numel() > 0);
@@ -113,18 +76,18 @@ private Q_SLOTS:
     void numberConditioners() {
         const auto mc = makeConditioner();
         for (const auto& number : mc->numberConditioners()) {
-            const auto out = number->forward(toVector(input(number->id())));
-            expectClose(out.embeds, expected(number->id() + "_embeds"),
-                        tolerance(number->id() + "_embeds"), number->id() + "_embeds");
-            expectClose(out.mask, expected(number->id() + "_mask"),
-                        tolerance(number->id() + "_mask"), number->id() + "_mask");
+            const auto out = number->forward(toVector(m_case.input(number->id())));
+            FOOTFALL_VERIFY_CLOSE(out.embeds, m_case.expected(number->id() + "_embeds"),
+                                  tolerance(number->id() + "_embeds"), number->id() + "_embeds");
+            FOOTFALL_VERIFY_CLOSE(out.mask, m_case.expected(number->id() + "_mask"),
+                                  tolerance(number->id() + "_mask"), number->id() + "_mask");
         }
     }
 
     void assemblyInConfigOrder() {
         const auto mc = makeConditioner();
-        const std::vector<double> starts = toVector(input("meta_seconds_start"));
-        const std::vector<double> totals = toVector(input("meta_seconds_total"));
+        const std::vector<double> starts = toVector(m_case.input("meta_seconds_start"));
+        const std::vector<double> totals = toVector(m_case.input("meta_seconds_total"));
         std::vector<ConditioningMetadata> meta(starts.size());
         for (size_t i = 0; i < meta.size(); ++i) {
             meta[i].texts["prompt"] = "(token ids given)";
@@ -132,15 +95,15 @@ private Q_SLOTS:
             meta[i].numbers["seconds_total"] = totals[i];
         }
         const CondMap conds =
-            mc->withTokens(meta, "prompt", input("prompt_input_ids").to(at::kLong),
-                           input("prompt_attention_mask"));
+            mc->withTokens(meta, "prompt", m_case.input("prompt_input_ids").to(at::kLong),
+                           m_case.input("prompt_attention_mask"));
         const ConditioningInputs inputs = assembleConditioning(conds, m_config.diffusion);
-        expectClose(inputs.crossAttnCond, expected("cross_attn_cond"), tolerance("cross_attn_cond"),
-                    "cross_attn_cond");
-        expectClose(inputs.crossAttnMask, expected("cross_attn_mask"), tolerance("cross_attn_mask"),
-                    "cross_attn_mask");
-        expectClose(inputs.globalCond, expected("global_cond"), tolerance("global_cond"),
-                    "global_cond");
+        FOOTFALL_VERIFY_CLOSE(inputs.crossAttnCond, m_case.expected("cross_attn_cond"),
+                              tolerance("cross_attn_cond"), "cross_attn_cond");
+        FOOTFALL_VERIFY_CLOSE(inputs.crossAttnMask, m_case.expected("cross_attn_mask"),
+                              tolerance("cross_attn_mask"), "cross_attn_mask");
+        FOOTFALL_VERIFY_CLOSE(inputs.globalCond, m_case.expected("global_cond"),
+                              tolerance("global_cond"), "global_cond");
     }
 
     void missingMetadataIsAnError() {
@@ -158,8 +121,9 @@ private Q_SLOTS:
         item.numbers.erase("seconds_total");
         QVERIFY_THROWS_EXCEPTION(
             GenerationError,
-            mc->withTokens({item}, "prompt", input("prompt_input_ids").to(at::kLong).slice(0, 0, 1),
-                           input("prompt_attention_mask").slice(0, 0, 1)));
+            mc->withTokens({item}, "prompt",
+                           m_case.input("prompt_input_ids").to(at::kLong).slice(0, 0, 1),
+                           m_case.input("prompt_attention_mask").slice(0, 0, 1)));
     }
 
     void assemblyNamesAMissingId() {
@@ -168,9 +132,9 @@ private Q_SLOTS:
         const auto mc = makeConditioner();
         ConditioningMetadata item;
         item.numbers = {{"seconds_start", 0.0}, {"seconds_total", 1.0}};
-        const CondMap conds =
-            mc->withTokens({item}, "prompt", input("prompt_input_ids").to(at::kLong).slice(0, 0, 1),
-                           input("prompt_attention_mask").slice(0, 0, 1));
+        const CondMap conds = mc->withTokens(
+            {item}, "prompt", m_case.input("prompt_input_ids").to(at::kLong).slice(0, 0, 1),
+            m_case.input("prompt_attention_mask").slice(0, 0, 1));
         try {
             assembleConditioning(conds, diffusion);
             QFAIL("no error for an unknown id");
@@ -208,10 +172,10 @@ private Q_SLOTS:
                          {"conditioner.conditioners.prompt.proj_out.bias", b}},
                         "proj_out");
         mc.load(proj);
-        const at::Tensor ids = input("prompt_input_ids").to(at::kLong);
-        const at::Tensor mask = input("prompt_attention_mask");
+        const at::Tensor ids = m_case.input("prompt_input_ids").to(at::kLong);
+        const at::Tensor mask = m_case.input("prompt_attention_mask");
         const CondTensor got = mc.t5Conditioners().front()->encodeTokens(ids, mask);
-        const at::Tensor raw = expected("prompt_t5_raw");
+        const at::Tensor raw = m_case.expected("prompt_t5_raw");
         const at::Tensor want = at::linear(raw, w, b) * mask.unsqueeze(-1);
         QCOMPARE(got.value.sizes(), want.sizes());
         QVERIFY((got.value - want).abs().max().item<double>() < 1e-4);

@@ -1,9 +1,9 @@
 // T5 encoder against HF T5EncoderModel outputs on the tiny random T5 of the parity fixtures
 // (conditioners case), the t5-base key/shape manifest, and strict-loading errors.
 #include "engine/engine.h"
-#include "model/safetensors.h"
 #include "model/t5_encoder.h"
 #include "model/weights.h"
+#include "parity.h"
 
 #include <ATen/ATen.h>
 #include <ATen/Parallel.h>
@@ -12,44 +12,12 @@
 #include <QtTest>
 
 #include <cstdlib>
-#include <fstream>
 
 using namespace footfall::model;
+using namespace footfall::test;
 using footfall::GenerationError;
 
 namespace {
-
-QString parityDir() {
-    const QByteArray env = qgetenv("FOOTFALL_PARITY_DIR");
-    return env.isEmpty() ? QString(FOOTFALL_DEFAULT_PARITY_DIR) : QString::fromLocal8Bit(env);
-}
-
-nlohmann::json readJson(const QString& path) {
-    std::ifstream in(path.toStdString());
-    return nlohmann::json::parse(in);
-}
-
-// numpy allclose: |a - e| <= atol + rtol |e|. Reports the largest absolute error.
-void expectClose(const at::Tensor& actual, const at::Tensor& expected, const nlohmann::json& tol,
-                 const char* name) {
-    QVERIFY2(actual.sizes() == expected.sizes(),
-             qPrintable(QString("%1: shape %2 vs %3")
-                            .arg(name)
-                            .arg(QString::fromStdString(shapeToString(actual.sizes())))
-                            .arg(QString::fromStdString(shapeToString(expected.sizes())))));
-    const double rtol = tol.at("rtol").get<double>();
-    const double atol = tol.at("atol").get<double>();
-    const at::Tensor a = actual.to(at::kDouble).cpu();
-    const at::Tensor e = expected.to(at::kDouble).cpu();
-    const at::Tensor diff = (a - e).abs();
-    const double maxErr = diff.max().item<double>();
-    const int64_t bad = (diff > atol + rtol * e.abs()).sum().item<int64_t>();
-    qInfo("%s: max abs err %.3g (atol %.3g, rtol %.3g)", name, maxErr, atol, rtol);
-    QVERIFY2(bad == 0, qPrintable(QString("%1: %2 elements outside tolerance, max abs err %3")
-                                      .arg(name)
-                                      .arg(bad)
-                                      .arg(maxErr)));
-}
 
 // HF's t5-base config.json (the values that matter for the module tree).
 const char* kT5BaseConfig = R"({
@@ -66,30 +34,21 @@ class TestParityT5 : public QObject {
     Q_OBJECT
 
 private:
-    QString m_dir;
-    nlohmann::json m_case;
-    SafetensorsFile m_tensors;
+    ParityCase m_case;
     T5Config m_config;
     WeightSource m_weights;
 
-    at::Tensor input(const std::string& name) { return m_tensors.tensorF32("input." + name); }
-    at::Tensor expected(const std::string& name) { return m_tensors.tensorF32("expected." + name); }
-
 private Q_SLOTS:
     void initTestCase() {
-        m_dir = parityDir();
-        if (!QFileInfo::exists(m_dir + "/conditioners.json"))
-            QSKIP(
-                qPrintable("parity fixtures not found at " + m_dir + " (set FOOTFALL_PARITY_DIR)"));
-        m_case = readJson(m_dir + "/conditioners.json");
-        m_tensors = SafetensorsFile::open((m_dir + "/conditioners.safetensors").toStdString());
-        m_config = T5Config::fromFile((m_dir + "/t5_config.json").toStdString());
-        m_weights = WeightSource::open((m_dir + "/t5_encoder.safetensors").toStdString());
+        FOOTFALL_REQUIRE_PARITY_DIR();
+        m_case = loadParityCase("conditioners");
+        m_config = T5Config::fromFile(parityPath("t5_config.json"));
+        m_weights = WeightSource::open(parityPath("t5_encoder.safetensors"));
         at::set_num_threads(2);
     }
 
     void configFromFile() {
-        const auto& c = m_case.at("t5_config");
+        const auto& c = m_case.json.at("t5_config");
         QCOMPARE(m_config.dModel, c.at("d_model").get<int64_t>());
         QCOMPARE(m_config.numLayers, c.at("num_layers").get<int64_t>());
         QCOMPARE(m_config.numHeads, c.at("num_heads").get<int64_t>());
@@ -118,16 +77,16 @@ private Q_SLOTS:
         QFETCH(QString, output);
         T5Encoder encoder(m_config);
         encoder.load(m_weights);
-        const at::Tensor idsT = input(ids.toStdString()).to(at::kLong);
-        const at::Tensor maskT = input(mask.toStdString()).to(at::kBool);
+        const at::Tensor idsT = m_case.input(ids.toStdString()).to(at::kLong);
+        const at::Tensor maskT = m_case.input(mask.toStdString()).to(at::kBool);
         QVERIFY(maskT.logical_not().any().item<bool>()); // the case has padding
         const at::Tensor out = encoder.forward(idsT, maskT);
         QCOMPARE(out.scalar_type(), at::kFloat);
         // Integer 0/1 masks behave like bool ones.
         const at::Tensor outInt = encoder.forward(idsT, maskT.to(at::kLong));
         QVERIFY(at::equal(out, outInt));
-        expectClose(out, expected(output.toStdString()),
-                    m_case.at("tolerance").at(output.toStdString()), qPrintable(output));
+        const std::string name = output.toStdString();
+        FOOTFALL_VERIFY_CLOSE(out, m_case.expected(name), m_case.requiredTolerance(name), name);
     }
 
     void relativeBuckets() {
@@ -161,7 +120,8 @@ private Q_SLOTS:
             QString(FOOTFALL_SOURCE_DIR) + "/../shared/reference/sao-1.0-manifest.json";
         if (!QFileInfo::exists(manifestPath))
             QSKIP(qPrintable("manifest not found at " + manifestPath));
-        const nlohmann::json manifest = readJson(manifestPath).at("t5_base_encoder_keys");
+        const nlohmann::json manifest =
+            readJsonFile(manifestPath.toStdString()).at("t5_base_encoder_keys");
         const T5Config config = T5Config::fromJson(nlohmann::json::parse(kT5BaseConfig), "t5-base");
         T5Encoder encoder(config);
         ParameterList params;

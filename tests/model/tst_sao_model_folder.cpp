@@ -4,6 +4,7 @@
 #include "engine/engine.h"
 #include "io/audio_file.h"
 #include "model/sao_engine.h"
+#include "parity.h"
 
 #include <nlohmann/json.hpp>
 
@@ -18,18 +19,9 @@
 #include <fstream>
 
 using namespace footfall;
+using namespace footfall::test;
 
 namespace {
-
-QString parityDir() {
-    const QByteArray env = qgetenv("FOOTFALL_PARITY_DIR");
-    return env.isEmpty() ? QString(FOOTFALL_DEFAULT_PARITY_DIR) : QString::fromLocal8Bit(env);
-}
-
-nlohmann::json readJson(const QString& path) {
-    std::ifstream in(path.toStdString());
-    return nlohmann::json::parse(in);
-}
 
 void writeJson(const QString& path, const nlohmann::json& json) {
     std::ofstream(path.toStdString()) << json.dump(1);
@@ -95,10 +87,8 @@ private Q_SLOTS:
 #if defined(__SANITIZE_ADDRESS__)
         QSKIP("the SentencePiece module cannot be loaded under AddressSanitizer (RTLD_DEEPBIND)");
 #endif
+        FOOTFALL_REQUIRE_PARITY_DIR();
         m_parity = parityDir();
-        if (!QFileInfo::exists(m_parity + "/model_config.json"))
-            QSKIP(qPrintable("parity fixtures not found at " + m_parity +
-                             " (set FOOTFALL_PARITY_DIR)"));
         const QString spmTrain = QStandardPaths::findExecutable("spm_train");
         if (spmTrain.isEmpty())
             QSKIP("spm_train not installed (Debian package 'sentencepiece')");
@@ -127,7 +117,7 @@ private Q_SLOTS:
 
         // The folder: the parity model with a 0.5 s window so that durations fit.
         m_model = m_tmp.filePath("stable-audio-open-tiny");
-        nlohmann::json config = readJson(m_parity + "/model_config.json");
+        nlohmann::json config = readJsonFile(parityPath("model_config.json"));
         config["sample_size"] = 22048;
         QDir().mkpath(m_model);
         writeJson(m_model + "/model_config.json", config);
@@ -318,7 +308,7 @@ private Q_SLOTS:
 
     void configDoesNotMatchWeights() {
         const QString dir = cloneFolder("mismatch");
-        nlohmann::json config = readJson(dir + "/model_config.json");
+        nlohmann::json config = readJsonFile((dir + "/model_config.json").toStdString());
         config["model"]["diffusion"]["config"]["depth"] = 3;
         writeJson(dir + "/model_config.json", config);
         QString error = errorOf([&] { makeSaoEngine(options(dir)); });
@@ -326,7 +316,7 @@ private Q_SLOTS:
                  qPrintable(error));
 
         const QString t5 = cloneFolder("t5-mismatch");
-        nlohmann::json t5Config = readJson(t5 + "/text_encoder/config.json");
+        nlohmann::json t5Config = readJsonFile((t5 + "/text_encoder/config.json").toStdString());
         t5Config["d_ff"] = 256;
         writeJson(t5 + "/text_encoder/config.json", t5Config);
         error = errorOf([&] { makeSaoEngine(options(t5)); });
@@ -335,7 +325,7 @@ private Q_SLOTS:
 
         // A conditioner the config lacks shows up as an unexpected key.
         const QString extra = cloneFolder("extra-conditioner");
-        nlohmann::json noStart = readJson(extra + "/model_config.json");
+        nlohmann::json noStart = readJsonFile((extra + "/model_config.json").toStdString());
         auto& configs = noStart["model"]["conditioning"]["configs"];
         for (auto it = configs.begin(); it != configs.end(); ++it)
             if ((*it)["id"] == "seconds_start") {

@@ -94,6 +94,22 @@ struct ParityCase {
         }
         return t;
     }
+    bool hasTolerance(const std::string& key) const {
+        return json.contains("tolerance") && json["tolerance"].contains(key);
+    }
+    // The case's own {rtol, atol} for key, no default: throws (fails the test) when absent.
+    Tolerance requiredTolerance(const std::string& key) const {
+        if (!hasTolerance(key))
+            throw std::runtime_error(name + ".json: no tolerance for '" + key + "'");
+        const auto& j = json["tolerance"][key];
+        if (!j.contains("rtol") || !j.contains("atol"))
+            throw std::runtime_error(name + ".json: tolerance for '" + key +
+                                     "' lacks rtol or atol");
+        Tolerance t;
+        t.rtol = j["rtol"].get<double>();
+        t.atol = j["atol"].get<double>();
+        return t;
+    }
 };
 
 inline ParityCase loadParityCase(const std::string& name) {
