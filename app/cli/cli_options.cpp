@@ -85,6 +85,9 @@ Engine and model:
   --checkpoint FILE        model weights (.safetensors/.ckpt), as the seed's --checkpoint
   --config FILE            model_config.json (a LoRAW config gives the LoRA's alpha)
   --lora FILE[:STRENGTH]   apply a LoRAW LoRA (repeatable; strength 0..2, default 1)
+  --lora-config FILE       the LoRA's training config (its "lora" section gives alpha/rank)
+  --lora-gradio            apply strengths as LoRAW's Gradio UI does (strength squared)
+  --dora-ignore-magnitude  DoRA files: LoRAW-Gradio behaviour instead of training-faithful
   --lora-info FILE         list a LoRA file's modules, rank and dtype, then exit
   --device auto|cpu|cuda   where to run (default auto)
   --precision auto|fp32|fp16|bf16   CUDA compute precision (the CPU always computes fp32)
@@ -109,6 +112,8 @@ CliOptions parseCommandLine(const std::vector<std::string>& args) {
     CliOptions o;
     o.output.folder = "outputs";
     std::string loraConfig;
+    bool loraGradio = false;
+    bool doraIgnoreMagnitude = false;
     for (std::size_t i = 0; i < args.size(); ++i) {
         std::string arg = args[i];
         std::string value;
@@ -172,6 +177,10 @@ CliOptions parseCommandLine(const std::vector<std::string>& args) {
             o.request.loras.push_back(parseLora(next()));
         else if (arg == "--lora-config")
             loraConfig = next();
+        else if (arg == "--lora-gradio")
+            loraGradio = true;
+        else if (arg == "--dora-ignore-magnitude")
+            doraIgnoreMagnitude = true;
         else if (arg == "--lora-info")
             o.loraInfo = next();
         else if (arg == "--low-memory")
@@ -211,9 +220,12 @@ CliOptions parseCommandLine(const std::vector<std::string>& args) {
         else
             throw std::invalid_argument("unknown option \"" + args[i] + "\" (see --help)");
     }
-    if (!loraConfig.empty())
-        for (auto& lora : o.request.loras)
+    for (auto& lora : o.request.loras) {
+        if (!loraConfig.empty())
             lora.configPath = loraConfig;
+        lora.lorawGradioCompatible = loraGradio;
+        lora.doraIgnoreMagnitude = doraIgnoreMagnitude;
+    }
     if (o.benchmarkRuns < 0 || o.benchmarkRuns > 1000)
         throw std::invalid_argument("--benchmark expects 1 to 1000 runs");
     return o;

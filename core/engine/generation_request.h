@@ -11,6 +11,10 @@ struct LoraSelection {
     std::string path;       // .ckpt or .safetensors as LoRAW writes it
     double strength = 1.0;  // 0 ... 2
     std::string configPath; // optional LoRAW model_config with a "lora" section
+    // LoRAW's Gradio UI scales by strength twice (strength squared); reproduce that when set.
+    bool lorawGradioCompatible = false;
+    // DoRA: LoRAW-Gradio behaviour (ignore the magnitude vectors) instead of training-faithful.
+    bool doraIgnoreMagnitude = false;
 };
 
 struct GenerationRequest {
