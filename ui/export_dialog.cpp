@@ -136,8 +136,13 @@ ExportDialog::ExportDialog(QWidget* parent) : QDialog(parent) {
     connect(m_normalise, &QComboBox::currentIndexChanged, this, &ExportDialog::updateEnabled);
     connect(m_ucs, &QRadioButton::toggled, this, &ExportDialog::updateEnabled);
     connect(m_trim, &QCheckBox::toggled, this, &ExportDialog::updateEnabled);
-    m_folder->setText(QDir(TakeStore::defaultOutputFolder()).filePath(QStringLiteral("exports")));
+    setDefaultFolder(QDir(TakeStore::defaultOutputFolder()).filePath(QStringLiteral("exports")));
     updateEnabled();
+}
+
+void ExportDialog::setDefaultFolder(const QString& folder) {
+    m_defaultFolder = QDir::cleanPath(folder);
+    m_folder->setText(m_defaultFolder);
 }
 
 void ExportDialog::updateEnabled() {
@@ -210,7 +215,9 @@ void ExportDialog::loadSettings() {
     QSettings s;
     s.beginGroup(QStringLiteral("export"));
     ExportOptions o = options();
-    o.folder = s.value(QStringLiteral("folder"), o.folder).toString();
+    o.folder = s.value(QStringLiteral("folder"), m_defaultFolder).toString();
+    if (o.folder.trimmed().isEmpty())
+        o.folder = m_defaultFolder;
     o.ucsNaming = s.value(QStringLiteral("ucs"), false).toBool();
     o.ucsTemplate = s.value(QStringLiteral("template"), o.ucsTemplate).toString();
     o.creator = s.value(QStringLiteral("creator")).toString();
@@ -234,7 +241,10 @@ void ExportDialog::saveSettings() const {
     const ExportOptions o = options();
     QSettings s;
     s.beginGroup(QStringLiteral("export"));
-    s.setValue(QStringLiteral("folder"), o.folder);
+    if (QDir::cleanPath(o.folder) == m_defaultFolder)
+        s.remove(QStringLiteral("folder"));
+    else
+        s.setValue(QStringLiteral("folder"), o.folder);
     s.setValue(QStringLiteral("ucs"), o.ucsNaming);
     s.setValue(QStringLiteral("template"), o.ucsTemplate);
     s.setValue(QStringLiteral("creator"), o.creator);

@@ -25,7 +25,14 @@ public:
     ExportOptions options() const;
     void setOptions(const ExportOptions& options);
 
+    // The folder shown unless the user picked another one before: the output folder's exports/.
+    // Call before loadSettings().
+    void setDefaultFolder(const QString& folder);
+    QString defaultFolder() const { return m_defaultFolder; }
+
     void loadSettings();
+    // Remembers the folder only when it differs from the default, so a later change of the
+    // output folder moves the default export folder with it.
     void saveSettings() const;
 
 private:
@@ -49,6 +56,7 @@ private:
     QCheckBox* m_selectionOnly = nullptr;
     QCheckBox* m_slice = nullptr;
     std::optional<std::pair<std::size_t, std::size_t>> m_selection;
+    QString m_defaultFolder;
 };
 
 } // namespace footfall::ui

@@ -4,6 +4,7 @@
 #include "prompt_builder.h"
 #include "take_store.h"
 
+#include <QAction>
 #include <QCheckBox>
 #include <QComboBox>
 #include <QDoubleSpinBox>
@@ -13,6 +14,7 @@
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QLineEdit>
+#include <QListWidget>
 #include <QProgressBar>
 #include <QPushButton>
 #include <QRandomGenerator>
@@ -50,8 +52,8 @@ QLineEdit* folderRow(QWidget* parent, const QString& name, QLayout*& rowOut, con
 GenerationPanel::GenerationPanel(QWidget* parent) : QWidget(parent) {
     setObjectName(QStringLiteral("generationPanel"));
     auto* layout = new QVBoxLayout(this);
-    layout->setContentsMargins(6, 6, 6, 6);
-    layout->setSpacing(6);
+    layout->setContentsMargins(6, 4, 6, 4);
+    layout->setSpacing(4);
 
     m_error = new QLabel(this);
     m_error->setObjectName(QStringLiteral("errorBanner"));
@@ -62,6 +64,7 @@ GenerationPanel::GenerationPanel(QWidget* parent) : QWidget(parent) {
     layout->addWidget(buildPromptBox());
     layout->addWidget(buildSettingsBox());
     layout->addWidget(buildEngineBox());
+    layout->addWidget(buildAdvancedBox());
 
     m_generate = new QPushButton(tr("Generate"), this);
     m_generate->setObjectName(QStringLiteral("generateButton"));
@@ -90,10 +93,11 @@ GenerationPanel::GenerationPanel(QWidget* parent) : QWidget(parent) {
     layout->addWidget(m_progress);
     m_status = new QLabel(tr("Ready"), this);
     m_status->setObjectName(QStringLiteral("statusLabel"));
-    m_status->setWordWrap(true);
+    // No word wrap: a height-for-width label would make the scroll area size the panel to its
+    // preferred height (a needless scroll bar); the full text is in the tooltip.
     layout->addWidget(m_status);
     layout->addWidget(m_error);
-    layout->addStretch(1);
+    layout->addWidget(buildQueueBox(), 1);
 }
 
 QWidget* GenerationPanel::buildPromptBox() {
@@ -255,6 +259,139 @@ QWidget* GenerationPanel::buildEngineBox() {
     return box;
 }
 
+QWidget* GenerationPanel::buildAdvancedBox() {
+    auto* box = new QWidget(this);
+    auto* v = new QVBoxLayout(box);
+    v->setContentsMargins(0, 0, 0, 0);
+    m_advancedToggle = new QToolButton(box);
+    m_advancedToggle->setObjectName(QStringLiteral("advancedToggle"));
+    m_advancedToggle->setText(tr("Advanced (Stable Audio Open)"));
+    m_advancedToggle->setCheckable(true);
+    m_advancedToggle->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
+    m_advancedToggle->setArrowType(Qt::RightArrow);
+    m_advanced = new QGroupBox(box);
+    m_advanced->setObjectName(QStringLiteral("advancedBox"));
+    m_advanced->setVisible(false);
+    connect(m_advancedToggle, &QToolButton::toggled, this, [this](bool on) {
+        m_advancedToggle->setArrowType(on ? Qt::DownArrow : Qt::RightArrow);
+        m_advanced->setVisible(on);
+    });
+    auto* form = new QFormLayout(m_advanced);
+    form->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
+    m_precision = new QComboBox(m_advanced);
+    m_precision->setObjectName(QStringLiteral("precisionCombo"));
+    m_precision->addItem(tr("auto"), QStringLiteral("auto"));
+    m_precision->addItem(QStringLiteral("fp32"), QStringLiteral("fp32"));
+    m_precision->addItem(QStringLiteral("fp16"), QStringLiteral("fp16"));
+    m_precision->addItem(QStringLiteral("bf16"), QStringLiteral("bf16"));
+    m_precision->setToolTip(tr("Model precision on CUDA (half precision needs less memory); "
+                               "the CPU always computes in fp32"));
+    form->addRow(tr("Precision"), m_precision);
+    m_lowMemory = new QCheckBox(tr("Low memory"), m_advanced);
+    m_lowMemory->setObjectName(QStringLiteral("lowMemoryCheck"));
+    m_lowMemory->setToolTip(tr("Keep only the stage that runs on the device (slower, less VRAM)"));
+    m_fullWindow = new QCheckBox(tr("Full window"), m_advanced);
+    m_fullWindow->setObjectName(QStringLiteral("fullWindowCheck"));
+    m_fullWindow->setToolTip(
+        tr("Sample the model's whole window, then trim to the duration (as the reference UI)"));
+    auto* checks = new QHBoxLayout;
+    checks->addWidget(m_lowMemory);
+    checks->addWidget(m_fullWindow);
+    checks->addStretch(1);
+    form->addRow(QString(), checks);
+    QLayout* t5Row = nullptr;
+    m_t5Dir = folderRow(m_advanced, QStringLiteral("t5FolderEdit"), t5Row,
+                        tr("Choose a t5-base folder (config.json, model.safetensors, "
+                           "spiece.model)"));
+    m_t5Dir->setPlaceholderText(tr("inside the model folder"));
+    form->addRow(tr("T5"), t5Row);
+    v->addWidget(m_advancedToggle, 0, Qt::AlignLeft);
+    v->addWidget(m_advanced);
+    return box;
+}
+
+QWidget* GenerationPanel::buildQueueBox() {
+    auto* box = new QGroupBox(tr("Queue and recent runs"), this);
+    box->setObjectName(QStringLiteral("queueBox"));
+    auto* v = new QVBoxLayout(box);
+    v->setContentsMargins(4, 4, 4, 4);
+    v->setSpacing(3);
+    m_queueList = new QListWidget(box);
+    m_queueList->setObjectName(QStringLiteral("queueList"));
+    m_queueList->setToolTip(tr("Prompts waiting their turn (Delete removes the selected one)"));
+    m_queueList->setSelectionMode(QAbstractItemView::ExtendedSelection);
+    m_queueList->setMaximumHeight(82);
+    m_queueList->setVisible(false);
+    auto* del = new QAction(tr("Remove from queue"), m_queueList);
+    del->setShortcut(QKeySequence::Delete);
+    del->setShortcutContext(Qt::WidgetShortcut);
+    connect(del, &QAction::triggered, this, &GenerationPanel::removeSelectedPending);
+    m_queueList->addAction(del);
+    m_queueList->setContextMenuPolicy(Qt::ActionsContextMenu);
+    m_removePending = new QToolButton(box);
+    m_removePending->setObjectName(QStringLiteral("removePendingButton"));
+    m_removePending->setText(tr("Remove from queue"));
+    m_removePending->setVisible(false);
+    connect(m_removePending, &QToolButton::clicked, this, &GenerationPanel::removeSelectedPending);
+    m_log = new QListWidget(box);
+    m_log->setObjectName(QStringLiteral("runLog"));
+    m_log->setToolTip(tr("Finished, cancelled and failed runs, newest first"));
+    m_log->setWordWrap(true);
+    m_log->setTextElideMode(Qt::ElideRight);
+    m_log->setMinimumHeight(40);
+    auto* empty = new QListWidgetItem(tr("No runs yet"), m_log);
+    empty->setFlags(Qt::NoItemFlags);
+    empty->setData(Qt::UserRole, QStringLiteral("placeholder"));
+    v->addWidget(m_queueList);
+    v->addWidget(m_removePending, 0, Qt::AlignRight);
+    v->addWidget(m_log, 1);
+    return box;
+}
+
+void GenerationPanel::removeSelectedPending() {
+    const auto items = m_queueList->selectedItems();
+    for (QListWidgetItem* item : items)
+        Q_EMIT removePendingRequested(item->data(Qt::UserRole).toInt());
+}
+
+void GenerationPanel::setPending(const QVector<QPair<int, QString>>& jobs) {
+    m_queueList->clear();
+    for (int i = 0; i < jobs.size(); ++i) {
+        auto* item = new QListWidgetItem(QStringLiteral("%1. %2").arg(i + 1).arg(jobs[i].second),
+                                         m_queueList);
+        item->setData(Qt::UserRole, jobs[i].first);
+        item->setToolTip(jobs[i].second);
+    }
+    m_queueList->setVisible(!jobs.isEmpty());
+    m_removePending->setVisible(!jobs.isEmpty());
+}
+
+void GenerationPanel::addLogEntry(const QString& text, bool ok) {
+    if (m_log->count() == 1 &&
+        m_log->item(0)->data(Qt::UserRole).toString() == QLatin1String("placeholder"))
+        delete m_log->takeItem(0);
+    auto* item = new QListWidgetItem(
+        QStringLiteral("%1  %2").arg(ok ? QStringLiteral("✓") : QStringLiteral("✗"), text));
+    item->setToolTip(text);
+    item->setForeground(ok ? QColor(150, 210, 170) : QColor(240, 120, 110));
+    m_log->insertItem(0, item);
+    while (m_log->count() > kMaxLogEntries)
+        delete m_log->takeItem(m_log->count() - 1);
+}
+
+QStringList GenerationPanel::logEntries() const {
+    QStringList out;
+    for (int i = 0; i < m_log->count(); ++i)
+        if (m_log->item(i)->data(Qt::UserRole).toString() != QLatin1String("placeholder"))
+            out << m_log->item(i)->text();
+    return out;
+}
+
+QString GenerationPanel::outputFolder() const {
+    const QString out = m_outputDir->text().trimmed();
+    return out.isEmpty() ? TakeStore::defaultOutputFolder() : out;
+}
+
 QString GenerationPanel::promptText() const {
     return m_prompt->currentText().trimmed();
 }
@@ -268,6 +405,10 @@ GenerationJob GenerationPanel::makeJob() const {
     job.engine.engine = m_engine->currentData().toString().toStdString();
     job.engine.modelDir = m_modelDir->text().trimmed().toStdString();
     job.engine.device = m_device->currentData().toString().toStdString();
+    job.engine.precision = m_precision->currentData().toString().toStdString();
+    job.engine.lowMemory = m_lowMemory->isChecked();
+    job.engine.fullWindow = m_fullWindow->isChecked();
+    job.engine.t5Dir = m_t5Dir->text().trimmed().toStdString();
     GenerationRequest& r = job.request;
     r.prompt = promptText().toStdString();
     r.negativePrompt = m_negative->text().trimmed().toStdString();
@@ -286,10 +427,7 @@ GenerationJob GenerationPanel::makeJob() const {
     bool ok = false;
     const qint64 seed = m_seed->text().toLongLong(&ok);
     r.seed = (m_seedLock->isChecked() && ok) ? seed : -1;
-    QString out = m_outputDir->text().trimmed();
-    if (out.isEmpty())
-        out = TakeStore::defaultOutputFolder();
-    job.output.folder = out.toStdString();
+    job.output.folder = outputFolder().toStdString();
     return job;
 }
 
@@ -318,6 +456,7 @@ void GenerationPanel::recall(const TakeRecord& take) {
             LoraSelection sel;
             sel.path = jsonText(l, "path").toStdString();
             sel.strength = jsonNumber(l, "strength").value_or(1.0);
+            sel.configPath = jsonText(l, "config").toStdString();
             if (!sel.path.empty())
                 loras.push_back(sel);
         }
@@ -370,10 +509,12 @@ void GenerationPanel::setBusy(bool busy, int pending) {
 void GenerationPanel::showProgress(const GenerationProgress& progress) {
     m_progress->setValue(static_cast<int>(progress.fraction * m_progress->maximum()));
     m_status->setText(progress.text);
+    m_status->setToolTip(progress.text);
 }
 
 void GenerationPanel::showStatus(const QString& text) {
     m_status->setText(text);
+    m_status->setToolTip(text);
 }
 
 void GenerationPanel::showError(const QString& message) {
@@ -419,6 +560,11 @@ void GenerationPanel::loadSettings() {
     m_device->setCurrentIndex(
         std::max(0, m_device->findData(s.value(QStringLiteral("device"), QStringLiteral("auto")))));
     m_modelDir->setText(s.value(QStringLiteral("modelDir")).toString());
+    m_precision->setCurrentIndex(std::max(
+        0, m_precision->findData(s.value(QStringLiteral("precision"), QStringLiteral("auto")))));
+    m_lowMemory->setChecked(s.value(QStringLiteral("lowMemory"), false).toBool());
+    m_fullWindow->setChecked(s.value(QStringLiteral("fullWindow"), false).toBool());
+    m_t5Dir->setText(s.value(QStringLiteral("t5Dir")).toString());
     m_outputDir->setText(
         s.value(QStringLiteral("outputDir"), TakeStore::defaultOutputFolder()).toString());
     std::vector<LoraSelection> loras;
@@ -428,6 +574,7 @@ void GenerationPanel::loadSettings() {
         LoraSelection l;
         l.path = s.value(QStringLiteral("path")).toString().toStdString();
         l.strength = s.value(QStringLiteral("strength"), 1.0).toDouble();
+        l.configPath = s.value(QStringLiteral("config")).toString().toStdString();
         loras.push_back(l);
     }
     s.endArray();
@@ -451,6 +598,10 @@ void GenerationPanel::saveSettings() const {
     s.setValue(QStringLiteral("engine"), m_engine->currentData());
     s.setValue(QStringLiteral("device"), m_device->currentData());
     s.setValue(QStringLiteral("modelDir"), m_modelDir->text());
+    s.setValue(QStringLiteral("precision"), m_precision->currentData());
+    s.setValue(QStringLiteral("lowMemory"), m_lowMemory->isChecked());
+    s.setValue(QStringLiteral("fullWindow"), m_fullWindow->isChecked());
+    s.setValue(QStringLiteral("t5Dir"), m_t5Dir->text());
     s.setValue(QStringLiteral("outputDir"), m_outputDir->text());
     const auto loras = m_loras->loras();
     s.beginWriteArray(QStringLiteral("loras"), static_cast<int>(loras.size()));
@@ -458,6 +609,7 @@ void GenerationPanel::saveSettings() const {
         s.setArrayIndex(i);
         s.setValue(QStringLiteral("path"), QString::fromStdString(loras[i].path));
         s.setValue(QStringLiteral("strength"), loras[i].strength);
+        s.setValue(QStringLiteral("config"), QString::fromStdString(loras[i].configPath));
     }
     s.endArray();
     s.endGroup();

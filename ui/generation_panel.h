@@ -1,11 +1,15 @@
 // The generation controls: prompt (with history and the footstep builder), negative prompt,
 // engine/model/LoRAs, CFG, steps, sampler, seed, duration, takes, device, output folder;
-// Generate/Cancel, honest progress and an inline error banner.
+// the SAO options (precision, low memory, full window, T5 folder) in an "Advanced" group;
+// Generate/Cancel, honest progress, an inline error banner, the queue of waiting prompts
+// (removable) and a short log of finished and failed runs.
 #pragma once
 
 #include "generation_job.h"
 #include "take_record.h"
 
+#include <QPair>
+#include <QVector>
 #include <QWidget>
 
 class QCheckBox;
@@ -13,6 +17,7 @@ class QComboBox;
 class QDoubleSpinBox;
 class QLabel;
 class QLineEdit;
+class QListWidget;
 class QProgressBar;
 class QPushButton;
 class QSpinBox;
@@ -30,6 +35,8 @@ public:
 
     GenerationJob makeJob() const;
     QString promptText() const;
+    // The folder new takes go to (the setting, or the default library folder when empty).
+    QString outputFolder() const;
     void setPromptText(const QString& prompt);
     // Every setting of a take, with its seed locked, so Generate reproduces it.
     void recall(const TakeRecord& take);
@@ -46,6 +53,13 @@ public:
     QString errorText() const;
     QString statusText() const;
 
+    // The queue of waiting prompts: (job id, prompt), in run order.
+    void setPending(const QVector<QPair<int, QString>>& jobs);
+    // One line in the run log, newest first (kept to kMaxLogEntries).
+    void addLogEntry(const QString& text, bool ok);
+    QStringList logEntries() const;
+    static constexpr int kMaxLogEntries = 30;
+
     void loadSettings();
     void saveSettings() const;
 
@@ -54,15 +68,21 @@ public:
     QComboBox* promptEdit() const { return m_prompt; }
     PromptBuilder* promptBuilder() const { return m_builder; }
     LoraListWidget* loraList() const { return m_loras; }
+    QListWidget* queueList() const { return m_queueList; }
+    QListWidget* runLog() const { return m_log; }
 
 Q_SIGNALS:
     void generateRequested();
     void cancelRequested();
+    void removePendingRequested(int jobId);
 
 private:
     QWidget* buildEngineBox();
     QWidget* buildPromptBox();
     QWidget* buildSettingsBox();
+    QWidget* buildAdvancedBox();
+    QWidget* buildQueueBox();
+    void removeSelectedPending();
 
     QComboBox* m_engine = nullptr;
     QLineEdit* m_modelDir = nullptr;
@@ -80,6 +100,15 @@ private:
     QLineEdit* m_seed = nullptr;
     QCheckBox* m_seedLock = nullptr;
     QLineEdit* m_outputDir = nullptr;
+    QToolButton* m_advancedToggle = nullptr;
+    QWidget* m_advanced = nullptr;
+    QComboBox* m_precision = nullptr;
+    QCheckBox* m_lowMemory = nullptr;
+    QCheckBox* m_fullWindow = nullptr;
+    QLineEdit* m_t5Dir = nullptr;
+    QListWidget* m_queueList = nullptr;
+    QToolButton* m_removePending = nullptr;
+    QListWidget* m_log = nullptr;
     QPushButton* m_generate = nullptr;
     QPushButton* m_cancel = nullptr;
     QProgressBar* m_progress = nullptr;

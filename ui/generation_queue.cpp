@@ -8,6 +8,7 @@ GenerationQueue::GenerationQueue(QObject* parent)
     qRegisterMetaType<GenerationProgress>();
     qRegisterMetaType<TakeRecord>();
     qRegisterMetaType<SharedAudio>();
+    qRegisterMetaType<SharedTakeView>();
     m_thread.setObjectName(QStringLiteral("footfall-generation"));
     m_worker = new GenerationWorker(m_cancel);
     m_worker->moveToThread(&m_thread);
@@ -32,6 +33,21 @@ int GenerationQueue::submit(GenerationJob job) {
         startNext();
     Q_EMIT queueChanged();
     return job.id;
+}
+
+QVector<GenerationJob> GenerationQueue::pendingJobs() const {
+    return QVector<GenerationJob>(m_pending.begin(), m_pending.end());
+}
+
+bool GenerationQueue::removePending(int jobId) {
+    for (auto it = m_pending.begin(); it != m_pending.end(); ++it) {
+        if (it->id == jobId) {
+            m_pending.erase(it);
+            Q_EMIT queueChanged();
+            return true;
+        }
+    }
+    return false;
 }
 
 void GenerationQueue::cancelAll() {

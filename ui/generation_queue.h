@@ -7,6 +7,7 @@
 #include <QObject>
 #include <QQueue>
 #include <QThread>
+#include <QVector>
 
 #include <memory>
 
@@ -23,6 +24,10 @@ public:
     bool isBusy() const { return m_running != 0; }
     int pendingCount() const { return static_cast<int>(m_pending.size()); }
     int runningJob() const { return m_running; }
+    // The waiting jobs, in the order they will run.
+    QVector<GenerationJob> pendingJobs() const;
+    // Drops a waiting job; false when `jobId` is not waiting (running or finished).
+    bool removePending(int jobId);
 
 public Q_SLOTS:
     // Stops the running job within one engine step and drops the waiting ones.
@@ -31,7 +36,7 @@ public Q_SLOTS:
 Q_SIGNALS:
     void progressed(const footfall::ui::GenerationProgress& progress);
     void takeSaved(int jobId, const footfall::ui::TakeRecord& take,
-                   footfall::ui::SharedAudio audio);
+                   footfall::ui::SharedTakeView analysis);
     void jobFinished(int jobId, bool cancelled, const QString& error);
     void queueChanged(); // busy state or pending count changed
 

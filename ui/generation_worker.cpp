@@ -10,12 +10,6 @@ namespace footfall::ui {
 
 namespace {
 
-bool sameOptions(const EngineOptions& a, const EngineOptions& b) {
-    return a.engine == b.engine && a.modelDir == b.modelDir && a.checkpoint == b.checkpoint &&
-           a.config == b.config && a.t5Dir == b.t5Dir && a.device == b.device &&
-           a.lowMemory == b.lowMemory && a.precision == b.precision && a.fullWindow == b.fullWindow;
-}
-
 // Where each phase sits inside one take; sampling gets the bulk since it is the slow part.
 double phaseFraction(const Progress& p) {
     const double within = p.total > 0 ? std::clamp(double(p.step) / p.total, 0.0, 1.0) : 0.0;
@@ -39,6 +33,12 @@ double phaseFraction(const Progress& p) {
 }
 
 } // namespace
+
+bool sameEngineOptions(const EngineOptions& a, const EngineOptions& b) {
+    return a.engine == b.engine && a.modelDir == b.modelDir && a.checkpoint == b.checkpoint &&
+           a.config == b.config && a.t5Dir == b.t5Dir && a.device == b.device &&
+           a.lowMemory == b.lowMemory && a.precision == b.precision && a.fullWindow == b.fullWindow;
+}
 
 GenerationProgress describeProgress(int jobId, const Progress& p) {
     GenerationProgress out;
@@ -67,7 +67,7 @@ GenerationWorker::GenerationWorker(std::shared_ptr<CancelToken> cancel, QObject*
 GenerationWorker::~GenerationWorker() = default;
 
 Engine& GenerationWorker::engineFor(const EngineOptions& options, int jobId) {
-    if (m_engine && sameOptions(options, m_engineOptions))
+    if (m_engine && sameEngineOptions(options, m_engineOptions))
         return *m_engine;
     m_engine.reset(); // free the old model before loading another
     GenerationProgress loading;
@@ -108,7 +108,8 @@ void GenerationWorker::run(const GenerationJob& job) {
             record.sidecarPath = QString::fromStdString(take.sidecarPath);
             record.metadata = take.metadata;
             record.created = QDateTime::currentDateTime();
-            Q_EMIT takeSaved(job.id, record, std::make_shared<const AudioBuffer>(take.audio));
+            Q_EMIT takeSaved(job.id, record,
+                             prepareTakeView(std::make_shared<const AudioBuffer>(take.audio)));
         };
         generateTakes(engine, job.request, job.output, onProgress, m_cancel.get(), onSaved);
     } catch (const Cancelled&) {

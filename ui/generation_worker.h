@@ -1,9 +1,11 @@
 // Runs the core (createEngine + generateTakes) on its own thread. The engine is created here,
-// on the worker thread, and kept until the engine options change.
+// on the worker thread, and kept until the engine options change. Each saved take is analysed
+// here too (peaks, meters, spectrogram), so the GUI thread only displays it.
 #pragma once
 
 #include "generation_job.h"
 #include "take_record.h"
+#include "take_view_data.h"
 
 #include "audio/audio_buffer.h"
 #include "engine/engine.h"
@@ -28,8 +30,9 @@ public:
 
 Q_SIGNALS:
     void progressed(const footfall::ui::GenerationProgress& progress);
+    // The take with everything its view needs, computed here on the worker thread.
     void takeSaved(int jobId, const footfall::ui::TakeRecord& take,
-                   footfall::ui::SharedAudio audio);
+                   footfall::ui::SharedTakeView analysis);
     // error is empty on success and on cancel.
     void finished(int jobId, bool cancelled, const QString& error);
 
@@ -43,6 +46,9 @@ private:
     QElapsedTimer m_sinceReport;
     QString m_lastText;
 };
+
+// True when two option sets would build the same engine (every EngineOptions field).
+bool sameEngineOptions(const EngineOptions& a, const EngineOptions& b);
 
 // Human text and overall fraction for one core progress report.
 GenerationProgress describeProgress(int jobId, const Progress& p);

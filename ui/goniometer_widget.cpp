@@ -33,31 +33,52 @@ void GoniometerWidget::process(const float* left, const float* right, std::size_
 }
 
 void GoniometerWidget::showTake(const AudioBuffer& audio) {
-    m_trace.fill(Qt::transparent);
-    m_gain = 1.0;
-    if (audio.empty()) {
-        m_sideRms = m_midRms = 0.0;
-        update();
-        return;
-    }
-    const float* l = audio.channel(0);
-    const float* r = audio.channel(audio.channels() > 1 ? 1 : 0);
-    plot(l, r, audio.frames(), 40000, false);
+    const float* l = audio.empty() ? nullptr : audio.channel(0);
+    const float* r = audio.empty() ? nullptr : audio.channel(audio.channels() > 1 ? 1 : 0);
+    showCloud(renderCloud(l, r, audio.frames()));
+}
+
+void GoniometerWidget::showCloud(const GoniometerCloud& cloud) {
+    m_trace = cloud.trace.isNull()
+                  ? QImage(kTraceSize, kTraceSize, QImage::Format_ARGB32_Premultiplied)
+                  : cloud.trace;
+    if (cloud.trace.isNull())
+        m_trace.fill(Qt::transparent);
+    m_gain = cloud.gain;
+    m_sideRms = cloud.sideRms;
+    m_midRms = cloud.midRms;
+    update();
+}
+
+GoniometerCloud GoniometerWidget::renderCloud(const float* left, const float* right,
+                                              std::size_t frames) {
+    GoniometerCloud c;
+    c.trace = QImage(kTraceSize, kTraceSize, QImage::Format_ARGB32_Premultiplied);
+    c.trace.fill(Qt::transparent);
+    if (frames == 0 || !left || !right)
+        return c;
+    plotInto(c.trace, c.gain, c.sideRms, c.midRms, left, right, frames, 40000, false);
+    return c;
 }
 
 void GoniometerWidget::plot(const float* left, const float* right, std::size_t frames,
                             std::size_t maxPoints, bool fade) {
+    plotInto(m_trace, m_gain, m_sideRms, m_midRms, left, right, frames, maxPoints, fade);
+    update();
+}
+
+void GoniometerWidget::plotInto(QImage& trace, double& gain, double& sideRms, double& midRms,
+                                const float* left, const float* right, std::size_t frames,
+                                std::size_t maxPoints, bool fade) {
     if (fade) {
         // Persistence: each update (25 ms) keeps ~88 % of the trace's opacity, so a footstep
         // stays visible for a few hundred milliseconds after it has passed.
-        QPainter f(&m_trace);
+        QPainter f(&trace);
         f.setCompositionMode(QPainter::CompositionMode_DestinationIn);
-        f.fillRect(m_trace.rect(), QColor(0, 0, 0, 225));
+        f.fillRect(trace.rect(), QColor(0, 0, 0, 225));
     }
-    if (frames == 0) {
-        update();
+    if (frames == 0)
         return;
-    }
     double ss = 0, mm = 0, peak = 0;
     for (std::size_t i = 0; i < frames; ++i) {
         const double s = (right[i] - left[i]) * kInvSqrt2;
@@ -66,29 +87,28 @@ void GoniometerWidget::plot(const float* left, const float* right, std::size_t f
         mm += m * m;
         peak = std::max({peak, std::abs(s), std::abs(m)});
     }
-    m_sideRms = std::sqrt(ss / frames);
-    m_midRms = std::sqrt(mm / frames);
+    sideRms = std::sqrt(ss / frames);
+    midRms = std::sqrt(mm / frames);
     // Display-only auto-gain: fast attack, slow release, aiming the trace at ~80 % of the radius.
     // Blocks below -50 dBFS (the gaps between steps) leave it alone, so the next step does not
     // arrive at a huge gain.
-    const double wanted = peak > 3e-3 ? std::clamp(0.8 / peak, 0.5, 16.0) : m_gain;
-    m_gain = wanted < m_gain || !fade ? wanted : m_gain + (wanted - m_gain) * 0.08;
+    const double wanted = peak > 3e-3 ? std::clamp(0.8 / peak, 0.5, 16.0) : gain;
+    gain = wanted < gain || !fade ? wanted : gain + (wanted - gain) * 0.08;
 
-    QPainter p(&m_trace);
+    QPainter p(&trace);
     p.setRenderHint(QPainter::Antialiasing, false);
-    const QColor dot(120, 230, 150, fade ? 230 : 70);
+    const QColor dot(120, 230, 150, fade ? 230 : 90);
     p.setPen(QPen(dot, fade ? 2.0 : 1.0));
     const double half = kTraceSize / 2.0;
     const std::size_t stride = std::max<std::size_t>(1, frames / maxPoints);
     QVector<QPointF> points;
     points.reserve(static_cast<int>(frames / stride + 1));
     for (std::size_t i = 0; i < frames; i += stride) {
-        const double s = (right[i] - left[i]) * kInvSqrt2 * m_gain;
-        const double m = (left[i] + right[i]) * kInvSqrt2 * m_gain;
+        const double s = (right[i] - left[i]) * kInvSqrt2 * gain;
+        const double m = (left[i] + right[i]) * kInvSqrt2 * gain;
         points.push_back(QPointF(half + s * half, half - m * half));
     }
     p.drawPoints(points.constData(), static_cast<int>(points.size()));
-    update();
 }
 
 void GoniometerWidget::paintEvent(QPaintEvent*) {

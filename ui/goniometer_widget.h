@@ -5,6 +5,8 @@
 
 #include "audio/audio_buffer.h"
 
+#include "take_view_data.h"
+
 #include <QImage>
 #include <QWidget>
 
@@ -18,8 +20,13 @@ public:
     void clear();
     // Live: fade what is there, then add these samples.
     void process(const float* left, const float* right, std::size_t frames);
-    // Static: the whole take at once, no fading.
+    // Static: the whole take at once, no fading (computes on the calling thread).
     void showTake(const AudioBuffer& audio);
+    // Static, precomputed off the GUI thread (see TakeViewData): only copies the image.
+    void showCloud(const GoniometerCloud& cloud);
+    // Draws a whole take's point cloud (up to 40k points) into a fresh trace image. Thread-safe:
+    // touches no widget, so the take analysis runs it on a worker thread.
+    static GoniometerCloud renderCloud(const float* left, const float* right, std::size_t frames);
 
     // RMS of the side (x) and mid (y) coordinates of the last samples shown: mono → x ≈ 0,
     // inverted → y ≈ 0. For tests and for the numeric readout.
@@ -38,6 +45,10 @@ protected:
 private:
     void plot(const float* left, const float* right, std::size_t frames, std::size_t maxPoints,
               bool fade);
+    // Fades (live) and draws into `trace`; updates gain and the side/mid RMS.
+    static void plotInto(QImage& trace, double& gain, double& sideRms, double& midRms,
+                         const float* left, const float* right, std::size_t frames,
+                         std::size_t maxPoints, bool fade);
 
     QImage m_trace;
     double m_gain = 1.0;

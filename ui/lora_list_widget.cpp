@@ -39,7 +39,7 @@ void LoraListWidget::browse() {
         addLora(f);
 }
 
-void LoraListWidget::addLora(const QString& path, double strength) {
+void LoraListWidget::addLora(const QString& path, double strength, const QString& configPath) {
     auto* row = new QWidget(this);
     row->setProperty("loraPath", path);
     auto* h = new QHBoxLayout(row);
@@ -62,6 +62,34 @@ void LoraListWidget::addLora(const QString& path, double strength) {
         showValue(v);
         Q_EMIT changed();
     });
+    auto* config = new QToolButton(row);
+    config->setObjectName(QStringLiteral("loraConfig"));
+    config->setCheckable(true);
+    config->setText(tr("cfg"));
+    const auto showConfig = [row, config, name, path](const QString& cfg) {
+        row->setProperty("loraConfig", cfg);
+        config->setChecked(!cfg.isEmpty());
+        config->setToolTip(
+            cfg.isEmpty()
+                ? tr("No LoRAW config: the LoRA's own metadata decides its rank "
+                     "and targets. Click to choose a model_config.json with a "
+                     "\"lora\" section.")
+                : tr("LoRAW config: %1 (click to change, right-click to clear)").arg(cfg));
+        name->setToolTip(cfg.isEmpty() ? path : QStringLiteral("%1\n%2").arg(path, cfg));
+    };
+    showConfig(configPath);
+    config->setContextMenuPolicy(Qt::CustomContextMenu);
+    connect(config, &QToolButton::clicked, this, [this, row, showConfig] {
+        const QString current = row->property("loraConfig").toString();
+        const QString file = QFileDialog::getOpenFileName(
+            this, tr("Choose the LoRAW config"), current, tr("JSON (*.json);;All files (*)"));
+        showConfig(file.isEmpty() ? current : file);
+        Q_EMIT changed();
+    });
+    connect(config, &QToolButton::customContextMenuRequested, this, [this, showConfig] {
+        showConfig(QString());
+        Q_EMIT changed();
+    });
     auto* remove = new QToolButton(row);
     remove->setText(QStringLiteral("✕"));
     remove->setToolTip(tr("Remove this LoRA"));
@@ -73,6 +101,7 @@ void LoraListWidget::addLora(const QString& path, double strength) {
     h->addWidget(name, 1);
     h->addWidget(slider, 2);
     h->addWidget(value);
+    h->addWidget(config);
     h->addWidget(remove);
     m_rows->addWidget(row);
     Q_EMIT changed();
@@ -86,6 +115,10 @@ std::vector<LoraSelection> LoraListWidget::loras() const {
             continue;
         LoraSelection l;
         l.path = row->property("loraPath").toString().toStdString();
+        l.configPath = row->property("loraConfig").toString().toStdString();
+        // Not shown yet: kept as they came (setLoras), so recall and settings round-trip them.
+        l.lorawGradioCompatible = row->property("loraGradio").toBool();
+        l.doraIgnoreMagnitude = row->property("loraDoraIgnoreMagnitude").toBool();
         if (auto* s = row->findChild<QSlider*>())
             l.strength = s->value() / double(kSliderScale);
         out.push_back(l);
@@ -99,8 +132,28 @@ void LoraListWidget::setLoras(const std::vector<LoraSelection>& loras) {
         delete item->widget();
         delete item;
     }
-    for (const auto& l : loras)
-        addLora(QString::fromStdString(l.path), l.strength);
+    for (const auto& l : loras) {
+        addLora(QString::fromStdString(l.path), l.strength, QString::fromStdString(l.configPath));
+        if (QWidget* row = m_rows->itemAt(m_rows->count() - 1)->widget()) {
+            row->setProperty("loraGradio", l.lorawGradioCompatible);
+            row->setProperty("loraDoraIgnoreMagnitude", l.doraIgnoreMagnitude);
+        }
+    }
+    Q_EMIT changed();
+}
+
+void LoraListWidget::setConfigPath(int index, const QString& configPath) {
+    QLayoutItem* item = index >= 0 && index < m_rows->count() ? m_rows->itemAt(index) : nullptr;
+    QWidget* row = item ? item->widget() : nullptr;
+    if (!row)
+        return;
+    auto* config = row->findChild<QToolButton*>(QStringLiteral("loraConfig"));
+    row->setProperty("loraConfig", configPath);
+    if (config) {
+        config->setChecked(!configPath.isEmpty());
+        config->setToolTip(configPath.isEmpty() ? tr("No LoRAW config")
+                                                : tr("LoRAW config: %1").arg(configPath));
+    }
     Q_EMIT changed();
 }
 

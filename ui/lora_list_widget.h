@@ -1,4 +1,5 @@
-// Several LoRAs, each with a strength slider (0 … 2), as GenerationRequest::loras.
+// Several LoRAs, each with a strength slider (0 … 2) and an optional LoRAW config file
+// (model_config with a "lora" section), as GenerationRequest::loras.
 #pragma once
 
 #include "engine/generation_request.h"
@@ -19,7 +20,9 @@ public:
 
     std::vector<LoraSelection> loras() const;
     void setLoras(const std::vector<LoraSelection>& loras);
-    void addLora(const QString& path, double strength = 1.0);
+    void addLora(const QString& path, double strength = 1.0, const QString& configPath = {});
+    // Sets the config of row `index` (empty: none).
+    void setConfigPath(int index, const QString& configPath);
     int count() const;
 
 Q_SIGNALS:

@@ -9,9 +9,10 @@
 #include "take_drag.h"
 #include "take_exporter.h"
 #include "take_list_model.h"
+#include "take_loader.h"
 #include "waveform_view.h"
 
-#include "audio/analysis.h"
+#include "io/audio_file.h"
 
 #include <QAction>
 #include <QApplication>
@@ -24,6 +25,7 @@
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
+#include <QListWidget>
 #include <QMenu>
 #include <QMenuBar>
 #include <QMimeData>
@@ -34,6 +36,7 @@
 #include <QStatusBar>
 #include <QTabWidget>
 #include <QTableView>
+#include <QTime>
 #include <QTimer>
 #include <QToolButton>
 #include <QVBoxLayout>
@@ -51,6 +54,8 @@ MainWindow::MainWindow(TakeStore store, QWidget* parent)
     m_queue = new GenerationQueue(this);
     m_player = new Player(this);
     m_model = new TakeListModel(this);
+    m_loader = new TakeLoader(this);
+    connect(m_loader, &TakeLoader::loaded, this, &MainWindow::onTakeLoaded);
 
     m_panel = new GenerationPanel;
     auto* scroll = new QScrollArea;
@@ -69,7 +74,7 @@ MainWindow::MainWindow(TakeStore store, QWidget* parent)
     m_mainSplit->setStretchFactor(0, 0);
     m_mainSplit->setStretchFactor(1, 1);
     m_mainSplit->setStretchFactor(2, 0);
-    m_mainSplit->setSizes({scroll->minimumWidth(), 600, 320});
+    m_mainSplit->setSizes({scroll->minimumWidth(), 1280 - scroll->minimumWidth() - 380, 380});
     m_mainSplit->setChildrenCollapsible(false);
     setCentralWidget(m_mainSplit);
     buildActions();
@@ -80,10 +85,10 @@ MainWindow::MainWindow(TakeStore store, QWidget* parent)
     connect(m_queue, &GenerationQueue::progressed, m_panel, &GenerationPanel::showProgress);
     connect(m_queue, &GenerationQueue::takeSaved, this, &MainWindow::onTakeSaved);
     connect(m_queue, &GenerationQueue::jobFinished, this, &MainWindow::onJobFinished);
-    connect(m_queue, &GenerationQueue::queueChanged, this, [this] {
-        m_panel->setBusy(m_queue->isBusy(), m_queue->pendingCount());
-        if (m_queue->pendingCount() > 0)
-            statusBar()->showMessage(tr("%n prompt(s) queued", "", m_queue->pendingCount()));
+    connect(m_queue, &GenerationQueue::queueChanged, this, &MainWindow::updateQueueView);
+    connect(m_panel, &GenerationPanel::removePendingRequested, this, [this](int id) {
+        if (m_queue->removePending(id))
+            m_jobPrompts.remove(id);
     });
     connect(m_model, &TakeListModel::changedByUser, this, &MainWindow::persist);
     connect(m_table->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
@@ -134,22 +139,23 @@ QWidget* MainWindow::buildCentre() {
     m_table->setWordWrap(false);
     m_table->verticalHeader()->setVisible(false);
     m_table->verticalHeader()->setDefaultSectionSize(22);
-    // Fixed widths from the widest value each column can hold; the prompt takes the rest.
+    // The prompt gets the spare width; the rating is as narrow as five stars; every other
+    // column fits its contents (fitColumns, whenever rows change).
     QHeaderView* header = m_table->horizontalHeader();
+    header->setStretchLastSection(false);
+    header->setMinimumSectionSize(18);
     header->setSectionResizeMode(QHeaderView::Interactive);
     header->setSectionResizeMode(TakeListModel::Prompt, QHeaderView::Stretch);
-    const QFontMetrics fm(m_table->font());
-    const auto fit = [&](int column, const QString& widest) {
-        header->resizeSection(column, fm.horizontalAdvance(widest) + 18);
-    };
-    fit(TakeListModel::Verdict, QStringLiteral("♥"));
-    fit(TakeListModel::Rating, QStringLiteral("★★★★★"));
-    fit(TakeListModel::Seed, QStringLiteral("4294967295"));
-    fit(TakeListModel::Engine, QStringLiteral("procedural"));
-    fit(TakeListModel::Lora, QStringLiteral("LoRA"));
-    fit(TakeListModel::Duration, QStringLiteral("60.00 s"));
-    fit(TakeListModel::Loudness, QStringLiteral("-99.9 LUFS"));
-    fit(TakeListModel::Correlation, QStringLiteral("+0.00"));
+    header->setSectionResizeMode(TakeListModel::Rating, QHeaderView::Fixed);
+    header->resizeSection(TakeListModel::Rating,
+                          QFontMetrics(m_table->font()).horizontalAdvance(QStringLiteral("★★★★★")) +
+                              10);
+    for (auto signal : {&QAbstractItemModel::rowsInserted, &QAbstractItemModel::rowsRemoved})
+        connect(m_model, signal, this, &MainWindow::fitColumns);
+    connect(m_model, &QAbstractItemModel::modelReset, this, &MainWindow::fitColumns);
+    connect(m_model, &QAbstractItemModel::dataChanged, this, &MainWindow::fitColumns);
+    fitColumns();
+    m_table->setTextElideMode(Qt::ElideRight);
     m_table->setContextMenuPolicy(Qt::ActionsContextMenu);
 
     m_waveform = new WaveformView;
@@ -158,6 +164,7 @@ QWidget* MainWindow::buildCentre() {
     transport->setObjectName(QStringLiteral("transport"));
     auto* t = new QHBoxLayout(transport);
     t->setContentsMargins(4, 2, 4, 2);
+    t->setSpacing(4);
     m_playButton = new QToolButton;
     m_playButton->setObjectName(QStringLiteral("playButton"));
     m_playButton->setText(tr("▶ Play"));
@@ -169,6 +176,22 @@ QWidget* MainWindow::buildCentre() {
     m_loopButton->setCheckable(true);
     m_loopButton->setToolTip(tr("Loop playback (L)"));
     connect(m_loopButton, &QToolButton::toggled, m_player, &Player::setLoop);
+    m_spectrumButton = new QToolButton;
+    m_spectrumButton->setObjectName(QStringLiteral("spectrogramButton"));
+    m_spectrumButton->setText(tr("Spectrogram"));
+    m_spectrumButton->setCheckable(true);
+    m_spectrumButton->setToolTip(tr("Show the spectrogram instead of the waveform (S)"));
+    connect(m_spectrumButton, &QToolButton::toggled, this, &MainWindow::setSpectrogramShown);
+    m_freqAxis = new QComboBox;
+    m_freqAxis->setObjectName(QStringLiteral("frequencyAxis"));
+    m_freqAxis->addItem(tr("Log Hz"), int(WaveformView::FrequencyAxis::Log));
+    m_freqAxis->addItem(tr("Linear Hz"), int(WaveformView::FrequencyAxis::Linear));
+    m_freqAxis->setToolTip(tr("Frequency axis of the spectrogram"));
+    m_freqAxis->setVisible(false);
+    connect(m_freqAxis, &QComboBox::currentIndexChanged, this, [this] {
+        m_waveform->setFrequencyAxis(
+            static_cast<WaveformView::FrequencyAxis>(m_freqAxis->currentData().toInt()));
+    });
     m_autoPlay = new QCheckBox(tr("Auto"));
     m_autoPlay->setObjectName(QStringLiteral("autoPlay"));
     m_autoPlay->setChecked(true);
@@ -179,14 +202,20 @@ QWidget* MainWindow::buildCentre() {
     m_match->addItem(tr("Match −23 LUFS"), int(LoudnessMatch::Target));
     m_match->addItem(tr("Match quietest"), int(LoudnessMatch::Quietest));
     m_match->setToolTip(tr("Loudness-matched audition: a playback gain only, files are untouched"));
+    m_match->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+    m_match->setMinimumContentsLength(11);
     connect(m_match, &QComboBox::currentIndexChanged, this, &MainWindow::updateGain);
     m_gainLabel = new QLabel;
     m_gainLabel->setObjectName(QStringLiteral("gainLabel"));
-    m_gainLabel->setMinimumWidth(56);
+    // Takes what is left of the row (the playback gain, "+3.2 dB (peak)"), never widening the
+    // window; the same for the A/B label.
+    m_gainLabel->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
     auto* levelLabel = new QLabel(tr("Level"));
     levelLabel->setBuddy(m_match);
     m_abLabel = new QLabel;
     m_abLabel->setObjectName(QStringLiteral("abLabel"));
+    m_abLabel->setMinimumWidth(
+        QFontMetrics(m_abLabel->font()).horizontalAdvance(QStringLiteral("A #9  B #9  ▸ A")));
     auto* a = new QToolButton;
     a->setText(QStringLiteral("A"));
     a->setToolTip(tr("Put the selected take in slot A (Shift+A)"));
@@ -210,13 +239,33 @@ QWidget* MainWindow::buildCentre() {
     t->addWidget(m_abLabel, 1);
     t->addWidget(levelLabel);
     t->addWidget(m_match);
-    t->addWidget(m_gainLabel);
+    t->addWidget(m_gainLabel, 1);
     updateAbLabel();
 
     auto* lower = new QWidget;
     auto* lv = new QVBoxLayout(lower);
     lv->setContentsMargins(0, 0, 0, 0);
     lv->setSpacing(2);
+    // View bar: waveform or spectrogram, and the spectrogram's frequency axis.
+    auto* viewBar = new QWidget;
+    viewBar->setObjectName(QStringLiteral("viewBar"));
+    auto* vb = new QHBoxLayout(viewBar);
+    vb->setContentsMargins(4, 0, 4, 0);
+    vb->setSpacing(4);
+    auto* waveButton = new QToolButton;
+    waveButton->setObjectName(QStringLiteral("waveformButton"));
+    waveButton->setText(tr("Waveform"));
+    waveButton->setCheckable(true);
+    waveButton->setChecked(true);
+    waveButton->setToolTip(tr("Show the waveform (S toggles)"));
+    connect(waveButton, &QToolButton::clicked, this, [this] { setSpectrogramShown(false); });
+    connect(m_spectrumButton, &QToolButton::toggled, waveButton,
+            [waveButton](bool on) { waveButton->setChecked(!on); });
+    vb->addWidget(waveButton);
+    vb->addWidget(m_spectrumButton);
+    vb->addWidget(m_freqAxis);
+    vb->addStretch(1);
+    lv->addWidget(viewBar);
     lv->addWidget(m_waveform, 1);
     lv->addWidget(transport);
 
@@ -231,7 +280,7 @@ QWidget* MainWindow::buildCentre() {
 
 QWidget* MainWindow::buildRight() {
     auto* right = new QWidget;
-    right->setMinimumWidth(260);
+    right->setMinimumWidth(320);
     auto* v = new QVBoxLayout(right);
     v->setContentsMargins(4, 4, 4, 4);
     m_corr = new CorrelationMeterWidget;
@@ -241,6 +290,8 @@ QWidget* MainWindow::buildRight() {
     title->setObjectName(QStringLiteral("sectionTitle"));
     v->addWidget(title);
     v->addWidget(m_corr);
+    // Square by nature, but capped so the metadata below keeps room for its rows.
+    m_gonio->setMaximumHeight(270);
     v->addWidget(m_gonio, 2);
     auto* metaTitle = new QLabel(tr("Metadata"));
     metaTitle->setObjectName(QStringLiteral("sectionTitle"));
@@ -272,6 +323,8 @@ void MainWindow::buildActions() {
     QMenu* take = menuBar()->addMenu(tr("&Take"));
     add(take, tr("Play / stop"), QKeySequence(Qt::Key_Space), &MainWindow::togglePlay);
     add(take, tr("Loop"), QKeySequence(Qt::Key_L), [this] { m_loopButton->toggle(); });
+    add(take, tr("Waveform / spectrogram"), QKeySequence(Qt::Key_S),
+        [this] { m_spectrumButton->toggle(); });
     take->addSeparator();
     add(take, tr("Put in slot A"), QKeySequence(Qt::SHIFT | Qt::Key_A), &MainWindow::setSlotA,
         true);
@@ -298,6 +351,23 @@ void MainWindow::buildActions() {
     add(take, tr("Remove from list"), QKeySequence::Delete, &MainWindow::removeCurrent, true);
 }
 
+void MainWindow::fitColumns() {
+    QHeaderView* header = m_table->horizontalHeader();
+    const QFontMetrics fm(m_table->font());
+    const QFontMetrics hfm(header->font());
+    const int rows = std::min(m_model->rowCount(), 500); // the newest; enough for the widths
+    for (int c = 0; c < TakeListModel::ColumnCount; ++c) {
+        if (c == TakeListModel::Prompt || c == TakeListModel::Rating)
+            continue;
+        int w = hfm.horizontalAdvance(
+                    m_model->headerData(c, Qt::Horizontal, Qt::DisplayRole).toString()) +
+                16;
+        for (int r = 0; r < rows; ++r)
+            w = std::max(w, fm.horizontalAdvance(m_model->index(r, c).data().toString()) + 14);
+        header->resizeSection(c, w);
+    }
+}
+
 int MainWindow::currentRow() const {
     const QModelIndex i = m_table->currentIndex();
     return i.isValid() ? i.row() : -1;
@@ -311,36 +381,76 @@ void MainWindow::selectRow(int row) {
 }
 
 std::shared_ptr<const AudioBuffer> MainWindow::audioFor(const TakeRecord& take) {
-    return m_cache.get(take.audioPath);
+    if (const SharedTakeView a = m_cache.find(take.audioPath))
+        return a->audio;
+    try {
+        return std::make_shared<const AudioBuffer>(readAudioFile(take.audioPath.toStdString()));
+    } catch (const std::exception&) {
+        return nullptr;
+    }
+}
+
+void MainWindow::setSpectrogramShown(bool shown) {
+    if (m_spectrumButton->isChecked() != shown)
+        m_spectrumButton->setChecked(shown); // re-enters through toggled
+    m_waveform->setDisplay(shown ? WaveformView::Display::Spectrogram
+                                 : WaveformView::Display::Waveform);
+    m_freqAxis->setVisible(shown);
 }
 
 void MainWindow::onCurrentChanged(int row) {
     if (row < 0 || row >= m_model->rowCount()) {
+        m_current.reset();
         m_player->setAudio(nullptr, QString());
-        m_waveform->setAudio(nullptr);
+        m_waveform->setTake(nullptr);
         m_meta->clear();
         m_corr->clear();
         m_gonio->clear();
         return;
     }
     const TakeRecord& take = m_model->take(row);
-    auto audio = audioFor(take);
     m_meta->setMetadata(take.metadata, take.audioPath);
-    if (!audio) {
-        statusBar()->showMessage(tr("Cannot read %1").arg(take.audioPath), 8000);
-        m_player->setAudio(nullptr, QString());
-        m_waveform->setAudio(nullptr);
+    if (SharedTakeView analysis = m_cache.find(take.audioPath)) {
+        showTake(take, std::move(analysis));
         return;
     }
+    // Not in memory: read and analyse it on the loader's thread, show it when it arrives.
+    m_current.reset();
+    if (!m_abSwitching)
+        m_player->setAudio(nullptr, QString());
+    m_waveform->setTake(nullptr);
+    m_waveform->setLoading(true);
+    m_corr->clear();
+    m_gonio->clear();
+    m_loader->request(take.audioPath);
+}
+
+void MainWindow::onTakeLoaded(const QString& path, SharedTakeView analysis, const QString& error) {
+    if (analysis)
+        m_cache.put(path, analysis);
+    const int row = currentRow();
+    if (row < 0 || m_model->take(row).audioPath != path)
+        return; // the user has moved on; the analysis stays cached
+    if (!analysis) {
+        m_waveform->setLoading(false);
+        statusBar()->showMessage(tr("Cannot read %1: %2").arg(path, error), 8000);
+        return;
+    }
+    showTake(m_model->take(row), std::move(analysis));
+}
+
+void MainWindow::showTake(const TakeRecord& take, SharedTakeView analysis) {
+    m_current = std::move(analysis);
+    const auto& audio = m_current->audio;
     if (m_abSwitching) {
         m_player->switchAudio(audio, take.audioPath);
         const std::size_t pos = m_player->positionFrames();
-        m_waveform->setAudio(audio);
+        m_waveform->setTake(m_current);
         m_waveform->setPlayhead(pos);
         m_lastFed = pos;
     } else {
         m_player->setAudio(audio, take.audioPath);
-        m_waveform->setAudio(audio);
+        m_waveform->setTake(m_current);
     }
     updateGain();
     updateAbLabel();
@@ -351,23 +461,14 @@ void MainWindow::onCurrentChanged(int row) {
 }
 
 void MainWindow::showStaticMeters() {
-    const auto& audio = m_player->audio();
-    if (!audio || audio->empty()) {
+    // Everything here was computed off the GUI thread (TakeViewData).
+    if (!m_current || !m_current->audio || m_current->audio->empty()) {
         m_corr->clear();
         m_gonio->clear();
         return;
     }
-    std::optional<double> overall, lowest;
-    if (audio->channels() >= 2) {
-        overall = analysePhase(*audio).correlation;
-        for (const auto& v : correlationSeries(*audio, audio->sampleRate() / 100))
-            if (v)
-                lowest = std::min(lowest.value_or(1.0), *v);
-    } else if (samplePeak(*audio) > 0) {
-        overall = 1.0; // mono: both speakers get the same signal
-    }
-    m_corr->setSummary(overall, lowest);
-    m_gonio->showTake(*audio);
+    m_corr->setSummary(m_current->correlation, m_current->lowestCorrelation);
+    m_gonio->showCloud(m_current->goniometer);
 }
 
 void MainWindow::onPlayingChanged(bool playing) {
@@ -501,7 +602,7 @@ void MainWindow::generate() {
     m_panel->rememberPrompt(QString::fromStdString(job.request.prompt));
     m_panel->saveSettings();
     const bool queued = m_queue->isBusy();
-    m_queue->submit(job);
+    m_jobPrompts.insert(m_queue->submit(job), QString::fromStdString(job.request.prompt));
     if (queued)
         m_panel->showStatus(tr("Queued: %1").arg(QString::fromStdString(job.request.prompt)));
 }
@@ -509,18 +610,20 @@ void MainWindow::generate() {
 void MainWindow::cancelGeneration() {
     if (m_queue->isBusy() || m_queue->pendingCount() > 0)
         m_panel->showStatus(tr("Cancelling…"));
+    for (const GenerationJob& job : m_queue->pendingJobs())
+        m_jobPrompts.remove(job.id);
     m_queue->cancelAll();
 }
 
-void MainWindow::onTakeSaved(int, const TakeRecord& take, SharedAudio audio) {
+void MainWindow::onTakeSaved(int, const TakeRecord& take, SharedTakeView analysis) {
     ++m_takesThisJob;
-    addTake(take, std::move(audio));
+    addTake(take, std::move(analysis));
     m_panel->showSeedUsed(take.seed());
 }
 
-void MainWindow::addTake(const TakeRecord& take, SharedAudio audio) {
-    if (audio)
-        m_cache.put(take.audioPath, std::move(audio));
+void MainWindow::addTake(const TakeRecord& take, SharedTakeView analysis) {
+    if (analysis)
+        m_cache.put(take.audioPath, std::move(analysis));
     // Keep the listener's place: a new take only becomes current when nothing is playing.
     const QString current = m_player->key();
     m_model->addTake(take);
@@ -537,7 +640,30 @@ void MainWindow::addTake(const TakeRecord& take, SharedAudio audio) {
     updateGain();
 }
 
-void MainWindow::onJobFinished(int, bool cancelled, const QString& error) {
+void MainWindow::updateQueueView() {
+    m_panel->setBusy(m_queue->isBusy(), m_queue->pendingCount());
+    QVector<QPair<int, QString>> pending;
+    for (const GenerationJob& job : m_queue->pendingJobs())
+        pending.push_back({job.id, QString::fromStdString(job.request.prompt)});
+    m_panel->setPending(pending);
+    if (m_queue->pendingCount() > 0)
+        statusBar()->showMessage(tr("%n prompt(s) queued", "", m_queue->pendingCount()));
+    else if (statusBar()->currentMessage() == tr("%n prompt(s) queued", "", 1))
+        statusBar()->clearMessage(); // the last waiting prompt has started
+}
+
+void MainWindow::onJobFinished(int jobId, bool cancelled, const QString& error) {
+    const QString prompt = m_jobPrompts.take(jobId);
+    const QString time = QTime::currentTime().toString(QStringLiteral("HH:mm"));
+    if (!error.isEmpty())
+        m_panel->addLogEntry(tr("%1 %2 — failed: %3").arg(time, prompt, error), false);
+    else if (cancelled)
+        m_panel->addLogEntry(tr("%1 %2 — cancelled, takes kept: %3")
+                                 .arg(time, prompt, QString::number(m_takesThisJob)),
+                             false);
+    else
+        m_panel->addLogEntry(
+            tr("%1 %2 — takes: %3").arg(time, prompt, QString::number(m_takesThisJob)), true);
     if (!error.isEmpty()) {
         m_panel->showError(error);
         m_panel->showStatus(tr("Failed"));
@@ -604,8 +730,7 @@ void MainWindow::exportCurrent() {
     if (!audio)
         return;
     ExportDialog dialog(this);
-    dialog.loadSettings();
-    dialog.setContext(take.fileName(), m_waveform->selection(), audio->sampleRate());
+    prepareExportDialog(dialog, row);
     if (dialog.exec() != QDialog::Accepted)
         return;
     dialog.saveSettings();
@@ -619,6 +744,17 @@ void MainWindow::exportCurrent() {
                              8000);
 }
 
+void MainWindow::prepareExportDialog(ExportDialog& dialog, int row) {
+    dialog.setDefaultFolder(QDir(m_panel->outputFolder()).filePath(QStringLiteral("exports")));
+    dialog.loadSettings();
+    if (row < 0 || row >= m_model->rowCount())
+        return;
+    const TakeRecord& take = m_model->take(row);
+    const auto& audio = m_player->key() == take.audioPath ? m_player->audio() : nullptr;
+    dialog.setContext(take.fileName(), audio ? m_waveform->selection() : std::nullopt,
+                      audio ? audio->sampleRate() : 0);
+}
+
 void MainWindow::persist() {
     m_store.save(m_model->takes());
 }
@@ -630,6 +766,8 @@ void MainWindow::saveWindowSettings() const {
     s.setValue(QStringLiteral("window/centreSplit"), m_centreSplit->saveState());
     s.setValue(QStringLiteral("window/loudnessMatch"), m_match->currentIndex());
     s.setValue(QStringLiteral("window/autoPlay"), m_autoPlay->isChecked());
+    s.setValue(QStringLiteral("window/spectrogram"), m_spectrumButton->isChecked());
+    s.setValue(QStringLiteral("window/frequencyAxis"), m_freqAxis->currentIndex());
 }
 
 void MainWindow::loadWindowSettings() {
@@ -639,6 +777,8 @@ void MainWindow::loadWindowSettings() {
     m_centreSplit->restoreState(s.value(QStringLiteral("window/centreSplit")).toByteArray());
     m_match->setCurrentIndex(s.value(QStringLiteral("window/loudnessMatch"), 0).toInt());
     m_autoPlay->setChecked(s.value(QStringLiteral("window/autoPlay"), true).toBool());
+    m_freqAxis->setCurrentIndex(s.value(QStringLiteral("window/frequencyAxis"), 0).toInt());
+    setSpectrogramShown(s.value(QStringLiteral("window/spectrogram"), false).toBool());
 }
 
 void MainWindow::closeEvent(QCloseEvent* event) {

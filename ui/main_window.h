@@ -4,7 +4,9 @@
 #include "generation_queue.h"
 #include "loudness_match.h"
 #include "take_store.h"
+#include "take_view_data.h"
 
+#include <QHash>
 #include <QMainWindow>
 
 #include <optional>
@@ -22,9 +24,11 @@ class QToolButton;
 namespace footfall::ui {
 
 class CorrelationMeterWidget;
+class ExportDialog;
 class GenerationPanel;
 class GoniometerWidget;
 class MetadataPanel;
+class TakeLoader;
 class Player;
 class TakeListModel;
 class WaveformView;
@@ -53,8 +57,17 @@ public:
     // The mime data a drag from the waveform carries (writes the selection file first).
     QMimeData* waveformDragMime();
     // Adds an existing file with its metadata to the list (e.g. a take made elsewhere).
-    void addTake(const TakeRecord& take, SharedAudio audio = nullptr);
+    // `analysis` (made off the GUI thread) is cached; without it the take loads on demand.
+    void addTake(const TakeRecord& take, SharedTakeView analysis = nullptr);
+    // The decoded take: from the cache, else read now (for export and drag, user actions).
     std::shared_ptr<const AudioBuffer> audioFor(const TakeRecord& take);
+    // The analysis the views show for the current take (null while it is loading).
+    const SharedTakeView& currentView() const { return m_current; }
+    TakeLoader* loader() const { return m_loader; }
+    void setSpectrogramShown(bool shown);
+    // Fills an export dialog for the take in `row`: default folder (the output folder's
+    // exports/), remembered options, the waveform selection.
+    void prepareExportDialog(ExportDialog& dialog, int row);
     void setLoudnessMatch(LoudnessMatch mode);
     void setAutoPlay(bool on);
 
@@ -78,7 +91,11 @@ private:
     QWidget* buildRight();
     void buildActions();
     void onCurrentChanged(int row);
-    void onTakeSaved(int jobId, const TakeRecord& take, SharedAudio audio);
+    void onTakeSaved(int jobId, const TakeRecord& take, SharedTakeView analysis);
+    void onTakeLoaded(const QString& path, SharedTakeView analysis, const QString& error);
+    void showTake(const TakeRecord& take, SharedTakeView analysis);
+    void updateQueueView();
+    void fitColumns();
     void onJobFinished(int jobId, bool cancelled, const QString& error);
     void onPlayingChanged(bool playing);
     void feedMeters();
@@ -90,7 +107,10 @@ private:
     void loadWindowSettings();
 
     TakeStore m_store;
-    AudioCache m_cache;
+    TakeCache m_cache;
+    TakeLoader* m_loader = nullptr;
+    SharedTakeView m_current;
+    QHash<int, QString> m_jobPrompts;
     GenerationQueue* m_queue = nullptr;
     GenerationPanel* m_panel = nullptr;
     TakeListModel* m_model = nullptr;
@@ -104,6 +124,8 @@ private:
     QSplitter* m_centreSplit = nullptr;
     QToolButton* m_playButton = nullptr;
     QToolButton* m_loopButton = nullptr;
+    QToolButton* m_spectrumButton = nullptr;
+    QComboBox* m_freqAxis = nullptr;
     QCheckBox* m_autoPlay = nullptr;
     QComboBox* m_match = nullptr;
     QLabel* m_gainLabel = nullptr;

@@ -2,6 +2,7 @@
 
 #include <QApplication>
 #include <QClipboard>
+#include <QCoreApplication>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QPushButton>
@@ -27,43 +28,47 @@ struct Group {
 // Group titles and field labels: the seed's keys first, then the reproduction keys.
 const std::vector<Group>& groups() {
     static const std::vector<Group> g = {
-        {"Summary",
-         {{"prompt", "Prompt"},
-          {"negative_prompt", "Negative prompt"},
-          {"seed", "Seed"},
-          {"engine", "Engine"},
-          {"output_path", "File"},
-          {"timestamp", "Created"},
-          {"format", "Format"},
-          {"success", "Success"}}},
-        {"Performance",
-         {{"generation_time_seconds", "Generation time (s)"},
-          {"generation_time_minutes", "Generation time (min)"},
-          {"device", "Device"}}},
-        {"Audio properties",
-         {{"sample_rate", "Sample rate (Hz)"},
-          {"channels", "Channels"},
-          {"num_samples", "Samples"},
-          {"audio_shape", "Shape"},
-          {"target_duration_seconds", "Requested duration (s)"},
-          {"actual_duration_seconds", "Duration (s)"}}},
-        {"Statistics",
-         {{"max_amplitude", "Sample peak"},
-          {"peak_db", "Peak (dBFS)"},
-          {"rms", "RMS"},
-          {"rms_db", "RMS (dBFS)"},
-          {"rms_convention", "RMS convention"}}},
-        {"Loudness", {{"loudness", ""}}},
-        {"Phase analysis", {{"phase_info", ""}}},
-        {"Settings",
-         {{"cfg_scale", "CFG scale"},
-          {"diffusion_steps", "Steps"},
-          {"sampler", "Sampler"},
-          {"loras", "LoRAs"},
-          {"checkpoint", "Checkpoint"},
-          {"config", "Config"},
-          {"model", "Model"},
-          {"engine_details", "Engine details"}}},
+        {QT_TRANSLATE_NOOP("footfall::ui::MetadataPanel", "Summary"),
+         {{"prompt", QT_TRANSLATE_NOOP("footfall::ui::MetadataPanel", "Prompt")},
+          {"negative_prompt", QT_TRANSLATE_NOOP("footfall::ui::MetadataPanel", "Negative prompt")},
+          {"seed", QT_TRANSLATE_NOOP("footfall::ui::MetadataPanel", "Seed")},
+          {"engine", QT_TRANSLATE_NOOP("footfall::ui::MetadataPanel", "Engine")},
+          {"output_path", QT_TRANSLATE_NOOP("footfall::ui::MetadataPanel", "File")},
+          {"timestamp", QT_TRANSLATE_NOOP("footfall::ui::MetadataPanel", "Created")},
+          {"format", QT_TRANSLATE_NOOP("footfall::ui::MetadataPanel", "Format")},
+          {"success", QT_TRANSLATE_NOOP("footfall::ui::MetadataPanel", "Success")}}},
+        {QT_TRANSLATE_NOOP("footfall::ui::MetadataPanel", "Performance"),
+         {{"generation_time_seconds",
+           QT_TRANSLATE_NOOP("footfall::ui::MetadataPanel", "Generation time (s)")},
+          {"generation_time_minutes",
+           QT_TRANSLATE_NOOP("footfall::ui::MetadataPanel", "Generation time (min)")},
+          {"device", QT_TRANSLATE_NOOP("footfall::ui::MetadataPanel", "Device")}}},
+        {QT_TRANSLATE_NOOP("footfall::ui::MetadataPanel", "Audio properties"),
+         {{"sample_rate", QT_TRANSLATE_NOOP("footfall::ui::MetadataPanel", "Sample rate (Hz)")},
+          {"channels", QT_TRANSLATE_NOOP("footfall::ui::MetadataPanel", "Channels")},
+          {"num_samples", QT_TRANSLATE_NOOP("footfall::ui::MetadataPanel", "Samples")},
+          {"audio_shape", QT_TRANSLATE_NOOP("footfall::ui::MetadataPanel", "Shape")},
+          {"target_duration_seconds",
+           QT_TRANSLATE_NOOP("footfall::ui::MetadataPanel", "Requested duration (s)")},
+          {"actual_duration_seconds",
+           QT_TRANSLATE_NOOP("footfall::ui::MetadataPanel", "Duration (s)")}}},
+        {QT_TRANSLATE_NOOP("footfall::ui::MetadataPanel", "Statistics"),
+         {{"max_amplitude", QT_TRANSLATE_NOOP("footfall::ui::MetadataPanel", "Sample peak")},
+          {"peak_db", QT_TRANSLATE_NOOP("footfall::ui::MetadataPanel", "Peak (dBFS)")},
+          {"rms", QT_TRANSLATE_NOOP("footfall::ui::MetadataPanel", "RMS")},
+          {"rms_db", QT_TRANSLATE_NOOP("footfall::ui::MetadataPanel", "RMS (dBFS)")},
+          {"rms_convention", QT_TRANSLATE_NOOP("footfall::ui::MetadataPanel", "RMS convention")}}},
+        {QT_TRANSLATE_NOOP("footfall::ui::MetadataPanel", "Loudness"), {{"loudness", ""}}},
+        {QT_TRANSLATE_NOOP("footfall::ui::MetadataPanel", "Phase analysis"), {{"phase_info", ""}}},
+        {QT_TRANSLATE_NOOP("footfall::ui::MetadataPanel", "Settings"),
+         {{"cfg_scale", QT_TRANSLATE_NOOP("footfall::ui::MetadataPanel", "CFG scale")},
+          {"diffusion_steps", QT_TRANSLATE_NOOP("footfall::ui::MetadataPanel", "Steps")},
+          {"sampler", QT_TRANSLATE_NOOP("footfall::ui::MetadataPanel", "Sampler")},
+          {"loras", QT_TRANSLATE_NOOP("footfall::ui::MetadataPanel", "LoRAs")},
+          {"checkpoint", QT_TRANSLATE_NOOP("footfall::ui::MetadataPanel", "Checkpoint")},
+          {"config", QT_TRANSLATE_NOOP("footfall::ui::MetadataPanel", "Config")},
+          {"model", QT_TRANSLATE_NOOP("footfall::ui::MetadataPanel", "Model")},
+          {"engine_details", QT_TRANSLATE_NOOP("footfall::ui::MetadataPanel", "Engine details")}}},
     };
     return g;
 }
@@ -91,6 +96,7 @@ QString prettyKey(const std::string& key) {
 // Objects and arrays of objects become child rows, so nothing is hidden in a JSON blob.
 void addValue(QTreeWidgetItem* parent, const QString& label, const nlohmann::json& v) {
     auto* item = new QTreeWidgetItem(parent, {label, QString()});
+    item->setToolTip(0, label);
     if (v.is_object() && !v.empty()) {
         for (auto it = v.begin(); it != v.end(); ++it)
             addValue(item, prettyKey(it.key()), it.value());
@@ -122,10 +128,15 @@ MetadataPanel::MetadataPanel(QWidget* parent) : QWidget(parent) {
     m_tree->setObjectName(QStringLiteral("metadataTree"));
     m_tree->setColumnCount(2);
     m_tree->setHeaderLabels({tr("Field"), tr("Value")});
+    // A value that does not fit is elided at the end (the start of a prompt or a path says
+    // most) and carries its full text in a tooltip; labels likewise.
     m_tree->header()->setSectionResizeMode(0, QHeaderView::Interactive);
+    m_tree->header()->setStretchLastSection(true);
     m_tree->header()->resizeSection(0, 150);
-    m_tree->setTextElideMode(Qt::ElideMiddle);
+    m_tree->setIndentation(12);
+    m_tree->setTextElideMode(Qt::ElideRight);
     m_tree->setUniformRowHeights(true);
+    m_tree->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
     m_tree->setAlternatingRowColors(true);
     m_copy = new QPushButton(tr("Copy"), this);
     m_copy->setToolTip(tr("Copy all fields as text"));

@@ -6,6 +6,7 @@
 #include "main_window.h"
 #include "player.h"
 #include "take_list_model.h"
+#include "waveform_view.h"
 
 #include "audio/analysis.h"
 #include "io/audio_file.h"
@@ -17,6 +18,7 @@
 #include <QElapsedTimer>
 #include <QLineEdit>
 #include <QPushButton>
+#include <QSettings>
 #include <QSpinBox>
 #include <QTemporaryDir>
 #include <QTextStream>
@@ -55,6 +57,7 @@ bool save(QWidget* w, const QString& folder, const QString& name) {
 
 int runScreenshotTour(const QString& folder) {
     QDir().mkpath(folder);
+    QSettings().clear(); // test-mode settings: the same layout on every run
     QTemporaryDir library;
     TakeStore store(QDir(library.path()).filePath(QStringLiteral("takes.json")));
     MainWindow window(store);
@@ -96,7 +99,7 @@ int runScreenshotTour(const QString& folder) {
     // The export dialog, as the user sees it over the window.
     {
         ExportDialog dialog(&window);
-        dialog.setContext(window.takeModel()->take(1).fileName(), std::nullopt, 44100);
+        window.prepareExportDialog(dialog, 1);
         dialog.show();
         wait(200);
         ok &= save(&dialog, folder, QStringLiteral("03-export-dialog.png"));
@@ -123,10 +126,26 @@ int runScreenshotTour(const QString& folder) {
     window.addTake(inverted);
     window.setAutoPlay(true);
     window.selectRow(0);
+    // Added without its analysis: it is read back on the loader's thread first.
+    waitUntil([&] { return window.currentView() != nullptr; }, 10000);
     window.player()->play();
     wait(900); // live meters need a few ticks (τ 0.3 s)
     ok &= save(&window, folder, QStringLiteral("04-inverted-phase-meters.png"));
     window.player()->stop();
+
+    // The spectrogram of a take, with a selection, log frequency axis.
+    window.setAutoPlay(false);
+    window.selectRow(2);
+    waitUntil([&] { return window.currentView() != nullptr; }, 10000);
+    window.setSpectrogramShown(true);
+    if (const auto& a = window.currentView(); a && a->audio) {
+        const std::size_t rate = static_cast<std::size_t>(a->audio->sampleRate());
+        window.waveform()->setSelection(rate * 6 / 10, rate * 14 / 10);
+        window.waveform()->setPlayhead(rate);
+    }
+    wait(300);
+    ok &= save(&window, folder, QStringLiteral("05-spectrogram.png"));
+    window.setSpectrogramShown(false);
     window.close();
     return ok ? 0 : 1;
 }

@@ -1,8 +1,7 @@
 #include "take_exporter.h"
 
-#include "export_processing.h"
-
 #include "audio/analysis.h"
+#include "audio/export_processing.h"
 #include "audio/loudness.h"
 #include "io/file_naming.h"
 #include "io/metadata.h"

@@ -41,7 +41,11 @@ QVariant TakeListModel::data(const QModelIndex& index, int role) const {
             return t.prompt();
         case Seed:
             return QString::number(t.seed());
-        case Engine:
+        case Engine: // short: the list is narrow at 1280 px; the metadata panel has the rest
+            if (t.engine() == QLatin1String("procedural"))
+                return tr("proc");
+            if (t.engine() == QLatin1String("sao"))
+                return QStringLiteral("SAO");
             return t.engine();
         case Lora:
             return t.loraSummary();
@@ -49,7 +53,7 @@ QVariant TakeListModel::data(const QModelIndex& index, int role) const {
             return QStringLiteral("%1 s").arg(t.durationSeconds(), 0, 'f', 2);
         case Loudness:
             if (auto l = t.loudnessLufs())
-                return QStringLiteral("%1 LUFS").arg(*l, 0, 'f', 1);
+                return QString::number(*l, 'f', 1);
             return QStringLiteral("—");
         case Correlation:
             if (auto c = t.correlation())
@@ -60,7 +64,7 @@ QVariant TakeListModel::data(const QModelIndex& index, int role) const {
         }
     }
     if (role == Qt::ToolTipRole)
-        return QStringLiteral("%1\n%2").arg(t.prompt(), t.audioPath);
+        return QStringLiteral("%1\n%2\n%3").arg(t.prompt(), t.audioPath, t.engine());
     if (role == Qt::ForegroundRole) {
         if (t.rejected)
             return QBrush(QColor(110, 110, 110));
@@ -79,13 +83,27 @@ QVariant TakeListModel::data(const QModelIndex& index, int role) const {
 }
 
 QVariant TakeListModel::headerData(int section, Qt::Orientation orientation, int role) const {
+    if (orientation == Qt::Horizontal && role == Qt::ToolTipRole) {
+        switch (section) {
+        case Rating:
+            return tr("Rating, 0–5 stars (keys 0–5)");
+        case Engine:
+            return tr("Engine: proc = procedural, SAO = Stable Audio Open");
+        case Loudness:
+            return tr("Loudness in LUFS: integrated, else over the whole take, else max momentary");
+        case Correlation:
+            return tr("Phase correlation of the whole take (−1 … +1)");
+        default:
+            return {};
+        }
+    }
     if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
         return {};
     switch (section) {
     case Verdict:
         return QStringLiteral(" ");
     case Rating:
-        return tr("Rating");
+        return QStringLiteral("★"); // the column is five stars wide; the tooltip names it
     case Prompt:
         return tr("Prompt");
     case Seed:
@@ -97,7 +115,7 @@ QVariant TakeListModel::headerData(int section, Qt::Orientation orientation, int
     case Duration:
         return tr("Length");
     case Loudness:
-        return tr("Loudness");
+        return tr("LUFS");
     case Correlation:
         return tr("Corr.");
     default:

@@ -1,7 +1,5 @@
 #include "take_store.h"
 
-#include "io/audio_file.h"
-
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
@@ -57,26 +55,17 @@ bool TakeStore::save(const QVector<TakeRecord>& takes) const {
     return file.commit();
 }
 
-std::shared_ptr<const AudioBuffer> AudioCache::get(const QString& path) {
-    if (auto it = m_items.find(path); it != m_items.end())
-        return it.value();
-    std::shared_ptr<const AudioBuffer> audio;
-    try {
-        audio = std::make_shared<const AudioBuffer>(readAudioFile(path.toStdString()));
-    } catch (const std::exception&) {
-        return nullptr; // the caller shows the take as unplayable
+void TakeCache::put(const QString& path, SharedTakeView analysis) {
+    if (!analysis)
+        return;
+    if (!m_items.contains(path))
+        m_order.push_back(path);
+    m_items.insert(path, std::move(analysis));
+    // Bounded: a long session should not keep every take decoded. Drop the oldest ones.
+    while (m_order.size() > 48) {
+        m_items.remove(m_order.front());
+        m_order.pop_front();
     }
-    // Bounded: a long session should not keep every take decoded.
-    if (m_items.size() > 64)
-        m_items.clear();
-    m_items.insert(path, audio);
-    return audio;
-}
-
-void AudioCache::put(const QString& path, std::shared_ptr<const AudioBuffer> audio) {
-    if (m_items.size() > 64)
-        m_items.clear();
-    m_items.insert(path, std::move(audio));
 }
 
 } // namespace footfall::ui

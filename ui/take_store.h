@@ -3,6 +3,7 @@
 #pragma once
 
 #include "take_record.h"
+#include "take_view_data.h"
 
 #include "audio/audio_buffer.h"
 
@@ -33,15 +34,26 @@ private:
     QString m_listPath;
 };
 
-// Decoded audio shared between the player, the meters and the waveform, loaded once per path.
-class AudioCache {
+// Analysed takes (decoded audio plus everything the views need) shared between the player,
+// the meters and the waveform, one per path. Filled only with analyses made off the GUI thread
+// (generation worker, TakeLoader); lookups never touch the disk.
+class TakeCache {
 public:
-    std::shared_ptr<const AudioBuffer> get(const QString& path); // null when unreadable
-    void put(const QString& path, std::shared_ptr<const AudioBuffer> audio);
-    void clear() { m_items.clear(); }
+    SharedTakeView find(const QString& path) const { return m_items.value(path); }
+    void put(const QString& path, SharedTakeView analysis);
+    void remove(const QString& path) {
+        m_items.remove(path);
+        m_order.removeAll(path);
+    }
+    void clear() {
+        m_items.clear();
+        m_order.clear();
+    }
+    int size() const { return static_cast<int>(m_items.size()); }
 
 private:
-    QHash<QString, std::shared_ptr<const AudioBuffer>> m_items;
+    QHash<QString, SharedTakeView> m_items;
+    QVector<QString> m_order; // oldest first, for the bound
 };
 
 } // namespace footfall::ui

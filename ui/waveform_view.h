@@ -1,8 +1,14 @@
-// Waveform of the current take (one lane per channel) with zoom, scroll, scrub, a playhead and a
-// selection. Dragging from inside the selection (or with Alt anywhere) starts a drag-out.
+// The current take as a waveform (one lane per channel) or a spectrogram (STFT magnitude in dB,
+// log or linear frequency axis), with zoom, scroll, scrub, a playhead and a selection shared by
+// both displays. Dragging from inside the selection (or with Alt anywhere) starts a drag-out.
+// Peaks and the STFT come precomputed (TakeViewData): painting never scans the whole take.
 #pragma once
 
+#include "take_view_data.h"
+
 #include "audio/audio_buffer.h"
+
+#include <QImage>
 
 #include <QWidget>
 
@@ -15,9 +21,26 @@ namespace footfall::ui {
 class WaveformView : public QWidget {
     Q_OBJECT
 public:
+    enum class Display { Waveform, Spectrogram };
+    enum class FrequencyAxis { Log, Linear };
+
     explicit WaveformView(QWidget* parent = nullptr);
 
+    // A precomputed take (preferred); keeps the display mode, resets view, playhead, selection.
+    void setTake(SharedTakeView analysis);
+    // Raw audio only: peaks are computed here (GUI thread); for tests and small buffers.
     void setAudio(std::shared_ptr<const AudioBuffer> audio);
+    const SharedTakeView& take() const { return m_take; }
+
+    Display display() const { return m_display; }
+    void setDisplay(Display display);
+    FrequencyAxis frequencyAxis() const { return m_axis; }
+    void setFrequencyAxis(FrequencyAxis axis);
+    // Frequency (Hz) shown at widget row `y` in the spectrogram display, and back.
+    double frequencyAt(double y) const;
+    double yOfFrequency(double hz) const;
+    // "Loading…" placeholder while a take is read from disk.
+    void setLoading(bool loading);
     void setPlayhead(std::size_t frame);
     std::size_t playhead() const { return m_playhead; }
 
@@ -36,6 +59,7 @@ Q_SIGNALS:
     void seekRequested(std::size_t frame);
     void selectionChanged();
     void dragOutRequested(); // the caller builds the file and runs the QDrag
+    void displayChanged();
 
 protected:
     void paintEvent(QPaintEvent* event) override;
@@ -50,8 +74,17 @@ private:
     std::size_t frameAt(double x) const;
     double xOf(std::size_t frame) const;
     void clampView();
+    void paintWaveform(QPainter& p);
+    void paintSpectrogram(QPainter& p);
+    const QImage& spectrogramImage();
 
-    std::shared_ptr<const AudioBuffer> m_audio;
+    SharedTakeView m_take;
+    std::shared_ptr<const AudioBuffer> m_audio; // == m_take->audio
+    Display m_display = Display::Waveform;
+    FrequencyAxis m_axis = FrequencyAxis::Log;
+    bool m_loading = false;
+    QImage m_specImage; // cache for the current size/view/axis
+    QString m_specKey;
     double m_zoom = 1.0;
     double m_viewStart = 0.0; // first visible frame
     std::size_t m_playhead = 0;

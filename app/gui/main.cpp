@@ -3,6 +3,7 @@
 #include "app_style.h"
 #include "main_window.h"
 #include "screenshot_tour.h"
+#include "translations.h"
 
 #include "footfall_version.h"
 
@@ -29,9 +30,20 @@ int main(int argc, char** argv) {
         QStringLiteral("Render the documentation screenshots into <dir> and quit."),
         QStringLiteral("dir"));
     parser.addOption(screenshot);
+    QCommandLineOption language(
+        QStringLiteral("lang"),
+        QStringLiteral("User-interface language, e.g. de (default: the system locale)."),
+        QStringLiteral("code"));
+    parser.addOption(language);
     parser.process(app);
 
     footfall::ui::applyDarkStyle(app);
+    // The system locale picks the language (LANGUAGE=de or LANG=de_DE.UTF-8 for German);
+    // screenshots stay English unless --lang asks otherwise.
+    if (parser.isSet(language))
+        footfall::ui::installTranslations(app, QLocale(parser.value(language)));
+    else if (!parser.isSet(screenshot))
+        footfall::ui::installTranslations(app);
     if (parser.isSet(screenshot)) {
         // Never touch the user's library or settings while staging screenshots.
         QStandardPaths::setTestModeEnabled(true);

@@ -1,4 +1,4 @@
-#include "export_processing.h"
+#include "audio/export_processing.h"
 
 #include "audio/analysis.h"
 #include "audio/loudness.h"

@@ -1,5 +1,5 @@
-// Pure processing for exports: normalise, trim, fade, slice a walk into steps. No widgets and
-// no Qt, so it is unit-testable and can move to core/ unchanged.
+// Pure processing for exports: normalise, trim, fade, slice a walk into steps. Plain C++ (no Qt,
+// no Torch), used by the app's exporter and unit-tested in tests/core/tst_export_processing.cpp.
 #pragma once
 
 #include "audio/audio_buffer.h"

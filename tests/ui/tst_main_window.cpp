@@ -1,25 +1,34 @@
 // Drives the real window offscreen with the procedural engine: generate, cancel, queue,
 // errors, keyboard, A/B, export, drag payloads, persistence, playback.
 #include "correlation_meter_widget.h"
+#include "export_dialog.h"
 #include "generation_panel.h"
+#include "goniometer_widget.h"
+#include "lora_list_widget.h"
 #include "main_window.h"
 #include "metadata_panel.h"
 #include "player.h"
 #include "take_drag.h"
 #include "take_exporter.h"
 #include "take_list_model.h"
+#include "take_loader.h"
+#include "take_view_data.h"
 #include "waveform_view.h"
 
 #include "audio/analysis.h"
 #include "audio/loudness.h"
 #include "io/audio_file.h"
 
+#include <QApplication>
 #include <QAudioDevice>
+#include <QCheckBox>
 #include <QComboBox>
 #include <QDoubleSpinBox>
 #include <QElapsedTimer>
+#include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
+#include <QListWidget>
 #include <QMediaDevices>
 #include <QMimeData>
 #include <QPushButton>
@@ -28,8 +37,12 @@
 #include <QStandardPaths>
 #include <QTableView>
 #include <QTemporaryDir>
+#include <QTimer>
+#include <QToolButton>
+#include <QTreeWidget>
 #include <QtTest>
 
+#include <ctime>
 #include <memory>
 
 using namespace footfall;
@@ -38,6 +51,9 @@ using namespace footfall::ui;
 namespace {
 
 // Records the longest gap between ticks of a 5 ms timer: how long the GUI thread was blocked.
+// It also reads the GUI thread's own CPU clock, so a gap can be told apart: time the GUI thread
+// spent working (our code, layout, painting) versus time it was waiting for a core (the worker
+// and other processes on a loaded machine).
 class StallMeter : public QObject {
 public:
     StallMeter() {
@@ -45,20 +61,35 @@ public:
         m_timer.setTimerType(Qt::PreciseTimer);
         QObject::connect(&m_timer, &QTimer::timeout, this, [this] {
             const qint64 now = m_clock.nsecsElapsed();
-            m_max = std::max(m_max, now - m_last);
+            const qint64 cpu = threadCpuNs();
+            if (now - m_last > m_max) {
+                m_max = now - m_last;
+                m_cpuInMax = cpu - m_lastCpu;
+            }
+            m_maxCpu = std::max(m_maxCpu, cpu - m_lastCpu);
             m_last = now;
+            m_lastCpu = cpu;
         });
         m_clock.start();
         m_last = 0;
+        m_lastCpu = threadCpuNs();
         m_timer.start();
     }
     double maxGapMs() const { return m_max / 1e6; }
+    // GUI-thread CPU time inside the longest gap, and the most CPU between two ticks.
+    double cpuInMaxGapMs() const { return m_cpuInMax / 1e6; }
+    double maxBusyMs() const { return m_maxCpu / 1e6; }
 
 private:
+    static qint64 threadCpuNs() {
+        timespec ts{};
+        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+        return qint64(ts.tv_sec) * 1000000000 + ts.tv_nsec;
+    }
     QTimer m_timer;
     QElapsedTimer m_clock;
-    qint64 m_last = 0;
-    qint64 m_max = 0;
+    qint64 m_last = 0, m_lastCpu = 0;
+    qint64 m_max = 0, m_cpuInMax = 0, m_maxCpu = 0;
 };
 
 // bitsPerSample and format tag from the WAV "fmt " chunk (bext/iXML may come first).
@@ -137,7 +168,9 @@ private Q_SLOTS:
         QTRY_COMPARE_WITH_TIMEOUT(w->takeModel()->rowCount(), 1, 60000);
         QTRY_VERIFY_WITH_TIMEOUT(!w->queue()->isBusy(), 30000);
         const double gap = stalls.maxGapMs();
-        qInfo("generation took %lld ms; longest GUI event-loop stall: %.1f ms", t.elapsed(), gap);
+        qInfo("generation took %lld ms; longest GUI event-loop stall: %.1f ms (GUI-thread CPU in "
+              "it %.1f ms; longest GUI-thread work between two ticks %.1f ms)",
+              t.elapsed(), gap, stalls.cpuInMaxGapMs(), stalls.maxBusyMs());
         const TakeRecord take = w->takeModel()->take(0);
         QVERIFY(QFileInfo::exists(take.audioPath));
         QVERIFY(QFileInfo::exists(take.sidecarPath));
@@ -149,8 +182,18 @@ private Q_SLOTS:
                  QString::number(take.seed()));
         QVERIFY(w->generationPanel()->errorText().isEmpty());
         QVERIFY2(gap < 250.0, qPrintable(QStringLiteral("GUI stalled %1 ms").arg(gap)));
-        // The metadata panel and the static meters show the selected take.
+        // The take arrived with its precomputed view data (made on the worker thread).
         QCOMPARE(w->currentRow(), 0);
+        const SharedTakeView analysis = w->currentView();
+        QVERIFY(analysis);
+        QCOMPARE(analysis->audio, w->player()->audio());
+        QVERIFY(!analysis->peaks.levels.empty());
+        QVERIFY(analysis->spectrogram && !analysis->spectrogram->empty());
+        QVERIFY(!analysis->goniometer.trace.isNull());
+        QVERIFY(analysis->loudness.wholeTakeLufs || analysis->loudness.maxMomentaryLufs);
+        QCOMPARE(w->waveform()->take(), analysis);
+        QCOMPARE(w->goniometer()->midRms(), analysis->goniometer.midRms);
+        // The metadata panel and the static meters show the selected take.
         QVERIFY(!w->metadataPanel()
                      ->value(QStringLiteral("Summary"), QStringLiteral("Seed"))
                      .isEmpty());
@@ -426,6 +469,228 @@ private Q_SLOTS:
         QTRY_VERIFY(!w->queue()->isBusy());
         QCOMPARE(w->takeModel()->take(0).prompt(), take.prompt());
         QVERIFY(w->takeModel()->take(0).seed() != take.seed());
+    }
+
+    void takesReadBackFromDiskOffTheGuiThread() {
+        QString path;
+        {
+            auto w = makeWindow();
+            generateTakes(*w, 3);
+            path = w->takeModel()->take(1).audioPath;
+            w->close();
+        }
+        auto w = std::make_unique<MainWindow>(TakeStore(listPath()));
+        w->setAutoPlay(false);
+        // Selecting a take that is not in memory returns at once; the loader fills it in.
+        QElapsedTimer t;
+        t.start();
+        w->selectRow(1);
+        const qint64 selectMs = t.elapsed();
+        QCOMPARE(w->takeModel()->take(1).audioPath, path);
+        QVERIFY(w->loader()->isLoading(path) || w->currentView());
+        QTRY_VERIFY_WITH_TIMEOUT(w->currentView() != nullptr, 10000);
+        qInfo("selecting an unloaded take took %lld ms on the GUI thread", selectMs);
+        QCOMPARE(w->player()->key(), path);
+        QVERIFY(w->player()->audio());
+        QCOMPARE(w->waveform()->take(), w->currentView());
+        QVERIFY(w->correlationMeter()->reading().has_value());
+        // A take whose file vanished (after the list was read) reads as an error, not a crash.
+        QFile::remove(w->takeModel()->take(2).audioPath);
+        w->selectRow(2);
+        QVERIFY(!w->currentView());
+        QTRY_VERIFY_WITH_TIMEOUT(!w->loader()->isLoading(w->takeModel()->take(2).audioPath), 10000);
+        QVERIFY(!w->currentView());
+        QVERIFY(!w->player()->audio());
+    }
+
+    void queueShowsPendingPromptsAndTheyCanBeRemoved() {
+        auto w = makeWindow();
+        GenerationPanel* panel = w->generationPanel();
+        panel->findChild<QDoubleSpinBox*>(QStringLiteral("durationSpin"))->setValue(6.0);
+        panel->findChild<QSpinBox*>(QStringLiteral("takesSpin"))->setValue(3);
+        for (const char* p : {"first on gravel", "second on wood", "third on snow"}) {
+            panel->setPromptText(QString::fromLatin1(p));
+            panel->generateButton()->click();
+        }
+        QListWidget* queue = panel->queueList();
+        QCOMPARE(queue->count(), 2);
+        QVERIFY(queue->isVisibleTo(panel));
+        QVERIFY(queue->item(0)->text().contains(QStringLiteral("second on wood")));
+        QVERIFY(queue->item(1)->text().contains(QStringLiteral("third on snow")));
+        queue->setCurrentRow(0);
+        queue->item(0)->setSelected(true);
+        panel->findChild<QToolButton*>(QStringLiteral("removePendingButton"))->click();
+        QCOMPARE(w->queue()->pendingCount(), 1);
+        QCOMPARE(queue->count(), 1);
+        QVERIFY(queue->item(0)->text().contains(QStringLiteral("third on snow")));
+        QTRY_VERIFY_WITH_TIMEOUT(!w->queue()->isBusy() && w->queue()->pendingCount() == 0, 90000);
+        QCOMPARE(w->takeModel()->rowCount(), 6);
+        for (int r = 0; r < w->takeModel()->rowCount(); ++r)
+            QVERIFY(w->takeModel()->take(r).prompt() != QStringLiteral("second on wood"));
+        QVERIFY(!queue->isVisibleTo(panel));
+        // The log holds one line per finished run, newest first.
+        const QStringList log = panel->logEntries();
+        QCOMPARE(log.size(), 2);
+        QVERIFY2(log[0].contains(QStringLiteral("third on snow")) &&
+                     log[0].contains(QStringLiteral("takes: 3")),
+                 qPrintable(log.join(QLatin1Char('|'))));
+        QVERIFY(log[1].contains(QStringLiteral("first on gravel")));
+        QVERIFY(log[0].startsWith(QStringLiteral("✓")));
+        // A failed run is logged as such.
+        panel->findChild<QComboBox*>(QStringLiteral("engineCombo"))->setCurrentIndex(2);
+        panel->findChild<QLineEdit*>(QStringLiteral("modelFolderEdit"))
+            ->setText(m_dir->filePath(QStringLiteral("no-model")));
+        panel->generateButton()->click();
+        QTRY_COMPARE_WITH_TIMEOUT(panel->logEntries().size(), 3, 20000);
+        QVERIFY(panel->logEntries()[0].startsWith(QStringLiteral("✗")));
+    }
+
+    void advancedOptionsReachTheJobAndPersist() {
+        {
+            auto w = makeWindow();
+            GenerationPanel* panel = w->generationPanel();
+            auto* precision = panel->findChild<QComboBox*>(QStringLiteral("precisionCombo"));
+            QVERIFY(precision);
+            precision->setCurrentIndex(precision->findData(QStringLiteral("bf16")));
+            panel->findChild<QCheckBox*>(QStringLiteral("lowMemoryCheck"))->setChecked(true);
+            panel->findChild<QCheckBox*>(QStringLiteral("fullWindowCheck"))->setChecked(true);
+            panel->findChild<QLineEdit*>(QStringLiteral("t5FolderEdit"))
+                ->setText(QStringLiteral("/models/t5-base"));
+            panel->loraList()->addLora(QStringLiteral("/loras/wet.safetensors"), 0.7);
+            panel->loraList()->setConfigPath(0, QStringLiteral("/loras/wet_config.json"));
+            const GenerationJob job = panel->makeJob();
+            QCOMPARE(QString::fromStdString(job.engine.precision), QStringLiteral("bf16"));
+            QVERIFY(job.engine.lowMemory);
+            QVERIFY(job.engine.fullWindow);
+            QCOMPARE(QString::fromStdString(job.engine.t5Dir), QStringLiteral("/models/t5-base"));
+            QCOMPARE(job.request.loras.size(), std::size_t(1));
+            QCOMPARE(QString::fromStdString(job.request.loras[0].configPath),
+                     QStringLiteral("/loras/wet_config.json"));
+            panel->saveSettings();
+        }
+        GenerationPanel fresh;
+        fresh.loadSettings();
+        const GenerationJob job = fresh.makeJob();
+        QCOMPARE(QString::fromStdString(job.engine.precision), QStringLiteral("bf16"));
+        QVERIFY(job.engine.lowMemory);
+        QVERIFY(job.engine.fullWindow);
+        QCOMPARE(QString::fromStdString(job.engine.t5Dir), QStringLiteral("/models/t5-base"));
+        QCOMPARE(job.request.loras.size(), std::size_t(1));
+        QCOMPARE(QString::fromStdString(job.request.loras[0].configPath),
+                 QStringLiteral("/loras/wet_config.json"));
+        QCOMPARE(job.request.loras[0].strength, 0.7);
+    }
+
+    void layoutGivesThePromptTheSpareWidth() {
+        auto w = makeWindow();
+        generateTakes(*w, 1);
+        QApplication::processEvents();
+        QHeaderView* h = w->takeView()->horizontalHeader();
+        const int prompt = h->sectionSize(TakeListModel::Prompt);
+        for (int c = 0; c < TakeListModel::ColumnCount; ++c)
+            if (c != TakeListModel::Prompt)
+                QVERIFY2(h->sectionSize(c) < prompt,
+                         qPrintable(QStringLiteral("column %1: %2 >= prompt %3")
+                                        .arg(c)
+                                        .arg(h->sectionSize(c))
+                                        .arg(prompt)));
+        QVERIFY2(prompt >= 150, qPrintable(QString::number(prompt)));
+        const int stars =
+            QFontMetrics(w->takeView()->font()).horizontalAdvance(QStringLiteral("★★★★★"));
+        QVERIFY(h->sectionSize(TakeListModel::Rating) <= stars + 12);
+        // The seed fits without eliding.
+        const int seedText =
+            QFontMetrics(w->takeView()->font())
+                .horizontalAdvance(QString::number(w->takeModel()->take(0).seed()));
+        QVERIFY2(h->sectionSize(TakeListModel::Seed) >= seedText,
+                 qPrintable(QStringLiteral("%1 < %2 (%3)")
+                                .arg(h->sectionSize(TakeListModel::Seed))
+                                .arg(seedText)
+                                .arg(w->takeModel()->take(0).seed())));
+        // The metadata values have room, and long ones carry their full text in a tooltip.
+        QTreeWidget* tree = w->metadataPanel()->tree();
+        QVERIFY2(tree->columnWidth(1) >= 150, qPrintable(QString::number(tree->columnWidth(1))));
+        QCOMPARE(tree->textElideMode(), Qt::ElideRight);
+        const auto prompts =
+            tree->findItems(QStringLiteral("Prompt"), Qt::MatchExactly | Qt::MatchRecursive, 0);
+        QCOMPARE(prompts.size(), 1);
+        QCOMPARE(prompts.front()->toolTip(1), w->takeModel()->take(0).prompt());
+        // At 1280 wide nothing forces the window wider.
+        QVERIFY2(w->minimumSizeHint().width() <= 1280,
+                 qPrintable(QString::number(w->minimumSizeHint().width())));
+        QCOMPARE(w->width(), 1280);
+        const QString file =
+            w->metadataPanel()->value(QStringLiteral("Summary"), QStringLiteral("File"));
+        QCOMPARE(file, w->takeModel()->take(0).audioPath);
+        // The queue/log box uses the space under the progress bar.
+        auto* log = w->generationPanel()->runLog();
+        QVERIFY(log->isVisible());
+        QVERIFY2(log->height() >= 60, qPrintable(QString::number(log->height())));
+    }
+
+    void spectrogramSharesPlayheadAndSelection() {
+        auto w = makeWindow();
+        generateTakes(*w, 1);
+        w->selectRow(0);
+        WaveformView* view = w->waveform();
+        const std::size_t rate = w->player()->audio()->sampleRate();
+        view->setSelection(rate / 4, rate);
+        view->setPlayhead(rate / 2);
+        QCOMPARE(view->display(), WaveformView::Display::Waveform);
+        const QImage wave = view->grab().toImage();
+        view->setFocus();
+        QTest::keyClick(w->takeView(), Qt::Key_S);
+        QCOMPARE(view->display(), WaveformView::Display::Spectrogram);
+        QVERIFY(w->findChild<QComboBox*>(QStringLiteral("frequencyAxis"))->isVisible());
+        QCOMPARE(view->selection()->first, rate / 4);
+        QCOMPARE(view->playhead(), rate / 2);
+        const QImage spec = view->grab().toImage();
+        QVERIFY(spec != wave);
+        // The view keeps its mode for the next take and across a restart.
+        w->close();
+        auto again = std::make_unique<MainWindow>(TakeStore(listPath()));
+        QCOMPARE(again->waveform()->display(), WaveformView::Display::Spectrogram);
+    }
+
+    void exportDialogWritesWhatItsWidgetsSay() {
+        auto w = makeWindow();
+        generateTakes(*w, 1);
+        w->selectRow(0);
+        const QString library = m_dir->filePath(QStringLiteral("library"));
+        const QDir exports(QDir(library).filePath(QStringLiteral("exports")));
+        const QStringList before = exports.entryList({QStringLiteral("*.wav")}, QDir::Files);
+        QString written;
+        bool sawDefault = false;
+        QTimer::singleShot(200, [&] {
+            auto* dialog = qobject_cast<ExportDialog*>(QApplication::activeModalWidget());
+            QVERIFY(dialog);
+            auto* folder = dialog->findChild<QLineEdit*>(QStringLiteral("exportFolder"));
+            // The default is the output folder's exports/, not ~/Music.
+            sawDefault = folder->text() == QDir(library).filePath(QStringLiteral("exports"));
+            auto* format = dialog->findChild<QComboBox*>(QStringLiteral("exportFormat"));
+            format->setCurrentIndex(format->findData(int(AudioFormat::Wav16)));
+            auto* normalise = dialog->findChild<QComboBox*>(QStringLiteral("exportNormalise"));
+            normalise->setCurrentIndex(1); // peak
+            auto* peak = dialog->findChild<QDoubleSpinBox*>(QStringLiteral("peakTarget"));
+            QVERIFY(peak->isVisible());
+            peak->setValue(-1.0);
+            QTest::mouseClick(dialog->findChild<QPushButton*>(QStringLiteral("exportButton")),
+                              Qt::LeftButton);
+        });
+        w->exportCurrent();
+        QVERIFY(sawDefault);
+        QStringList wavs = exports.entryList({QStringLiteral("*.wav")}, QDir::Files);
+        for (const QString& old : before)
+            wavs.removeAll(old);
+        QCOMPARE(wavs.size(), 1);
+        written = exports.filePath(wavs.front());
+        const auto [tag, bits] = wavFormat(written);
+        QCOMPARE(bits, 16);
+        QVERIFY(tag == 1 || tag == 0xFFFE);
+        const double peak = toDbfs(samplePeak(readAudioFile(written.toStdString())));
+        QVERIFY2(std::abs(peak + 1.0) < 0.05, qPrintable(QString::number(peak)));
+        // The default folder was not stored as a habit: a new output folder moves it along.
+        QVERIFY(!QSettings().contains(QStringLiteral("export/folder")));
     }
 
     void playsThroughAnAudioOutput() {

@@ -1,17 +1,28 @@
-// The UI's building blocks on known signals: meters, export processing, loudness matching,
+// The UI's building blocks on known signals: meters, take analysis (peaks, spectrogram),
+// the waveform/spectrogram view, engine-option comparison, translations, loudness matching,
 // the prompt builder, take records.
 #include "correlation_meter_widget.h"
-#include "export_processing.h"
+#include "generation_panel.h"
+#include "generation_worker.h"
 #include "goniometer_widget.h"
 #include "loudness_match.h"
+#include "main_window.h"
 #include "prompt_builder.h"
 #include "take_record.h"
+#include "take_view_data.h"
+#include "translations.h"
+#include "waveform_view.h"
 
 #include "audio/analysis.h"
 #include "audio/loudness.h"
 #include "engine/procedural/footstep_prompt.h"
 
 #include <QComboBox>
+#include <QMenuBar>
+#include <QPushButton>
+#include <QStandardPaths>
+#include <QTemporaryDir>
+#include <QTranslator>
 #include <QtTest>
 
 #include <cmath>
@@ -41,21 +52,6 @@ AudioBuffer noise(double seconds) {
     for (int c = 0; c < 2; ++c)
         for (float& s : b.channelVector(c))
             s = d(rng);
-    return b;
-}
-
-// `count` short decaying bursts, `gapMs` apart, after 100 ms of silence.
-AudioBuffer bursts(int count, double gapMs) {
-    AudioBuffer b(2, static_cast<std::size_t>((0.2 + count * gapMs / 1000.0) * kRate), kRate);
-    for (int k = 0; k < count; ++k) {
-        const std::size_t start = static_cast<std::size_t>((0.1 + k * gapMs / 1000.0) * kRate);
-        for (std::size_t i = 0; i < std::size_t(kRate / 20) && start + i < b.frames(); ++i) {
-            const float v = static_cast<float>(0.8 * std::exp(-double(i) / (kRate * 0.01)) *
-                                               std::sin(2 * M_PI * 180 * i / kRate));
-            b.channel(0)[start + i] = v;
-            b.channel(1)[start + i] = v;
-        }
-    }
     return b;
 }
 
@@ -118,45 +114,129 @@ private Q_SLOTS:
         QVERIFY(!g.grab().isNull());
     }
 
-    void normaliseAndTrimAndFade() {
-        AudioBuffer b = sine(440, 1.0, 0.25, false);
-        const double gain = normaliseToPeak(b, -1.0);
-        QVERIFY(std::abs(gain - (-1.0 - 20 * std::log10(0.25))) < 0.01);
-        QVERIFY(std::abs(toDbfs(samplePeak(b)) + 1.0) < 0.01);
-
-        AudioBuffer n = noise(3.0);
-        auto g = normaliseToLoudness(n, -30.0, -1.0);
-        QVERIFY(g);
-        const auto l = measureLoudness(n);
-        QVERIFY(l.integratedLufs);
-        QVERIFY2(std::abs(*l.integratedLufs + 30.0) < 0.3,
-                 qPrintable(QString::number(*l.integratedLufs)));
-
-        AudioBuffer walk = bursts(3, 300);
-        const FrameRange r = findNonSilentRange(walk, -40.0, 0.0);
-        QVERIFY(r.first >= std::size_t(0.099 * kRate) && r.first <= std::size_t(0.101 * kRate));
-        QVERIFY(trimSilence(walk).frames() < walk.frames());
-        QCOMPARE(trimSilence(AudioBuffer(2, 1000, kRate)).frames(), std::size_t(0));
-
-        AudioBuffer f = sine(100, 1.0, 0.5, false);
-        for (int c = 0; c < 2; ++c)
-            std::fill(f.channelVector(c).begin(), f.channelVector(c).end(), 0.5f);
-        applyFades(f, 100, 200);
-        QCOMPARE(f.channel(0)[0], 0.0f);
-        QCOMPARE(f.channel(0)[f.frames() - 1], 0.0f);
-        QVERIFY(std::abs(f.channel(0)[kRate / 2] - 0.5f) < 1e-6);
-        QVERIFY(f.channel(0)[kRate / 20] < 0.5f && f.channel(0)[kRate / 20] > 0.0f);
+    void analysisPrecomputesWhatTheViewsShow() {
+        auto audio = std::make_shared<const AudioBuffer>(sine(1000, 1.0, 0.5, true));
+        const SharedTakeView a = prepareTakeView(audio);
+        QVERIFY(a);
+        QCOMPARE(a->audio, audio);
+        // Inverted stereo: the summary reads -1 and the cloud lies on the S axis.
+        QVERIFY(a->correlation && *a->correlation < -0.99);
+        QVERIFY(a->lowestCorrelation && *a->lowestCorrelation < -0.9);
+        QVERIFY(a->goniometer.midRms < 1e-6 && a->goniometer.sideRms > 0.3);
+        QVERIFY(a->loudness.truePeakDbtp.has_value());
+        QVERIFY(a->spectrogram && a->spectrogram->columns > 100);
+        // Peaks: min/max per bin agree with the raw samples.
+        QVERIFY(a->peaks.levels.size() >= 2);
+        for (const auto& level : a->peaks.levels) {
+            QCOMPARE(level.mins.size(), std::size_t(2));
+            const std::size_t bins = (audio->frames() + level.binFrames - 1) / level.binFrames;
+            QCOMPARE(level.maxs[0].size(), bins);
+            const std::size_t k = bins / 3;
+            float hi = -2.0f;
+            for (std::size_t i = k * level.binFrames;
+                 i < std::min(audio->frames(), (k + 1) * level.binFrames); ++i)
+                hi = std::max(hi, audio->channel(0)[i]);
+            QCOMPARE(level.maxs[0][k], hi);
+        }
+        QCOMPARE(a->peaks.levelFor(10.0), nullptr);
+        QCOMPARE(a->peaks.levelFor(300.0)->binFrames, std::size_t(256));
+        // The goniometer shows the precomputed cloud as it is.
+        GoniometerWidget g;
+        g.showCloud(a->goniometer);
+        QCOMPARE(g.sideRms(), a->goniometer.sideRms);
+        QCOMPARE(g.displayGain(), a->goniometer.gain);
+        QVERIFY(!prepareTakeView(nullptr));
     }
 
-    void detectsEachStep() {
-        const AudioBuffer walk = bursts(6, 400);
-        const auto steps = detectSteps(walk);
-        QCOMPARE(int(steps.size()), 6);
-        for (std::size_t k = 0; k < steps.size(); ++k) {
-            const double onset = (0.1 + k * 0.4) * kRate;
-            QVERIFY(std::abs(double(steps[k].first) - onset) < 0.01 * kRate);
+    void waveformFromPeaksMatchesTheRawDrawing() {
+        // The same take drawn from precomputed peaks and from the raw samples looks the same.
+        auto audio = std::make_shared<const AudioBuffer>(noise(2.0));
+        WaveformView fromPeaks, raw;
+        fromPeaks.resize(500, 160);
+        raw.resize(500, 160);
+        fromPeaks.setTake(prepareTakeView(audio));
+        auto bare = std::make_shared<TakeViewData>();
+        bare->audio = audio;
+        raw.setTake(bare);
+        QCOMPARE(fromPeaks.grab().toImage(), raw.grab().toImage());
+    }
+
+    void spectrogramPutsAToneAtItsFrequency() {
+        WaveformView view;
+        view.resize(400, 240);
+        view.setTake(
+            prepareTakeView(std::make_shared<const AudioBuffer>(sine(2000, 1.0, 0.5, false))));
+        view.setDisplay(WaveformView::Display::Spectrogram);
+        for (auto axis : {WaveformView::FrequencyAxis::Log, WaveformView::FrequencyAxis::Linear}) {
+            view.setFrequencyAxis(axis);
+            // Axis mapping round-trips.
+            QVERIFY(std::abs(view.frequencyAt(view.yOfFrequency(2000.0)) - 2000.0) < 1.0);
+            const QImage img = view.grab().toImage();
+            // Brightest row in a column away from the labels and the time readout.
+            int bestY = 0, best = -1;
+            for (int y = 0; y < img.height(); ++y) {
+                const QColor c = img.pixelColor(150, y);
+                const int lum = c.red() + c.green() + c.blue();
+                if (lum > best) {
+                    best = lum;
+                    bestY = y;
+                }
+            }
+            const double hz = view.frequencyAt(bestY + 0.5);
+            QVERIFY2(std::abs(hz - 2000.0) < 2000.0 * 0.12,
+                     qPrintable(QStringLiteral("axis %1: brightest row %2 = %3 Hz")
+                                    .arg(int(axis))
+                                    .arg(bestY)
+                                    .arg(hz)));
+            QVERIFY(best > 500); // bright: near 0 dB
         }
-        QVERIFY(detectSteps(AudioBuffer(2, kRate, kRate)).empty());
+        // The linear axis puts 2 kHz near the bottom (2/24 of the height), log much higher.
+        view.setFrequencyAxis(WaveformView::FrequencyAxis::Linear);
+        const double linY = view.yOfFrequency(2000.0);
+        view.setFrequencyAxis(WaveformView::FrequencyAxis::Log);
+        QVERIFY(view.yOfFrequency(2000.0) < linY - 60);
+    }
+
+    void engineCacheComparesEveryOption() {
+        const EngineOptions base;
+        QVERIFY(sameEngineOptions(base, base));
+        const auto differs = [&](auto change) {
+            EngineOptions o = base;
+            change(o);
+            return !sameEngineOptions(base, o);
+        };
+        QVERIFY(differs([](EngineOptions& o) { o.precision = "fp16"; }));
+        QVERIFY(differs([](EngineOptions& o) { o.lowMemory = true; }));
+        QVERIFY(differs([](EngineOptions& o) { o.fullWindow = true; }));
+        QVERIFY(differs([](EngineOptions& o) { o.t5Dir = "/t5"; }));
+        QVERIFY(differs([](EngineOptions& o) { o.modelDir = "/m"; }));
+        QVERIFY(differs([](EngineOptions& o) { o.device = "cpu"; }));
+    }
+
+    void germanTranslationLoads() {
+        const QString folder = QStringLiteral(FOOTFALL_BINARY_DIR "/app");
+        QVERIFY2(QFile::exists(folder + QStringLiteral("/footfall_de.qm")),
+                 "build the footfall target (its lrelease step writes footfall_de.qm)");
+        QVERIFY(
+            installTranslations(*QCoreApplication::instance(), QLocale(QLocale::German), folder));
+        {
+            GenerationPanel panel;
+            QCOMPARE(panel.generateButton()->text(), QStringLiteral("Erzeugen"));
+            QCOMPARE(panel.cancelButton()->text(), QStringLiteral("Abbrechen"));
+            // The longer German labels still fit a 1280-pixel-wide window.
+            QStandardPaths::setTestModeEnabled(true);
+            QTemporaryDir dir;
+            MainWindow window(TakeStore(dir.filePath(QStringLiteral("takes.json"))));
+            QCOMPARE(window.menuBar()->actions().value(0)->text(), QStringLiteral("&Erzeugen"));
+            QVERIFY2(window.minimumSizeHint().width() <= 1280,
+                     qPrintable(QString::number(window.minimumSizeHint().width())));
+        }
+        // Remove ours again so later tests see English.
+        for (QTranslator* t : QCoreApplication::instance()->findChildren<QTranslator*>())
+            QCoreApplication::removeTranslator(t);
+        QCOMPARE(GenerationPanel().generateButton()->text(), QStringLiteral("Generate"));
+        QVERIFY(
+            !installTranslations(*QCoreApplication::instance(), QLocale(QLocale::English), folder));
     }
 
     void loudnessMatchGain() {

@@ -1,0 +1,136 @@
+// Export processing on known signals: gain, peak and loudness normalisation, silence trimming,
+// raised-cosine fades and step slicing. Plain core code, no Qt widgets.
+#include "audio/analysis.h"
+#include "audio/export_processing.h"
+#include "audio/loudness.h"
+
+#include <QtTest>
+
+#include <cmath>
+#include <random>
+
+using namespace footfall;
+
+namespace {
+
+constexpr int kRate = 48000;
+
+AudioBuffer sine(double freq, double seconds, double amp) {
+    AudioBuffer b(2, static_cast<std::size_t>(seconds * kRate), kRate);
+    for (std::size_t i = 0; i < b.frames(); ++i) {
+        const float v = static_cast<float>(amp * std::sin(2 * M_PI * freq * i / kRate));
+        b.channel(0)[i] = v;
+        b.channel(1)[i] = v;
+    }
+    return b;
+}
+
+AudioBuffer noise(double seconds) {
+    AudioBuffer b(2, static_cast<std::size_t>(seconds * kRate), kRate);
+    std::mt19937 rng(7);
+    std::normal_distribution<float> d(0.0f, 0.2f);
+    for (int c = 0; c < 2; ++c)
+        for (float& s : b.channelVector(c))
+            s = d(rng);
+    return b;
+}
+
+// `count` short decaying bursts, `gapMs` apart, after 100 ms of silence.
+AudioBuffer bursts(int count, double gapMs) {
+    AudioBuffer b(2, static_cast<std::size_t>((0.2 + count * gapMs / 1000.0) * kRate), kRate);
+    for (int k = 0; k < count; ++k) {
+        const std::size_t start = static_cast<std::size_t>((0.1 + k * gapMs / 1000.0) * kRate);
+        for (std::size_t i = 0; i < std::size_t(kRate / 20) && start + i < b.frames(); ++i) {
+            const float v = static_cast<float>(0.8 * std::exp(-double(i) / (kRate * 0.01)) *
+                                               std::sin(2 * M_PI * 180 * i / kRate));
+            b.channel(0)[start + i] = v;
+            b.channel(1)[start + i] = v;
+        }
+    }
+    return b;
+}
+
+} // namespace
+
+class TestExportProcessing : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void gainAndPeakNormalisation() {
+        AudioBuffer g = sine(440, 0.5, 0.5);
+        applyGainDb(g, -6.0206);
+        QVERIFY(std::abs(samplePeak(g) - 0.25) < 1e-3);
+
+        AudioBuffer b = sine(440, 1.0, 0.25);
+        const double gain = normaliseToPeak(b, -1.0);
+        QVERIFY(std::abs(gain - (-1.0 - 20 * std::log10(0.25))) < 0.01);
+        QVERIFY(std::abs(toDbfs(samplePeak(b)) + 1.0) < 0.01);
+
+        AudioBuffer silence(2, kRate, kRate);
+        QCOMPARE(normaliseToPeak(silence, -1.0), 0.0);
+        QCOMPARE(samplePeak(silence), 0.0);
+        QVERIFY(!normaliseToLoudness(silence, -23.0));
+    }
+
+    void loudnessNormalisationRespectsTheCeiling() {
+        AudioBuffer n = noise(3.0);
+        const auto g = normaliseToLoudness(n, -30.0, -1.0);
+        QVERIFY(g);
+        const auto l = measureLoudness(n);
+        QVERIFY(l.integratedLufs);
+        QVERIFY2(std::abs(*l.integratedLufs + 30.0) < 0.3,
+                 qPrintable(QString::number(*l.integratedLufs)));
+
+        // Asking for 0 LUFS from noise would clip: the peak ceiling holds it at -1 dBFS.
+        AudioBuffer loud = noise(3.0);
+        QVERIFY(normaliseToLoudness(loud, 0.0, -1.0));
+        QVERIFY2(toDbfs(samplePeak(loud)) <= -1.0 + 1e-3,
+                 qPrintable(QString::number(toDbfs(samplePeak(loud)))));
+    }
+
+    void trimsSilenceRelativeToThePeak() {
+        AudioBuffer walk = bursts(3, 300);
+        const FrameRange r = findNonSilentRange(walk, -40.0, 0.0);
+        QVERIFY(r.first >= std::size_t(0.099 * kRate) && r.first <= std::size_t(0.101 * kRate));
+        QVERIFY(r.first + r.count < walk.frames());
+        const FrameRange padded = findNonSilentRange(walk, -40.0, 10.0);
+        QCOMPARE(padded.first, r.first - std::size_t(0.010 * kRate));
+        QVERIFY(trimSilence(walk).frames() < walk.frames());
+        QCOMPARE(trimSilence(AudioBuffer(2, 1000, kRate)).frames(), std::size_t(0));
+        QCOMPARE(findNonSilentRange(AudioBuffer(2, 1000, kRate)).count, std::size_t(0));
+    }
+
+    void raisedCosineFades() {
+        AudioBuffer f(2, kRate, kRate);
+        for (int c = 0; c < 2; ++c)
+            std::fill(f.channelVector(c).begin(), f.channelVector(c).end(), 0.5f);
+        applyFades(f, 100, 200);
+        QCOMPARE(f.channel(0)[0], 0.0f);
+        QCOMPARE(f.channel(0)[f.frames() - 1], 0.0f);
+        QVERIFY(std::abs(f.channel(0)[kRate / 2] - 0.5f) < 1e-6);
+        QVERIFY(f.channel(0)[kRate / 20] < 0.5f && f.channel(0)[kRate / 20] > 0.0f);
+        // Half-way through a raised-cosine fade-in the gain is 0.5.
+        QVERIFY(std::abs(f.channel(1)[kRate / 20] - 0.25f) < 0.01f);
+    }
+
+    void detectsEachStep() {
+        const AudioBuffer walk = bursts(6, 400);
+        const auto steps = detectSteps(walk);
+        QCOMPARE(int(steps.size()), 6);
+        for (std::size_t k = 0; k < steps.size(); ++k) {
+            const double onset = (0.1 + k * 0.4) * kRate;
+            QVERIFY(std::abs(double(steps[k].first) - onset) < 0.01 * kRate);
+        }
+        // Each step runs to the next onset; the last to the end of the take.
+        for (std::size_t k = 0; k + 1 < steps.size(); ++k)
+            QCOMPARE(steps[k].first + steps[k].count, steps[k + 1].first);
+        QCOMPARE(steps.back().first + steps.back().count, walk.frames());
+        QVERIFY(detectSteps(AudioBuffer(2, kRate, kRate)).empty());
+        // Two bursts closer than minGapMs count as one step.
+        StepDetection strict;
+        strict.minGapMs = 500.0;
+        QCOMPARE(int(detectSteps(bursts(4, 300), strict).size()), 2);
+    }
+};
+
+QTEST_APPLESS_MAIN(TestExportProcessing)
+#include "tst_export_processing.moc"

@@ -1,0 +1,1016 @@
+<?xml version='1.0' encoding='utf-8'?>
+<!DOCTYPE TS>
+<TS version="2.1" language="de_DE">
+<context>
+    <name>GenerationWorker</name>
+    <message>
+        <source>Done</source>
+        <translation>Fertig</translation>
+    </message>
+    <message>
+        <source>Take %1/%2 · %3</source>
+        <translation>Take %1/%2 · %3</translation>
+    </message>
+</context>
+<context>
+    <name>footfall::ui::CorrelationMeterWidget</name>
+    <message>
+        <source>Correlation (live)</source>
+        <translation>Korrelation (live)</translation>
+    </message>
+    <message>
+        <source>Correlation (take)</source>
+        <translation>Korrelation (Take)</translation>
+    </message>
+</context>
+<context>
+    <name>footfall::ui::ExportDialog</name>
+    <message>
+        <source>Export take</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>File</source>
+        <translation type="unfinished">Datei</translation>
+    </message>
+    <message>
+        <source>Export folder</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Folder</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Date, time and prompt</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>UCS template</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Naming</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>&amp;Template</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>your initials</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>project / library</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Creator / source</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>F&amp;ormat</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Processing (the take in the library is never changed)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>None</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Peak (dBFS)</source>
+        <translation type="unfinished">Spitze (dBFS)</translation>
+    </message>
+    <message>
+        <source>Loudness (LUFS)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source> dBFS</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source> LUFS</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Normalise</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Trim silence below</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source> dB re peak</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Trim</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source> ms</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>in</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>out</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Fades</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Export the selection only</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Slice the walk into single steps (numbered files)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Export</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Take: %1</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>
+Selection: %1 – %2 s</source>
+        <translation type="unfinished" />
+    </message>
+</context>
+<context>
+    <name>footfall::ui::GenerationPanel</name>
+    <message>
+        <source>Generate</source>
+        <translation>Erzeugen</translation>
+    </message>
+    <message>
+        <source>Generate (Ctrl+Enter). While a run is going, this queues the prompt.</source>
+        <translation>Erzeugen (Strg+Eingabe). Während ein Lauf läuft, wird der Prompt eingereiht.</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Abbrechen</translation>
+    </message>
+    <message>
+        <source>Stop the run within one step and drop the queue (Ctrl+.)</source>
+        <translation>Lauf innerhalb eines Schritts stoppen und Warteschlange leeren (Strg+.)</translation>
+    </message>
+    <message>
+        <source>Ready</source>
+        <translation>Bereit</translation>
+    </message>
+    <message>
+        <source>Prompt</source>
+        <translation>Prompt</translation>
+    </message>
+    <message>
+        <source>e.g. heavy boots walking on wet gravel</source>
+        <translation>z. B. schwere Stiefel auf nassem Kies</translation>
+    </message>
+    <message>
+        <source>The prompt; the list holds your recent prompts</source>
+        <translation>Der Prompt; die Liste enthält die letzten Prompts</translation>
+    </message>
+    <message>
+        <source>Negative prompt (what to avoid)</source>
+        <translation>Negativ-Prompt (was vermieden werden soll)</translation>
+    </message>
+    <message>
+        <source>Prompt builder</source>
+        <translation>Prompt-Baukasten</translation>
+    </message>
+    <message>
+        <source>Settings</source>
+        <translation>Einstellungen</translation>
+    </message>
+    <message>
+        <source> s</source>
+        <translation> s</translation>
+    </message>
+    <message>
+        <source>Takes</source>
+        <translation>Takes</translation>
+    </message>
+    <message>
+        <source>&amp;Duration</source>
+        <translation>&amp;Dauer</translation>
+    </message>
+    <message>
+        <source>CFG</source>
+        <translation>CFG</translation>
+    </message>
+    <message>
+        <source>&amp;Steps</source>
+        <translation>&amp;Schritte</translation>
+    </message>
+    <message>
+        <source>engine default</source>
+        <translation>Engine-Standard</translation>
+    </message>
+    <message>
+        <source>Sa&amp;mpler</source>
+        <translation>Sa&amp;mpler</translation>
+    </message>
+    <message>
+        <source>random</source>
+        <translation>zufällig</translation>
+    </message>
+    <message>
+        <source>Lock</source>
+        <translation>Fest</translation>
+    </message>
+    <message>
+        <source>Locked: every run uses this seed. Unlocked: a new random seed per run; the field shows the seed last used.</source>
+        <translation>Fest: jeder Lauf nutzt diesen Seed. Frei: pro Lauf ein neuer Zufalls-Seed; das Feld zeigt den zuletzt verwendeten.</translation>
+    </message>
+    <message>
+        <source>New random seed (locks it)</source>
+        <translation>Neuer Zufalls-Seed (wird festgesetzt)</translation>
+    </message>
+    <message>
+        <source>S&amp;eed</source>
+        <translation>S&amp;eed</translation>
+    </message>
+    <message>
+        <source>Engine and output</source>
+        <translation>Engine und Ausgabe</translation>
+    </message>
+    <message>
+        <source>auto</source>
+        <translation>auto</translation>
+    </message>
+    <message>
+        <source>auto: Stable Audio Open when a model folder is set, else procedural</source>
+        <translation>auto: Stable Audio Open, wenn ein Modellordner gesetzt ist, sonst prozedural</translation>
+    </message>
+    <message>
+        <source>procedural</source>
+        <translation>prozedural</translation>
+    </message>
+    <message>
+        <source>Stable Audio Open</source>
+        <translation>Stable Audio Open</translation>
+    </message>
+    <message>
+        <source>Device for the model (auto, cpu or cuda)</source>
+        <translation>Gerät für das Modell (auto, cpu oder cuda)</translation>
+    </message>
+    <message>
+        <source>Engine</source>
+        <translation>Engine</translation>
+    </message>
+    <message>
+        <source>Choose a stable-audio-open model folder</source>
+        <translation>Stable-Audio-Open-Modellordner wählen</translation>
+    </message>
+    <message>
+        <source>none: procedural engine</source>
+        <translation>keiner: prozedurale Engine</translation>
+    </message>
+    <message>
+        <source>Model</source>
+        <translation>Modell</translation>
+    </message>
+    <message>
+        <source>LoRAs</source>
+        <translation>LoRAs</translation>
+    </message>
+    <message>
+        <source>Choose the folder for new takes</source>
+        <translation>Ordner für neue Takes wählen</translation>
+    </message>
+    <message>
+        <source>Output</source>
+        <translation>Ausgabe</translation>
+    </message>
+    <message>
+        <source>Advanced (Stable Audio Open)</source>
+        <translation>Erweitert (Stable Audio Open)</translation>
+    </message>
+    <message>
+        <source>Model precision on CUDA (half precision needs less memory); the CPU always computes in fp32</source>
+        <translation>Modellgenauigkeit auf CUDA (halbe Genauigkeit braucht weniger Speicher); die CPU rechnet immer in fp32</translation>
+    </message>
+    <message>
+        <source>Precision</source>
+        <translation>Genauigkeit</translation>
+    </message>
+    <message>
+        <source>Low memory</source>
+        <translation>Wenig Speicher</translation>
+    </message>
+    <message>
+        <source>Keep only the stage that runs on the device (slower, less VRAM)</source>
+        <translation>Nur die gerade laufende Stufe auf dem Gerät halten (langsamer, weniger VRAM)</translation>
+    </message>
+    <message>
+        <source>Full window</source>
+        <translation>Ganzes Fenster</translation>
+    </message>
+    <message>
+        <source>Sample the model's whole window, then trim to the duration (as the reference UI)</source>
+        <translation>Das ganze Fenster des Modells erzeugen und dann auf die Dauer kürzen (wie die Referenz-Oberfläche)</translation>
+    </message>
+    <message>
+        <source>Choose a t5-base folder (config.json, model.safetensors, spiece.model)</source>
+        <translation>t5-base-Ordner wählen (config.json, model.safetensors, spiece.model)</translation>
+    </message>
+    <message>
+        <source>inside the model folder</source>
+        <translation>im Modellordner</translation>
+    </message>
+    <message>
+        <source>T5</source>
+        <translation>T5</translation>
+    </message>
+    <message>
+        <source>Queue and recent runs</source>
+        <translation>Warteschlange und letzte Läufe</translation>
+    </message>
+    <message>
+        <source>Prompts waiting their turn (Delete removes the selected one)</source>
+        <translation>Wartende Prompts (Entf entfernt den ausgewählten)</translation>
+    </message>
+    <message>
+        <source>Remove from queue</source>
+        <translation>Aus Warteschlange entfernen</translation>
+    </message>
+    <message>
+        <source>Finished, cancelled and failed runs, newest first</source>
+        <translation>Fertige, abgebrochene und fehlgeschlagene Läufe, neueste zuerst</translation>
+    </message>
+    <message>
+        <source>No runs yet</source>
+        <translation>Noch keine Läufe</translation>
+    </message>
+    <message>
+        <source>Queue</source>
+        <translation>Einreihen</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n prompt(s) waiting</source>
+        <translation><numerusform>%n Prompt wartet</numerusform><numerusform>%n Prompts warten</numerusform></translation>
+    </message>
+</context>
+<context>
+    <name>footfall::ui::GenerationWorker</name>
+    <message>
+        <source>Loading %1 engine…</source>
+        <translation>Lade Engine %1…</translation>
+    </message>
+    <message>
+        <source>Generation failed: %1</source>
+        <translation>Erzeugung fehlgeschlagen: %1</translation>
+    </message>
+    <message>
+        <source>Generation failed for an unknown reason.</source>
+        <translation>Erzeugung aus unbekanntem Grund fehlgeschlagen.</translation>
+    </message>
+</context>
+<context>
+    <name>footfall::ui::GoniometerWidget</name>
+    <message>
+        <source>display gain ×%1</source>
+        <translation>Anzeigeverstärkung ×%1</translation>
+    </message>
+</context>
+<context>
+    <name>footfall::ui::LoraListWidget</name>
+    <message>
+        <source>Add LoRA…</source>
+        <translation>LoRA hinzufügen…</translation>
+    </message>
+    <message>
+        <source>Add a LoRA (.safetensors or .ckpt as LoRAW writes it)</source>
+        <translation>Ein LoRA hinzufügen (.safetensors oder .ckpt, wie LoRAW es schreibt)</translation>
+    </message>
+    <message>
+        <source>Choose LoRA files</source>
+        <translation>LoRA-Dateien wählen</translation>
+    </message>
+    <message>
+        <source>LoRA (*.safetensors *.ckpt);;All files (*)</source>
+        <translation>LoRA (*.safetensors *.ckpt);;Alle Dateien (*)</translation>
+    </message>
+    <message>
+        <source>Strength of %1</source>
+        <translation>Stärke von %1</translation>
+    </message>
+    <message>
+        <source>cfg</source>
+        <translation>cfg</translation>
+    </message>
+    <message>
+        <source>No LoRAW config: the LoRA's own metadata decides its rank and targets. Click to choose a model_config.json with a "lora" section.</source>
+        <translation>Keine LoRAW-Konfiguration: die Metadaten des LoRA bestimmen Rang und Ziele. Klicken, um eine model_config.json mit einem „lora“-Abschnitt zu wählen.</translation>
+    </message>
+    <message>
+        <source>LoRAW config: %1 (click to change, right-click to clear)</source>
+        <translation>LoRAW-Konfiguration: %1 (Klick ändert, Rechtsklick entfernt)</translation>
+    </message>
+    <message>
+        <source>Choose the LoRAW config</source>
+        <translation>LoRAW-Konfiguration wählen</translation>
+    </message>
+    <message>
+        <source>JSON (*.json);;All files (*)</source>
+        <translation>JSON (*.json);;Alle Dateien (*)</translation>
+    </message>
+    <message>
+        <source>Remove this LoRA</source>
+        <translation>Dieses LoRA entfernen</translation>
+    </message>
+    <message>
+        <source>No LoRAW config</source>
+        <translation>Keine LoRAW-Konfiguration</translation>
+    </message>
+    <message>
+        <source>LoRAW config: %1</source>
+        <translation>LoRAW-Konfiguration: %1</translation>
+    </message>
+</context>
+<context>
+    <name>footfall::ui::MainWindow</name>
+    <message>
+        <source>Footfall</source>
+        <translation>Footfall</translation>
+    </message>
+    <message>
+        <source>Ready</source>
+        <translation>Bereit</translation>
+    </message>
+    <message>
+        <source>▶ Play</source>
+        <translation>▶ Abspielen</translation>
+    </message>
+    <message>
+        <source>Play / stop (Space)</source>
+        <translation>Abspielen / Stopp (Leertaste)</translation>
+    </message>
+    <message>
+        <source>⟲ Loop</source>
+        <translation>⟲ Schleife</translation>
+    </message>
+    <message>
+        <source>Loop playback (L)</source>
+        <translation>Wiedergabe in Schleife (L)</translation>
+    </message>
+    <message>
+        <source>Spectrogram</source>
+        <translation>Spektrogramm</translation>
+    </message>
+    <message>
+        <source>Show the spectrogram instead of the waveform (S)</source>
+        <translation>Spektrogramm statt Wellenform zeigen (S)</translation>
+    </message>
+    <message>
+        <source>Log Hz</source>
+        <translation>Log. Hz</translation>
+    </message>
+    <message>
+        <source>Linear Hz</source>
+        <translation>Lin. Hz</translation>
+    </message>
+    <message>
+        <source>Frequency axis of the spectrogram</source>
+        <translation>Frequenzachse des Spektrogramms</translation>
+    </message>
+    <message>
+        <source>Auto</source>
+        <translation>Auto</translation>
+    </message>
+    <message>
+        <source>Play a take as soon as it is selected (Up/Down to move)</source>
+        <translation>Take abspielen, sobald er ausgewählt ist (Auf/Ab zum Wechseln)</translation>
+    </message>
+    <message>
+        <source>As generated</source>
+        <translation>Wie erzeugt</translation>
+    </message>
+    <message>
+        <source>Match −23 LUFS</source>
+        <translation>Auf −23 LUFS</translation>
+    </message>
+    <message>
+        <source>Match quietest</source>
+        <translation>Auf den leisesten</translation>
+    </message>
+    <message>
+        <source>Loudness-matched audition: a playback gain only, files are untouched</source>
+        <translation>Lautheitsangeglichenes Vorhören: nur eine Wiedergabeverstärkung, die Dateien bleiben unverändert</translation>
+    </message>
+    <message>
+        <source>Level</source>
+        <translation>Pegel</translation>
+    </message>
+    <message>
+        <source>Put the selected take in slot A (Shift+A)</source>
+        <translation>Ausgewählten Take in Platz A legen (Umschalt+A)</translation>
+    </message>
+    <message>
+        <source>Put the selected take in slot B (Shift+B)</source>
+        <translation>Ausgewählten Take in Platz B legen (Umschalt+B)</translation>
+    </message>
+    <message>
+        <source>A⇄B</source>
+        <translation>A⇄B</translation>
+    </message>
+    <message>
+        <source>Switch between A and B at the same position (T)</source>
+        <translation>Zwischen A und B an derselben Stelle wechseln (T)</translation>
+    </message>
+    <message>
+        <source>Stereo image</source>
+        <translation>Stereobild</translation>
+    </message>
+    <message>
+        <source>Metadata</source>
+        <translation>Metadaten</translation>
+    </message>
+    <message>
+        <source>&amp;Generate</source>
+        <translation>&amp;Erzeugen</translation>
+    </message>
+    <message>
+        <source>Generate / queue</source>
+        <translation>Erzeugen / einreihen</translation>
+    </message>
+    <message>
+        <source>Cancel and clear queue</source>
+        <translation>Abbrechen und Warteschlange leeren</translation>
+    </message>
+    <message>
+        <source>Quit</source>
+        <translation>Beenden</translation>
+    </message>
+    <message>
+        <source>&amp;Take</source>
+        <translation>&amp;Take</translation>
+    </message>
+    <message>
+        <source>Play / stop</source>
+        <translation>Abspielen / Stopp</translation>
+    </message>
+    <message>
+        <source>Loop</source>
+        <translation>Schleife</translation>
+    </message>
+    <message>
+        <source>Waveform / spectrogram</source>
+        <translation>Wellenform / Spektrogramm</translation>
+    </message>
+    <message>
+        <source>Put in slot A</source>
+        <translation>In Platz A legen</translation>
+    </message>
+    <message>
+        <source>Put in slot B</source>
+        <translation>In Platz B legen</translation>
+    </message>
+    <message>
+        <source>Switch A/B</source>
+        <translation>A/B wechseln</translation>
+    </message>
+    <message>
+        <source>Recall settings</source>
+        <translation>Einstellungen übernehmen</translation>
+    </message>
+    <message>
+        <source>Vary (same settings, new seed)</source>
+        <translation>Variieren (gleiche Einstellungen, neuer Seed)</translation>
+    </message>
+    <message>
+        <source>Export…</source>
+        <translation>Exportieren…</translation>
+    </message>
+    <message>
+        <source>Favourite</source>
+        <translation>Favorit</translation>
+    </message>
+    <message>
+        <source>Reject</source>
+        <translation>Verwerfen</translation>
+    </message>
+    <message>
+        <source>Rating</source>
+        <translation>Bewertung</translation>
+    </message>
+    <message>
+        <source>No rating</source>
+        <translation>Keine Bewertung</translation>
+    </message>
+    <message>
+        <source>Remove from list</source>
+        <translation>Aus der Liste entfernen</translation>
+    </message>
+    <message>
+        <source>Cannot read %1: %2</source>
+        <translation>%1 kann nicht gelesen werden: %2</translation>
+    </message>
+    <message>
+        <source>■ Stop</source>
+        <translation>■ Stopp</translation>
+    </message>
+    <message>
+        <source>Boost limited so the peak stays below 0 dBFS</source>
+        <translation>Anhebung begrenzt, damit die Spitze unter 0 dBFS bleibt</translation>
+    </message>
+    <message>
+        <source>  ▸ A</source>
+        <translation>  ▸ A</translation>
+    </message>
+    <message>
+        <source>  ▸ B</source>
+        <translation>  ▸ B</translation>
+    </message>
+    <message>
+        <source>Put one take in slot A (Shift+A) and one in B (Shift+B) first</source>
+        <translation>Erst einen Take in Platz A (Umschalt+A) und einen in B (Umschalt+B) legen</translation>
+    </message>
+    <message>
+        <source>Queued: %1</source>
+        <translation>Eingereiht: %1</translation>
+    </message>
+    <message>
+        <source>Cancelling…</source>
+        <translation>Breche ab…</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n prompt(s) queued</source>
+        <translation><numerusform>%n Prompt eingereiht</numerusform><numerusform>%n Prompts eingereiht</numerusform></translation>
+    </message>
+    <message>
+        <source>%1 %2 — failed: %3</source>
+        <translation>%1 %2 — fehlgeschlagen: %3</translation>
+    </message>
+    <message>
+        <source>Failed</source>
+        <translation>Fehlgeschlagen</translation>
+    </message>
+    <message>
+        <source>Generation failed</source>
+        <translation>Erzeugung fehlgeschlagen</translation>
+    </message>
+    <message numerus="yes">
+        <source>Cancelled (%n take(s) kept)</source>
+        <translation><numerusform>Abgebrochen (%n Take behalten)</numerusform><numerusform>Abgebrochen (%n Takes behalten)</numerusform></translation>
+    </message>
+    <message numerus="yes">
+        <source>Done: %n take(s)</source>
+        <translation><numerusform>Fertig: %n Take</numerusform><numerusform>Fertig: %n Takes</numerusform></translation>
+    </message>
+    <message>
+        <source>Settings of the take recalled (seed locked)</source>
+        <translation>Einstellungen des Takes übernommen (Seed fest)</translation>
+    </message>
+    <message>
+        <source>Cannot write the selection: %1</source>
+        <translation>Die Auswahl kann nicht geschrieben werden: %1</translation>
+    </message>
+    <message>
+        <source>Export failed: %1</source>
+        <translation>Export fehlgeschlagen: %1</translation>
+    </message>
+    <message numerus="yes">
+        <source>Exported %n file(s) to %1</source>
+        <translation><numerusform>%n Datei nach %1 exportiert</numerusform><numerusform>%n Dateien nach %1 exportiert</numerusform></translation>
+    </message>
+    <message>
+        <source>Waveform</source>
+        <translation>Wellenform</translation>
+    </message>
+    <message>
+        <source>Show the waveform (S toggles)</source>
+        <translation>Wellenform zeigen (S schaltet um)</translation>
+    </message>
+    <message>
+        <source>%1 %2 — cancelled, takes kept: %3</source>
+        <translation>%1 %2 — abgebrochen, behaltene Takes: %3</translation>
+    </message>
+    <message>
+        <source>%1 %2 — takes: %3</source>
+        <translation>%1 %2 — Takes: %3</translation>
+    </message>
+</context>
+<context>
+    <name>footfall::ui::MetadataPanel</name>
+    <message>
+        <source>Field</source>
+        <translation>Feld</translation>
+    </message>
+    <message>
+        <source>Value</source>
+        <translation>Wert</translation>
+    </message>
+    <message>
+        <source>Copy</source>
+        <translation>Kopieren</translation>
+    </message>
+    <message>
+        <source>Copy all fields as text</source>
+        <translation>Alle Felder als Text kopieren</translation>
+    </message>
+    <message>
+        <source>Copy JSON</source>
+        <translation>JSON kopieren</translation>
+    </message>
+    <message>
+        <source>Copy the metadata dictionary as JSON</source>
+        <translation>Die Metadaten als JSON kopieren</translation>
+    </message>
+    <message>
+        <source>File</source>
+        <translation>Datei</translation>
+    </message>
+    <message>
+        <source>Other</source>
+        <translation>Sonstiges</translation>
+    </message>
+    <message>
+        <source>Summary</source>
+        <translation>Übersicht</translation>
+    </message>
+    <message>
+        <source>Prompt</source>
+        <translation>Prompt</translation>
+    </message>
+    <message>
+        <source>Negative prompt</source>
+        <translation>Negativ-Prompt</translation>
+    </message>
+    <message>
+        <source>Seed</source>
+        <translation>Seed</translation>
+    </message>
+    <message>
+        <source>Engine</source>
+        <translation>Engine</translation>
+    </message>
+    <message>
+        <source>Created</source>
+        <translation>Erstellt</translation>
+    </message>
+    <message>
+        <source>Format</source>
+        <translation>Format</translation>
+    </message>
+    <message>
+        <source>Success</source>
+        <translation>Erfolg</translation>
+    </message>
+    <message>
+        <source>Performance</source>
+        <translation>Leistung</translation>
+    </message>
+    <message>
+        <source>Generation time (s)</source>
+        <translation>Erzeugungszeit (s)</translation>
+    </message>
+    <message>
+        <source>Generation time (min)</source>
+        <translation>Erzeugungszeit (min)</translation>
+    </message>
+    <message>
+        <source>Device</source>
+        <translation>Gerät</translation>
+    </message>
+    <message>
+        <source>Audio properties</source>
+        <translation>Audio-Eigenschaften</translation>
+    </message>
+    <message>
+        <source>Sample rate (Hz)</source>
+        <translation>Abtastrate (Hz)</translation>
+    </message>
+    <message>
+        <source>Channels</source>
+        <translation>Kanäle</translation>
+    </message>
+    <message>
+        <source>Samples</source>
+        <translation>Samples</translation>
+    </message>
+    <message>
+        <source>Shape</source>
+        <translation>Form</translation>
+    </message>
+    <message>
+        <source>Requested duration (s)</source>
+        <translation>Gewünschte Dauer (s)</translation>
+    </message>
+    <message>
+        <source>Duration (s)</source>
+        <translation>Dauer (s)</translation>
+    </message>
+    <message>
+        <source>Statistics</source>
+        <translation>Statistik</translation>
+    </message>
+    <message>
+        <source>Sample peak</source>
+        <translation>Sample-Spitze</translation>
+    </message>
+    <message>
+        <source>Peak (dBFS)</source>
+        <translation>Spitze (dBFS)</translation>
+    </message>
+    <message>
+        <source>RMS</source>
+        <translation>RMS</translation>
+    </message>
+    <message>
+        <source>RMS (dBFS)</source>
+        <translation>RMS (dBFS)</translation>
+    </message>
+    <message>
+        <source>RMS convention</source>
+        <translation>RMS-Konvention</translation>
+    </message>
+    <message>
+        <source>Loudness</source>
+        <translation>Lautheit</translation>
+    </message>
+    <message>
+        <source>Phase analysis</source>
+        <translation>Phasenanalyse</translation>
+    </message>
+    <message>
+        <source>Settings</source>
+        <translation>Einstellungen</translation>
+    </message>
+    <message>
+        <source>CFG scale</source>
+        <translation>CFG-Skala</translation>
+    </message>
+    <message>
+        <source>Steps</source>
+        <translation>Schritte</translation>
+    </message>
+    <message>
+        <source>Sampler</source>
+        <translation>Sampler</translation>
+    </message>
+    <message>
+        <source>LoRAs</source>
+        <translation>LoRAs</translation>
+    </message>
+    <message>
+        <source>Checkpoint</source>
+        <translation>Checkpoint</translation>
+    </message>
+    <message>
+        <source>Config</source>
+        <translation>Konfiguration</translation>
+    </message>
+    <message>
+        <source>Model</source>
+        <translation>Modell</translation>
+    </message>
+    <message>
+        <source>Engine details</source>
+        <translation>Engine-Details</translation>
+    </message>
+</context>
+<context>
+    <name>footfall::ui::Player</name>
+    <message>
+        <source>No audio output: playing silently (playhead and meters only).</source>
+        <translation>Keine Audioausgabe: stumme Wiedergabe (nur Abspielposition und Messgeräte).</translation>
+    </message>
+</context>
+<context>
+    <name>footfall::ui::PromptBuilder</name>
+    <message>
+        <source>Surface</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Footwear</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Gait</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Pace</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Weight</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Wet/dry</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Perspective</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>any</source>
+        <translation type="unfinished" />
+    </message>
+</context>
+<context>
+    <name>footfall::ui::TakeListModel</name>
+    <message>
+        <source>Rating</source>
+        <translation>Bewertung</translation>
+    </message>
+    <message>
+        <source>Prompt</source>
+        <translation>Prompt</translation>
+    </message>
+    <message>
+        <source>Seed</source>
+        <translation>Seed</translation>
+    </message>
+    <message>
+        <source>Engine</source>
+        <translation>Engine</translation>
+    </message>
+    <message>
+        <source>LoRA</source>
+        <translation>LoRA</translation>
+    </message>
+    <message>
+        <source>Length</source>
+        <translation>Länge</translation>
+    </message>
+    <message>
+        <source>Corr.</source>
+        <translation>Korr.</translation>
+    </message>
+    <message>
+        <source>proc</source>
+        <translation>proz</translation>
+    </message>
+    <message>
+        <source>Rating, 0–5 stars (keys 0–5)</source>
+        <translation>Bewertung, 0–5 Sterne (Tasten 0–5)</translation>
+    </message>
+    <message>
+        <source>Engine: proc = procedural, SAO = Stable Audio Open</source>
+        <translation>Engine: proz = prozedural, SAO = Stable Audio Open</translation>
+    </message>
+    <message>
+        <source>Loudness in LUFS: integrated, else over the whole take, else max momentary</source>
+        <translation>Lautheit in LUFS: integriert, sonst über den ganzen Take, sonst maximal momentan</translation>
+    </message>
+    <message>
+        <source>Phase correlation of the whole take (−1 … +1)</source>
+        <translation>Phasenkorrelation des ganzen Takes (−1 … +1)</translation>
+    </message>
+    <message>
+        <source>LUFS</source>
+        <translation>LUFS</translation>
+    </message>
+</context>
+<context>
+    <name>footfall::ui::WaveformView</name>
+    <message>
+        <source>Click: move the playhead · Drag: select · Drag the selection (or Alt+drag): drag out to a DAW · Ctrl+wheel or +/−: zoom · wheel: scroll · Esc: clear</source>
+        <translation>Klick: Abspielposition setzen · Ziehen: auswählen · Auswahl ziehen (oder Alt+Ziehen): in eine DAW ziehen · Strg+Rad oder +/−: zoomen · Rad: scrollen · Esc: Auswahl aufheben</translation>
+    </message>
+    <message>
+        <source>Loading the take…</source>
+        <translation>Lade den Take…</translation>
+    </message>
+    <message>
+        <source>No take selected</source>
+        <translation>Kein Take ausgewählt</translation>
+    </message>
+    <message>
+        <source>   selection %1–%2 s</source>
+        <translation>   Auswahl %1–%2 s</translation>
+    </message>
+    <message>
+        <source>No spectrogram for this take</source>
+        <translation>Kein Spektrogramm für diesen Take</translation>
+    </message>
+    <message>
+        <source>Hz (log)</source>
+        <translation>Hz (log.)</translation>
+    </message>
+    <message>
+        <source>Hz (linear)</source>
+        <translation>Hz (linear)</translation>
+    </message>
+</context>
+</TS>
