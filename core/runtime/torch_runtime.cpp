@@ -8,6 +8,7 @@
 #include <link.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <mutex>
 #include <thread>
 
@@ -39,6 +40,14 @@ const TorchRuntimeInfo& initTorchRuntime(int threads) {
     std::call_once(once, [threads] {
         const unsigned cores = std::thread::hardware_concurrency();
         info.threads = threads > 0 ? threads : static_cast<int>(cores ? cores : 1);
+        // FOOTFALL_THREADS overrides: on a loaded 2-core machine ATen's spinning OpenMP pool
+        // can lose to a single ATen thread (OpenBLAS runs its own threads either way).
+        if (threads <= 0)
+            if (const char* env = std::getenv("FOOTFALL_THREADS")) {
+                const int n = std::atoi(env);
+                if (n > 0 && n <= 1024)
+                    info.threads = n;
+            }
         at::set_num_threads(info.threads);
         // The original turns TF32 off before sampling; with it on, CUDA results drift past the
         // parity tolerances (the VAE by 6e-4).
@@ -47,7 +56,8 @@ const TorchRuntimeInfo& initTorchRuntime(int threads) {
         info.blas = resolvedBlas();
         info.torchVersion = TORCH_VERSION;
         info.cudaAvailable = at::hasCUDA();
-        const bool reference = info.blas.find("openblas") == std::string::npos &&
+        // Pip LibTorch carries MKL inside libtorch_cpu: that is not the reference BLAS.
+        const bool reference = !at::hasMKL() && info.blas.find("openblas") == std::string::npos &&
                                info.blas.find("blis") == std::string::npos &&
                                info.blas.find("mkl") == std::string::npos &&
                                info.blas.find("atlas") == std::string::npos && !info.blas.empty();
