@@ -82,7 +82,8 @@ Engine and model:
   --engine auto|sao|procedural   default auto: sao when a model is given, else procedural
   --model DIR              a stable-audio-open-1.0 / -small folder as downloaded
   --t5 DIR                 a separate t5-base folder
-  --checkpoint FILE        model weights (.safetensors/.ckpt), as the seed's --checkpoint
+  --checkpoint FILE        model weights (.safetensors/.ckpt), as the seed's --checkpoint;
+                           a LoRAW LoRA checkpoint here is applied to --model's base model
   --config FILE            model_config.json (a LoRAW config gives the LoRA's alpha)
   --lora FILE[:STRENGTH]   apply a LoRAW LoRA (repeatable; strength 0..2, default 1)
   --lora-config FILE       the LoRA's training config (its "lora" section gives alpha/rank)

@@ -3,12 +3,18 @@
 // runs takes through SaoPipeline (which loads on first use).
 #include "model/sao_engine.h"
 
+#include "model/lora_apply.h"
 #include "model/lora_checkpoint_reader.h"
+#include "model/lora_file.h"
 #include "model/safetensors.h"
 #include "model/sao_pipeline.h"
 
 #include <ATen/ATen.h>
 
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -158,6 +164,35 @@ void validateModel(const SaoModelLocation& files) {
                               files.t5Weights + " (they do not belong together)");
 }
 
+bool endsWith(const std::string& s, const std::string& suffix) {
+    return s.size() >= suffix.size() &&
+           s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+// A LoRA file as read, kept while its size and modification time stay the same.
+struct CachedLora {
+    uint64_t size = 0;
+    fs::file_time_type mtime;
+    std::shared_ptr<const LoraFile> file;
+    uint64_t lastUse = 0;
+};
+
+// The LoRAs of one request, ready for SaoPipeline::mergeLoras.
+struct ResolvedLoras {
+    std::vector<LoraSpec> specs;
+    std::string key; // "" when there are none
+    nlohmann::json details = nlohmann::json::array();
+};
+
+// Files kept parsed beyond those of the current request.
+constexpr size_t kLoraCacheSize = 8;
+
+std::string exactNumber(double v) {
+    char text[64];
+    std::snprintf(text, sizeof text, "%a", v);
+    return text;
+}
+
 AudioBuffer toAudioBuffer(const at::Tensor& audio, int sampleRate) {
     const at::Tensor a = audio.to(at::kCPU, at::kFloat).contiguous();
     AudioBuffer out(static_cast<int>(a.size(0)), static_cast<size_t>(a.size(1)), sampleRate);
@@ -197,9 +232,6 @@ public:
         const auto errors = validateRequest(request);
         if (!errors.empty())
             throw GenerationError(errors.front());
-        if (!request.loras.empty())
-            throw GenerationError("LoRAs are not applied by the Stable Audio Open engine in this "
-                                  "build yet; remove them from the request");
         const bool rf = m_pipeline->config().diffusion.isRectifiedFlow();
         if (!request.sampler.empty() &&
             !(rf ? isRfSampler(request.sampler) : isKSampler(request.sampler))) {
@@ -213,7 +245,15 @@ public:
         m_pipeline->plan(request.durationSeconds, m_options.fullWindow);
         if (progress)
             progress({Phase::Loading, 0, 0, 0, request.batchSize});
+        // LoRA files and configs are read (or taken from the cache) before the model loads.
+        const ResolvedLoras loras = resolveLoras(request);
         m_pipeline->ensureLoaded(request.device);
+        throwIfCancelled(cancel);
+        const auto mergeStart = std::chrono::steady_clock::now();
+        const bool switched = m_pipeline->mergeLoras(loras.specs, loras.key);
+        const double mergeMs =
+            std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - mergeStart)
+                .count();
 
         const std::int64_t seed = resolveSeed(request.seed);
         std::vector<GeneratedAudio> out;
@@ -235,14 +275,164 @@ public:
                 toAudioBuffer(result.audio, static_cast<int>(m_pipeline->config().sampleRate));
             g.seed = seed + i;
             g.engineDetails = std::move(result.details);
+            if (!loras.specs.empty())
+                g.engineDetails["loras"] = loras.details;
+            if (switched && i == 0)
+                g.engineDetails["lora_switch"] = {
+                    {"unmerge_merge_ms", mergeMs},
+                    {"dit_prepare_ms", m_pipeline->lastPrepareMilliseconds()}};
             out.push_back(std::move(g));
         }
         return out;
     }
 
 private:
+    // The parsed file for `path`: read once, again only when its size or mtime changes.
+    std::shared_ptr<const LoraFile> loraFile(const std::string& path) {
+        std::error_code ec;
+        if (!fs::is_regular_file(path, ec))
+            throw GenerationError("LoRA file not found: " + path);
+        const uint64_t size = fs::file_size(path, ec);
+        const fs::file_time_type mtime = ec ? fs::file_time_type() : fs::last_write_time(path, ec);
+        if (ec)
+            throw GenerationError("cannot read LoRA file '" + path + "': " + ec.message());
+        auto it = m_loraCache.find(path);
+        if (it == m_loraCache.end() || it->second.size != size || it->second.mtime != mtime) {
+            auto file = std::make_shared<const LoraFile>(readLoraFile(path));
+            it = m_loraCache.insert_or_assign(path, CachedLora{size, mtime, std::move(file), 0})
+                     .first;
+        }
+        it->second.lastUse = ++m_loraTick;
+        return it->second.file;
+    }
+
+    // Keeps the files in use plus the most recently used others, kLoraCacheSize at most.
+    void trimLoraCache(const std::set<std::string>& inUse) {
+        while (m_loraCache.size() > std::max(kLoraCacheSize, inUse.size())) {
+            auto oldest = m_loraCache.end();
+            for (auto it = m_loraCache.begin(); it != m_loraCache.end(); ++it)
+                if (!inUse.count(it->first) &&
+                    (oldest == m_loraCache.end() || it->second.lastUse < oldest->second.lastUse))
+                    oldest = it;
+            if (oldest == m_loraCache.end())
+                return;
+            m_loraCache.erase(oldest);
+        }
+    }
+
+    // Training settings for one selection: its config's `lora` section, else the Lightning
+    // checkpoint's embedded config, else the engine's model config, else none (alpha = rank).
+    // `origin` names where they came from (null: nowhere).
+    LoraTrainingConfig loraConfig(const LoraSelection& selection, const LoraFile& file,
+                                  nlohmann::json& origin) const {
+        origin = nullptr;
+        if (!selection.configPath.empty()) {
+            LoraTrainingConfig c = LoraTrainingConfig::fromFile(selection.configPath);
+            if (c.present) {
+                origin = selection.configPath;
+                return c;
+            }
+        }
+        if (file.embeddedConfig.is_object() && file.embeddedConfig.contains("lora")) {
+            origin = "embedded in " + fs::path(file.path).filename().string();
+            return LoraTrainingConfig::fromJson(file.embeddedConfig,
+                                                file.path + " (embedded model_config)");
+        }
+        const ModelConfig& model = m_pipeline->config();
+        if (model.raw.is_object() && model.raw.contains("lora")) {
+            origin = m_pipeline->files().modelConfig;
+            return LoraTrainingConfig::fromJson(model.raw, m_pipeline->files().modelConfig);
+        }
+        return {};
+    }
+
+    // The engine's LoRAs then the request's: parsed files, settings, the merge key and what
+    // the take's metadata says about each (file identity, strength, mode, scale, rank, ...).
+    ResolvedLoras resolveLoras(const GenerationRequest& request) {
+        std::vector<LoraSelection> selections = m_options.loras;
+        selections.insert(selections.end(), request.loras.begin(), request.loras.end());
+        ResolvedLoras r;
+        std::set<std::string> inUse;
+        for (const LoraSelection& sel : selections) {
+            if (!std::isfinite(sel.strength) || sel.strength < 0.0 ||
+                sel.strength > RequestLimits::maxLoraStrength)
+                throw GenerationError("LoRA " + sel.path + ": strength " +
+                                      std::to_string(sel.strength) + " is outside 0..2");
+            const std::shared_ptr<const LoraFile> file = loraFile(sel.path);
+            inUse.insert(sel.path);
+            const CachedLora& cached = m_loraCache.at(sel.path);
+            nlohmann::json configOrigin;
+            LoraSpec spec(file, sel.strength,
+                          sel.lorawGradioCompatible ? LoraMergeMode::LorawGradioCompatible
+                                                    : LoraMergeMode::TrainingFaithful);
+            spec.config = loraConfig(sel, *file, configOrigin);
+            spec.doraIgnoreMagnitude = sel.doraIgnoreMagnitude;
+            const bool gradio = spec.mode == LoraMergeMode::LorawGradioCompatible;
+
+            std::set<int64_t> ranks;
+            for (const LoraModule& m : file->modules)
+                ranks.insert(m.rank());
+            std::set<double> scales;
+            for (const int64_t rank : ranks) {
+                const double configRank = double(spec.config.rank.value_or(rank));
+                scales.insert(gradio ? 1.0 : spec.config.alpha.value_or(configRank) / configRank);
+            }
+            const auto oneOrAll = [](const auto& set) {
+                return set.size() == 1 ? nlohmann::json(*set.begin()) : nlohmann::json(set);
+            };
+            // loraIdentity()'s fields, from the bytes the reader hashed (no second pass).
+            nlohmann::json j = {{"file", fs::path(sel.path).filename().string()},
+                                {"path", sel.path},
+                                {"size", file->fileSize},
+                                {"sha256", file->sha256},
+                                {"strength", sel.strength}};
+            j["mode"] = loraMergeModeName(spec.mode);
+            j["scale"] = oneOrAll(scales);
+            j["rank"] = oneOrAll(ranks);
+            j["dora"] = file->hasDora();
+            j["config"] = configOrigin;
+            j["format"] = file->format;
+            j["modules"] = file->modules.size();
+            j["applied"] = sel.strength > 0.0;
+            if (gradio) {
+                j["effective_scale"] = sel.strength * sel.strength;
+            } else {
+                j["alpha"] =
+                    spec.config.alpha ? nlohmann::json(*spec.config.alpha) : nlohmann::json("rank");
+                j["multiplier"] = spec.config.multiplier;
+                if (scales.size() == 1)
+                    j["effective_scale"] = *scales.begin() * spec.config.multiplier * sel.strength;
+            }
+            if (file->hasDora())
+                j["dora_handling"] = gradio || sel.doraIgnoreMagnitude
+                                         ? "magnitude ignored (LoRAW gradio behaviour)"
+                                         : "training-faithful";
+            if (!sel.configPath.empty() && configOrigin != nlohmann::json(sel.configPath))
+                j["config_note"] = sel.configPath + " has no `lora` section";
+            r.details.push_back(std::move(j));
+
+            // The merge key: what decides the merged weights, field by field.
+            const std::string fields[] = {sel.path,
+                                          std::to_string(cached.size),
+                                          std::to_string(cached.mtime.time_since_epoch().count()),
+                                          exactNumber(sel.strength),
+                                          loraMergeModeName(spec.mode),
+                                          spec.doraIgnoreMagnitude ? "dora-magnitude-ignored"
+                                                                   : "dora-magnitude-used",
+                                          spec.config.toJson().dump()};
+            for (const std::string& field : fields)
+                r.key += field + '\x1f';
+            r.key += '\x1e';
+            r.specs.push_back(std::move(spec));
+        }
+        trimLoraCache(inUse);
+        return r;
+    }
+
     SaoEngineOptions m_options;
     std::unique_ptr<SaoPipeline> m_pipeline;
+    std::map<std::string, CachedLora> m_loraCache; // by path
+    uint64_t m_loraTick = 0;
 };
 
 } // namespace
@@ -300,6 +490,16 @@ SaoModelLocation locateSaoModel(const SaoEngineOptions& o) {
                               (o.t5Dir.empty() ? (dir / "tokenizer").string() : t5Dir.string()) +
                               ")");
     return files;
+}
+
+bool isLoraFile(const std::string& path) {
+    try {
+        for (const auto& entry : fileShapes(path))
+            if (endsWith(entry.first, "lora_down.weight"))
+                return true;
+    } catch (const std::exception&) {
+    }
+    return false;
 }
 
 std::unique_ptr<Engine> makeSaoEngine(const SaoEngineOptions& options) {

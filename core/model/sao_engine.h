@@ -5,6 +5,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 namespace footfall {
 
@@ -18,6 +19,9 @@ struct SaoEngineOptions {
     std::string precision = "auto"; // auto | fp32 | fp16 | bf16 (CUDA; the CPU always runs fp32)
     bool lowMemory = false;         // free the T5 after encoding, VAE encoder only on demand
     bool fullWindow = false;        // sample the model's whole window, not just the duration
+    // LoRAs applied to every request before the request's own (they add up). createEngine puts
+    // the seed's `--checkpoint lora.ckpt --config lora_config.json` here (strength 1).
+    std::vector<LoraSelection> loras;
 };
 
 // The files makeSaoEngine() uses, located from the options (no weights read).
@@ -30,6 +34,11 @@ struct SaoModelLocation {
 };
 // Throws GenerationError naming the missing file and where it was looked for.
 SaoModelLocation locateSaoModel(const SaoEngineOptions& options);
+
+// Whether a weights file holds a LoRAW LoRA (tensor names ending in lora_down/lora_up.weight)
+// rather than a model. Reads only the safetensors header or the checkpoint's pickle (no tensor
+// data); false for anything it cannot read (the model loader then reports the problem).
+bool isLoraFile(const std::string& path);
 
 // Validates the files (cheaply) and returns an engine that loads weights on first use or
 // at once; throws GenerationError naming the file/key that is wrong.

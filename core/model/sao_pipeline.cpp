@@ -1,6 +1,7 @@
 #include "model/sao_pipeline.h"
 
 #include "io/audio_file.h"
+#include "model/lora_apply.h"
 #include "model/lora_checkpoint_reader.h"
 
 #include <ATen/ATen.h>
@@ -8,6 +9,7 @@
 
 #include <dlfcn.h>
 
+#include <chrono>
 #include <cmath>
 #include <cstring>
 #include <filesystem>
@@ -241,6 +243,8 @@ double SaoPipeline::windowSeconds() const {
 
 void SaoPipeline::unload() {
     m_loaded = false;
+    m_loraMerger.reset(); // points into m_dit
+    m_loraKey.clear();
     m_vae.reset();
     m_dit.reset();
     m_conditioner.reset();
@@ -410,7 +414,11 @@ at::Tensor SaoPipeline::sample(const ConditioningInputs& cond, const Conditionin
     }
     DitGuidance guidance;
     guidance.cfgScale = settings.cfgScale;
+    const auto prepareStart = std::chrono::steady_clock::now();
     const DiffusionTransformer::Prepared prepared = m_dit->prepare(dc, guidance);
+    m_lastPrepareMs =
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - prepareStart)
+            .count();
     const DiffusionTransformer& dit = *m_dit;
     const ModelFn model = [&dit, &prepared](const at::Tensor& x, const at::Tensor& t) {
         return dit.forward(x, t, prepared);
@@ -455,6 +463,32 @@ at::Tensor SaoPipeline::encodeAudio(const at::Tensor& audio, int64_t rate, int64
     const OobleckVae full(vaeConfigFromModelConfig(m_config.raw, m_files.modelConfig), *m_weights,
                           options);
     return full.encode(x, noise, poll);
+}
+
+bool SaoPipeline::mergeLoras(const std::vector<LoraSpec>& loras, const std::string& key) {
+    ensureLoaded();
+    if (key == m_loraKey)
+        return false;
+    if (!m_loraMerger) {
+        ParameterList params;
+        m_dit->collectParameters(params);
+        LoraMergeOptions options;
+        options.backupOnHost = m_settings.lowMemory; // keep the base copies off the GPU
+        m_loraMerger = std::make_unique<LoraMerger>(params.named(), options);
+    }
+    try {
+        if (loras.empty())
+            m_loraMerger->unmerge();
+        else
+            m_loraMerger->apply(loras);
+    } catch (...) {
+        // A validation error leaves the old merge; a failed merge leaves the base weights.
+        if (!m_loraMerger->isMerged())
+            m_loraKey.clear();
+        throw;
+    }
+    m_loraKey = key;
+    return true;
 }
 
 nlohmann::json SaoPipeline::modelInfo() const {

@@ -23,6 +23,9 @@
 
 namespace footfall::model {
 
+class LoraMerger;
+struct LoraSpec;
+
 // The files of one model, already located (sao_engine.cpp finds them in a model folder).
 struct SaoModelFiles {
     std::string modelConfig; // model_config.json
@@ -132,6 +135,18 @@ public:
     // Identities of the files, for metadata.
     nlohmann::json modelInfo() const;
 
+    // --- LoRAs merged into the DiT's weights (spec section 8, LoraMerger). ---
+    // `key` names the selection (files, strengths, modes, configs). When it equals the merged
+    // one nothing happens; otherwise the weights go back to the base bit for bit and `loras`
+    // are merged (all validated first: on a GenerationError the weights stay as they were).
+    // An empty list (key "") means the base weights. Returns whether the weights changed.
+    // sample() prepares the DiT (cross-attention K/V) on every call, after any merge.
+    // A reload (another device) drops the merge: the next call merges again.
+    bool mergeLoras(const std::vector<LoraSpec>& loras, const std::string& key);
+    const std::string& mergedLoraKey() const { return m_loraKey; }
+    // Milliseconds the last sample() spent in DiT::prepare.
+    double lastPrepareMilliseconds() const { return m_lastPrepareMs; }
+
 private:
     void loadOn(const ResolvedDevice& device);
     void unload();
@@ -149,6 +164,9 @@ private:
     std::unique_ptr<MultiConditioner> m_conditioner;
     std::unique_ptr<DiffusionTransformer> m_dit;
     std::unique_ptr<OobleckVae> m_vae;
+    std::unique_ptr<LoraMerger> m_loraMerger; // over m_dit's parameters; reset with it
+    std::string m_loraKey;                    // what is merged now ("" = base weights)
+    double m_lastPrepareMs = 0.0;
 };
 
 // torchaudio.transforms.Resample (sinc_interp_hann, width 6, rolloff 0.99), the resampler the

@@ -63,6 +63,28 @@ std::unique_ptr<Engine> createEngine(const EngineOptions& o) {
         s.lowMemory = o.lowMemory;
         s.precision = o.precision;
         s.fullWindow = o.fullWindow;
+        // Seed compatibility: `--checkpoint best.ckpt --config model_config_lora.json`, where
+        // best.ckpt is a LoRAW LoRA and the config its training config (base model config plus
+        // a `lora` section). The base model comes from --model; the LoRA is applied at strength
+        // 1 to every take with --config as its config (it is listed in the take's "loras").
+        if (!o.checkpoint.empty() && isLoraFile(o.checkpoint)) {
+            if (o.modelDir.empty())
+                throw GenerationError(o.checkpoint +
+                                      " is a LoRA: give the base model with --model DIR (a "
+                                      "stable-audio-open folder); --config is then read as the "
+                                      "LoRA's training config");
+            LoraSelection lora;
+            lora.path = o.checkpoint;
+            lora.strength = 1.0;
+            lora.configPath = o.config;
+            s.loras.push_back(lora);
+            s.checkpoint.clear();
+            // The folder's own model_config.json describes the base model (a training config
+            // may differ, e.g. in sample_size); --config stands in only when the folder has none.
+            std::error_code ec;
+            if (fs::is_regular_file(fs::path(o.modelDir) / "model_config.json", ec))
+                s.config.clear();
+        }
         return makeSaoEngine(s);
     }
     throw GenerationError("engine \"" + o.engine + "\" is unknown (auto, sao or procedural)");

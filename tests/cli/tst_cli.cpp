@@ -9,6 +9,8 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include "tiny_sao_model.h"
+
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -37,6 +39,32 @@ private:
         return r;
     }
     QString out(const char* name) { return m_dir.path() + "/" + name; }
+
+    // The tiny Stable Audio Open folder and the LoRAW fixtures (built once; QSKIP without them).
+    QString m_parity;
+    QString m_tinyModel;
+    QString m_tinySkip;
+    bool requireTinyModel() {
+        if (m_tinyModel.isEmpty() && m_tinySkip.isEmpty()) {
+            const QByteArray env = qgetenv("FOOTFALL_PARITY_DIR");
+            m_parity = env.isEmpty() ? QStringLiteral(FOOTFALL_DEFAULT_PARITY_DIR)
+                                     : QString::fromLocal8Bit(env);
+            if (!QFileInfo(m_parity + "/lora_tiny.ckpt").isFile()) {
+                m_tinySkip =
+                    "parity fixtures not found in " + m_parity + " (set FOOTFALL_PARITY_DIR)";
+            } else {
+                QDir().mkpath(out("tiny"));
+                const footfall::test::TinySaoModel tiny =
+                    footfall::test::buildTinySaoModel(m_parity, out("tiny"));
+                if (!tiny.error.isEmpty())
+                    qFatal("%s", qPrintable(tiny.error));
+                m_tinySkip = tiny.skipReason;
+                m_tinyModel = tiny.folder;
+            }
+        }
+        return m_tinySkip.isEmpty();
+    }
+    QString parity(const char* file) const { return m_parity + "/" + file; }
 
     // One clear line on stderr, naming the problem; exit status 1; nothing written.
     void expectError(const QStringList& args, const QString& mentions) {
@@ -164,6 +192,79 @@ private Q_SLOTS:
         QCOMPARE(QFileInfo(path).absolutePath(), QDir(folder).absolutePath());
         QVERIFY(QFileInfo(path).fileName().endsWith("_x.wav"));
         QCOMPARE(QJsonDocument::fromJson(r.out).object()["prompt"].toString(), QString("../../x"));
+    }
+    void saoWithLora() {
+        if (!requireTinyModel())
+            QSKIP(qPrintable(m_tinySkip));
+        const QString folder = out("sao-lora");
+        const Result r = run({"--engine",      "sao",
+                              "--model",       m_tinyModel,
+                              "--prompt",      "boots on gravel",
+                              "--duration",    "0.1",
+                              "--steps",       "4",
+                              "--seed",        "7",
+                              "--device",      "cpu",
+                              "--lora",        parity("lora_tiny.ckpt") + ":0.7",
+                              "--lora-config", parity("model_config.json"),
+                              "--output",      folder,
+                              "--json"});
+        QCOMPARE(r.exitCode, 0);
+        const QJsonObject m = QJsonDocument::fromJson(r.out).object();
+        QVERIFY2(!m.isEmpty(), r.out.constData());
+        QCOMPARE(m["engine"].toString(), QString("sao"));
+        const QJsonArray loras = m["loras"].toArray();
+        QCOMPARE(loras.size(), 1);
+        const QJsonObject l = loras[0].toObject();
+        QCOMPARE(l["file"].toString(), QString("lora_tiny.ckpt"));
+        QCOMPARE(l["strength"].toDouble(), 0.7);
+        QCOMPARE(l["size"].toInteger(), QFileInfo(parity("lora_tiny.ckpt")).size());
+        QCOMPARE(l["sha256"].toString().size(), 64);
+        QCOMPARE(l["scale"].toDouble(), 2.0);
+        QCOMPARE(l["config"].toString(), parity("model_config.json"));
+        // The sidecar holds exactly what was printed.
+        QFile sidecar(m["output_path"].toString().replace(".wav", ".json"));
+        QVERIFY(sidecar.open(QIODevice::ReadOnly));
+        QCOMPARE(QJsonDocument::fromJson(sidecar.readAll()).object(), m);
+    }
+    void seedLoraCheckpointForm() {
+        if (!requireTinyModel())
+            QSKIP(qPrintable(m_tinySkip));
+        // The seed's form: --checkpoint is the LoRA, --config its training config.
+        const Result r = run({"--checkpoint", parity("lora_tiny.ckpt"), "--config",
+                              parity("model_config.json"), "--model", m_tinyModel, "--prompt",
+                              "boots on gravel", "--duration", "0.1", "--steps", "4", "--seed", "7",
+                              "--device", "cpu", "--output", out("seed-lora"), "--json"});
+        QCOMPARE(r.exitCode, 0);
+        const QJsonObject m = QJsonDocument::fromJson(r.out).object();
+        QVERIFY2(!m.isEmpty(), r.out.constData());
+        QCOMPARE(m["engine"].toString(), QString("sao"));
+        const QJsonArray loras = m["loras"].toArray();
+        QCOMPARE(loras.size(), 1);
+        QCOMPARE(loras[0].toObject()["file"].toString(), QString("lora_tiny.ckpt"));
+        QCOMPARE(loras[0].toObject()["strength"].toDouble(), 1.0);
+        QCOMPARE(m["checkpoint"].toString(), parity("lora_tiny.ckpt"));
+
+        // Same take as --lora FILE:1 with the same config.
+        const Result same = run({"--engine",      "sao",
+                                 "--model",       m_tinyModel,
+                                 "--prompt",      "boots on gravel",
+                                 "--duration",    "0.1",
+                                 "--steps",       "4",
+                                 "--seed",        "7",
+                                 "--device",      "cpu",
+                                 "--lora",        parity("lora_tiny.ckpt") + ":1",
+                                 "--lora-config", parity("model_config.json"),
+                                 "--output",      out("seed-lora-ref"),
+                                 "--json"});
+        QCOMPARE(same.exitCode, 0);
+        const QJsonObject s = QJsonDocument::fromJson(same.out).object();
+        QCOMPARE(s["rms"].toDouble(), m["rms"].toDouble());
+        QCOMPARE(s["max_amplitude"].toDouble(), m["max_amplitude"].toDouble());
+
+        // Without --model: one clear line.
+        expectError({"--checkpoint", parity("lora_tiny.ckpt"), "--prompt", "x", "--output",
+                     out("seed-lora-bad")},
+                    "lora_tiny.ckpt is a LoRA: give the base model with --model DIR");
     }
     void jsonErrorsAreJsonToo() {
         const Result r = run({"--prompt", "x", "--steps", "0", "--json"});

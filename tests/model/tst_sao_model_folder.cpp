@@ -5,13 +5,13 @@
 #include "io/audio_file.h"
 #include "model/sao_engine.h"
 #include "parity.h"
+#include "tiny_sao_model.h"
 
 #include <nlohmann/json.hpp>
 
 #include <QDir>
 #include <QFile>
 #include <QProcess>
-#include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -28,9 +28,7 @@ void writeJson(const QString& path, const nlohmann::json& json) {
 }
 
 bool copy(const QString& from, const QString& to) {
-    QDir().mkpath(QFileInfo(to).absolutePath());
-    QFile::remove(to);
-    return QFile::copy(from, to);
+    return copyReplacing(from, to);
 }
 
 QString errorOf(const std::function<void()>& f) {
@@ -89,43 +87,13 @@ private Q_SLOTS:
 #endif
         FOOTFALL_REQUIRE_PARITY_DIR();
         m_parity = parityDir();
-        const QString spmTrain = QStandardPaths::findExecutable("spm_train");
-        if (spmTrain.isEmpty())
-            QSKIP("spm_train not installed (Debian package 'sentencepiece')");
         QVERIFY(m_tmp.isValid());
-
-        // A tiny spiece.model with T5's id layout; its 64 pieces fit the tiny T5's 128 ids.
-        const QString corpus = m_tmp.filePath("corpus.txt");
-        {
-            std::ofstream out(corpus.toStdString());
-            const char* words[] = {"footsteps", "on",       "gravel", "wooden",  "floor",
-                                   "boots",     "heels",    "snow",   "running", "walking",
-                                   "wet",       "concrete", "leaves", "stairs",  "carpet",
-                                   "the",       "a",        "of",     "in",      "quiet"};
-            for (int i = 0; i < 200; ++i)
-                out << words[i % 20] << ' ' << words[(i * 7 + 3) % 20] << ' '
-                    << words[(i * 11 + 5) % 20] << ".\n";
-        }
-        QProcess p;
-        p.start(spmTrain,
-                {"--input=" + corpus, "--model_prefix=" + m_tmp.filePath("spiece"),
-                 "--vocab_size=64", "--hard_vocab_limit=false", "--model_type=unigram",
-                 "--pad_id=0", "--eos_id=1", "--unk_id=2", "--bos_id=-1", "--minloglevel=2"});
-        QVERIFY(p.waitForFinished(60000));
-        QCOMPARE(p.exitCode(), 0);
-        m_spiece = m_tmp.filePath("spiece.model");
-
-        // The folder: the parity model with a 0.5 s window so that durations fit.
-        m_model = m_tmp.filePath("stable-audio-open-tiny");
-        nlohmann::json config = readJsonFile(parityPath("model_config.json"));
-        config["sample_size"] = 22048;
-        QDir().mkpath(m_model);
-        writeJson(m_model + "/model_config.json", config);
-        QVERIFY(copy(m_parity + "/model.safetensors", m_model + "/model.safetensors"));
-        QVERIFY(copy(m_parity + "/t5_config.json", m_model + "/text_encoder/config.json"));
-        QVERIFY(copy(m_parity + "/t5_encoder.safetensors",
-                     m_model + "/text_encoder/model.safetensors"));
-        QVERIFY(copy(m_spiece, m_model + "/tokenizer/spiece.model"));
+        const TinySaoModel tiny = buildTinySaoModel(m_parity, m_tmp.path());
+        if (!tiny.skipReason.isEmpty())
+            QSKIP(qPrintable(tiny.skipReason));
+        QVERIFY2(tiny.error.isEmpty(), qPrintable(tiny.error));
+        m_model = tiny.folder;
+        m_spiece = tiny.spiece;
     }
 
     void generatesThroughTheEngine() {
