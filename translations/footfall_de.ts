@@ -1,4 +1,4 @@
-<?xml version='1.0' encoding='utf-8'?>
+<?xml version="1.0" encoding="utf-8"?>
 <!DOCTYPE TS>
 <TS version="2.1" language="de_DE">
 <context>
@@ -27,128 +27,133 @@
     <name>footfall::ui::ExportDialog</name>
     <message>
         <source>Export take</source>
-        <translation type="unfinished" />
+        <translation>Take exportieren</translation>
     </message>
     <message>
         <source>File</source>
-        <translation type="unfinished">Datei</translation>
+        <translation>Datei</translation>
     </message>
     <message>
         <source>Export folder</source>
-        <translation type="unfinished" />
+        <translation>Exportordner</translation>
     </message>
     <message>
         <source>Folder</source>
-        <translation type="unfinished" />
+        <translation>Ordner</translation>
     </message>
     <message>
         <source>Date, time and prompt</source>
-        <translation type="unfinished" />
+        <translation>Datum, Uhrzeit und Prompt</translation>
     </message>
     <message>
         <source>UCS template</source>
-        <translation type="unfinished" />
+        <translation>UCS-Vorlage</translation>
     </message>
     <message>
         <source>Naming</source>
-        <translation type="unfinished" />
+        <translation>Benennung</translation>
     </message>
     <message>
         <source>&amp;Template</source>
-        <translation type="unfinished" />
+        <translation>&amp;Vorlage</translation>
     </message>
     <message>
         <source>your initials</source>
-        <translation type="unfinished" />
+        <translation>Ihre Initialen</translation>
     </message>
     <message>
         <source>project / library</source>
-        <translation type="unfinished" />
+        <translation>Projekt / Bibliothek</translation>
     </message>
     <message>
         <source>Creator / source</source>
-        <translation type="unfinished" />
+        <translation>Urheber / Quelle</translation>
     </message>
     <message>
         <source>F&amp;ormat</source>
-        <translation type="unfinished" />
+        <translation>F&amp;ormat</translation>
     </message>
     <message>
         <source>Processing (the take in the library is never changed)</source>
-        <translation type="unfinished" />
+        <translation>Bearbeitung (der Take in der Bibliothek bleibt unverändert)</translation>
     </message>
     <message>
         <source>None</source>
-        <translation type="unfinished" />
+        <translation>Keine</translation>
     </message>
     <message>
         <source>Peak (dBFS)</source>
-        <translation type="unfinished">Spitze (dBFS)</translation>
+        <translation>Spitzenpegel (dBFS)</translation>
     </message>
     <message>
         <source>Loudness (LUFS)</source>
-        <translation type="unfinished" />
+        <translation>Lautheit (LUFS)</translation>
     </message>
     <message>
         <source> dBFS</source>
-        <translation type="unfinished" />
+        <translation> dBFS</translation>
     </message>
     <message>
         <source> LUFS</source>
-        <translation type="unfinished" />
+        <translation> LUFS</translation>
     </message>
     <message>
         <source>Normalise</source>
-        <translation type="unfinished" />
+        <translation>Normalisieren</translation>
     </message>
     <message>
         <source>Trim silence below</source>
-        <translation type="unfinished" />
+        <translation>Stille kürzen unter</translation>
     </message>
     <message>
         <source> dB re peak</source>
-        <translation type="unfinished" />
+        <translation> dB unter Spitze</translation>
     </message>
     <message>
         <source>Trim</source>
-        <translation type="unfinished" />
+        <translation>Kürzen</translation>
     </message>
     <message>
         <source> ms</source>
-        <translation type="unfinished" />
+        <translation> ms</translation>
     </message>
     <message>
         <source>in</source>
-        <translation type="unfinished" />
+        <translation>ein</translation>
     </message>
     <message>
         <source>out</source>
-        <translation type="unfinished" />
+        <translation>aus</translation>
     </message>
     <message>
         <source>Fades</source>
-        <translation type="unfinished" />
+        <translation>Blenden</translation>
     </message>
     <message>
         <source>Export the selection only</source>
-        <translation type="unfinished" />
+        <translation>Nur die Auswahl exportieren</translation>
     </message>
     <message>
         <source>Slice the walk into single steps (numbered files)</source>
-        <translation type="unfinished" />
+        <translation>In einzelne Schritte zerlegen (nummerierte Dateien)</translation>
     </message>
     <message>
         <source>Export</source>
-        <translation type="unfinished" />
+        <translation>Exportieren</translation>
     </message>
     <message>
         <source>Take: %1</source>
-        <translation type="unfinished" />
+        <translation>Take: %1</translation>
     </message>
     <message>
         <source>
 Selection: %1 – %2 s</source>
-        <translation type="unfinished" />
+        <translation>
+Auswahl: %1 – %2 s</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Abbrechen</translation>
     </message>
 </context>
 <context>
@@ -322,7 +327,7 @@ Selection: %1 – %2 s</source>
         <translation>Ganzes Fenster</translation>
     </message>
     <message>
-        <source>Sample the model's whole window, then trim to the duration (as the reference UI)</source>
+        <source>Sample the model&apos;s whole window, then trim to the duration (as the reference UI)</source>
         <translation>Das ganze Fenster des Modells erzeugen und dann auf die Dauer kürzen (wie die Referenz-Oberfläche)</translation>
     </message>
     <message>
@@ -361,9 +366,16 @@ Selection: %1 – %2 s</source>
         <source>Queue</source>
         <translation>Einreihen</translation>
     </message>
+    <message>
+        <source>1 prompt waiting</source>
+        <translation>1 Prompt wartet</translation>
+    </message>
     <message numerus="yes">
-        <source>%n prompt(s) waiting</source>
-        <translation><numerusform>%n Prompt wartet</numerusform><numerusform>%n Prompts warten</numerusform></translation>
+        <source>%n prompts waiting</source>
+        <translation>
+            <numerusform>%n Prompt wartet</numerusform>
+            <numerusform>%n Prompts warten</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -415,7 +427,7 @@ Selection: %1 – %2 s</source>
         <translation>cfg</translation>
     </message>
     <message>
-        <source>No LoRAW config: the LoRA's own metadata decides its rank and targets. Click to choose a model_config.json with a "lora" section.</source>
+        <source>No LoRAW config: the LoRA&apos;s own metadata decides its rank and targets. Click to choose a model_config.json with a &quot;lora&quot; section.</source>
         <translation>Keine LoRAW-Konfiguration: die Metadaten des LoRA bestimmen Rang und Ziele. Klicken, um eine model_config.json mit einem „lora“-Abschnitt zu wählen.</translation>
     </message>
     <message>
@@ -441,6 +453,34 @@ Selection: %1 – %2 s</source>
     <message>
         <source>LoRAW config: %1</source>
         <translation>LoRAW-Konfiguration: %1</translation>
+    </message>
+    <message>
+        <source>Gradio-compatible strength (strength²)</source>
+        <translation>Gradio-kompatible Stärke (Stärke²)</translation>
+    </message>
+    <message>
+        <source>Apply the strength as LoRAW&apos;s Gradio UI does: the LoRA is scaled by strength squared and alpha/rank is not applied. Use it to match takes made there. Off: training-faithful (strength × alpha/rank, as the LoRA was trained).</source>
+        <translation>Stärke wie die Gradio-Oberfläche von LoRAW anwenden: das LoRA wird mit dem Quadrat der Stärke skaliert, alpha/rank entfällt. Für Takes, die dort entstanden sind. Aus: trainingstreu (Stärke × alpha/rank, wie das LoRA trainiert wurde).</translation>
+    </message>
+    <message>
+        <source>DoRA: ignore magnitude (LoRAW Gradio)</source>
+        <translation>DoRA: Magnitude ignorieren (LoRAW-Gradio)</translation>
+    </message>
+    <message>
+        <source>Implied by Gradio-compatible strength: DoRA magnitudes are ignored.</source>
+        <translation>Durch die Gradio-kompatible Stärke vorgegeben: DoRA-Magnituden werden ignoriert.</translation>
+    </message>
+    <message>
+        <source>For DoRA files only: ignore the magnitude vectors, as LoRAW&apos;s Gradio UI does. Off: training-faithful (the magnitudes rescale each row). Plain LoRA files are not affected.</source>
+        <translation>Nur für DoRA-Dateien: die Magnitudenvektoren ignorieren, wie die Gradio-Oberfläche von LoRAW. Aus: trainingstreu (die Magnituden skalieren jede Zeile). Gewöhnliche LoRA-Dateien sind nicht betroffen.</translation>
+    </message>
+    <message>
+        <source>Merge options (training-faithful; right-click the row for the same menu)</source>
+        <translation>Anwendungsoptionen (trainingstreu; Rechtsklick auf die Zeile öffnet dasselbe Menü)</translation>
+    </message>
+    <message>
+        <source>Merge options: %1</source>
+        <translation>Anwendungsoptionen: %1</translation>
     </message>
 </context>
 <context>
@@ -649,10 +689,6 @@ Selection: %1 – %2 s</source>
         <source>Cancelling…</source>
         <translation>Breche ab…</translation>
     </message>
-    <message numerus="yes">
-        <source>%n prompt(s) queued</source>
-        <translation><numerusform>%n Prompt eingereiht</numerusform><numerusform>%n Prompts eingereiht</numerusform></translation>
-    </message>
     <message>
         <source>%1 %2 — failed: %3</source>
         <translation>%1 %2 — fehlgeschlagen: %3</translation>
@@ -665,14 +701,6 @@ Selection: %1 – %2 s</source>
         <source>Generation failed</source>
         <translation>Erzeugung fehlgeschlagen</translation>
     </message>
-    <message numerus="yes">
-        <source>Cancelled (%n take(s) kept)</source>
-        <translation><numerusform>Abgebrochen (%n Take behalten)</numerusform><numerusform>Abgebrochen (%n Takes behalten)</numerusform></translation>
-    </message>
-    <message numerus="yes">
-        <source>Done: %n take(s)</source>
-        <translation><numerusform>Fertig: %n Take</numerusform><numerusform>Fertig: %n Takes</numerusform></translation>
-    </message>
     <message>
         <source>Settings of the take recalled (seed locked)</source>
         <translation>Einstellungen des Takes übernommen (Seed fest)</translation>
@@ -684,10 +712,6 @@ Selection: %1 – %2 s</source>
     <message>
         <source>Export failed: %1</source>
         <translation>Export fehlgeschlagen: %1</translation>
-    </message>
-    <message numerus="yes">
-        <source>Exported %n file(s) to %1</source>
-        <translation><numerusform>%n Datei nach %1 exportiert</numerusform><numerusform>%n Dateien nach %1 exportiert</numerusform></translation>
     </message>
     <message>
         <source>Waveform</source>
@@ -704,6 +728,50 @@ Selection: %1 – %2 s</source>
     <message>
         <source>%1 %2 — takes: %3</source>
         <translation>%1 %2 — Takes: %3</translation>
+    </message>
+    <message>
+        <source>1 prompt queued</source>
+        <translation>1 Prompt eingereiht</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n prompts queued</source>
+        <translation>
+            <numerusform>%n Prompt eingereiht</numerusform>
+            <numerusform>%n Prompts eingereiht</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Cancelled (1 take kept)</source>
+        <translation>Abgebrochen (1 Take behalten)</translation>
+    </message>
+    <message numerus="yes">
+        <source>Cancelled (%n takes kept)</source>
+        <translation>
+            <numerusform>Abgebrochen (%n Take behalten)</numerusform>
+            <numerusform>Abgebrochen (%n Takes behalten)</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Done: 1 take</source>
+        <translation>Fertig: 1 Take</translation>
+    </message>
+    <message numerus="yes">
+        <source>Done: %n takes</source>
+        <translation>
+            <numerusform>Fertig: %n Take</numerusform>
+            <numerusform>Fertig: %n Takes</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Exported 1 file to %1</source>
+        <translation>1 Datei nach %1 exportiert</translation>
+    </message>
+    <message numerus="yes">
+        <source>Exported %n files to %1</source>
+        <translation>
+            <numerusform>%n Datei nach %1 exportiert</numerusform>
+            <numerusform>%n Dateien nach %1 exportiert</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -896,43 +964,39 @@ Selection: %1 – %2 s</source>
     <name>footfall::ui::PromptBuilder</name>
     <message>
         <source>Surface</source>
-        <translation type="unfinished" />
+        <translation>Untergrund</translation>
     </message>
     <message>
         <source>Footwear</source>
-        <translation type="unfinished" />
+        <translation>Schuhwerk</translation>
     </message>
     <message>
         <source>Gait</source>
-        <translation type="unfinished" />
+        <translation>Gangart</translation>
     </message>
     <message>
         <source>Pace</source>
-        <translation type="unfinished" />
+        <translation>Tempo</translation>
     </message>
     <message>
         <source>Weight</source>
-        <translation type="unfinished" />
+        <translation>Gewicht</translation>
     </message>
     <message>
         <source>Wet/dry</source>
-        <translation type="unfinished" />
+        <translation>Nass/trocken</translation>
     </message>
     <message>
         <source>Perspective</source>
-        <translation type="unfinished" />
+        <translation>Perspektive</translation>
     </message>
     <message>
         <source>any</source>
-        <translation type="unfinished" />
+        <translation>beliebig</translation>
     </message>
 </context>
 <context>
     <name>footfall::ui::TakeListModel</name>
-    <message>
-        <source>Rating</source>
-        <translation>Bewertung</translation>
-    </message>
     <message>
         <source>Prompt</source>
         <translation>Prompt</translation>
@@ -980,6 +1044,18 @@ Selection: %1 – %2 s</source>
     <message>
         <source>LUFS</source>
         <translation>LUFS</translation>
+    </message>
+    <message>
+        <source>%1 of 5 stars</source>
+        <translation>%1 von 5 Sternen</translation>
+    </message>
+    <message>
+        <source>Not rated</source>
+        <translation>Nicht bewertet</translation>
+    </message>
+    <message>
+        <source>Click a star to rate, the same star again to clear (keys 0–5)</source>
+        <translation>Klick auf einen Stern bewertet, derselbe Stern noch einmal löscht (Tasten 0–5)</translation>
     </message>
 </context>
 <context>

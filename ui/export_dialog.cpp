@@ -126,6 +126,8 @@ ExportDialog::ExportDialog(QWidget* parent) : QDialog(parent) {
     layout->addWidget(procBox);
 
     auto* buttons = new QDialogButtonBox(QDialogButtonBox::Cancel, this);
+    // Our own text: Qt's translations (qtbase_de.qm) are not installed everywhere.
+    buttons->button(QDialogButtonBox::Cancel)->setText(tr("Cancel"));
     auto* ok = buttons->addButton(tr("Export"), QDialogButtonBox::AcceptRole);
     ok->setObjectName(QStringLiteral("exportButton"));
     ok->setDefault(true);

@@ -7,6 +7,7 @@
 #include <QAction>
 #include <QCheckBox>
 #include <QComboBox>
+#include <QDir>
 #include <QDoubleSpinBox>
 #include <QFileDialog>
 #include <QFormLayout>
@@ -48,6 +49,49 @@ QLineEdit* folderRow(QWidget* parent, const QString& name, QLayout*& rowOut, con
     return edit;
 }
 } // namespace
+
+std::optional<LoraSelection> loraFromMetadata(const nlohmann::json& entry,
+                                              const QString& modelDir) {
+    if (!entry.is_object())
+        return std::nullopt;
+    LoraSelection sel;
+    sel.path = jsonText(entry, "path").toStdString();
+    if (sel.path.empty())
+        return std::nullopt;
+    sel.strength = jsonNumber(entry, "strength").value_or(1.0);
+    // "config" names where the training settings came from: the user's config file, the
+    // checkpoint ("embedded in …"), the engine's model_config.json, or null (none). Only a
+    // file the user chose is a setting to recall.
+    if (entry.contains("config") && entry["config"].is_string()) {
+        const QString config = jsonText(entry, "config");
+        const bool embedded = config.startsWith(QLatin1String("embedded in "));
+        const bool modelConfig =
+            !modelDir.isEmpty() &&
+            QDir::cleanPath(config) ==
+                QDir::cleanPath(QDir(modelDir).filePath(QStringLiteral("model_config.json")));
+        if (!embedded && !modelConfig)
+            sel.configPath = config.toStdString();
+    }
+    // Merge mode: "training-faithful" | "loraw-gradio-compatible" (core's loraMergeModeName);
+    // underscores and "gradio" alone are read too. Absent (older takes): training-faithful.
+    QString mode = jsonText(entry, "mode").toLower();
+    mode.replace(QLatin1Char('_'), QLatin1Char('-'));
+    sel.lorawGradioCompatible = mode.contains(QLatin1String("gradio"));
+    if (entry.contains("loraw_gradio_compatible") && entry["loraw_gradio_compatible"].is_boolean())
+        sel.lorawGradioCompatible = entry["loraw_gradio_compatible"].get<bool>();
+    // DoRA: "dora_handling" (or a string "dora") says "magnitude ignored …" when the option was
+    // on. In Gradio mode the magnitudes are ignored regardless, so the flag cannot be told
+    // apart there and stays off.
+    if (entry.contains("dora_ignore_magnitude") && entry["dora_ignore_magnitude"].is_boolean()) {
+        sel.doraIgnoreMagnitude = entry["dora_ignore_magnitude"].get<bool>();
+    } else if (!sel.lorawGradioCompatible) {
+        for (const char* key : {"dora_handling", "dora"})
+            if (entry.contains(key) && entry[key].is_string() &&
+                jsonText(entry, key).contains(QLatin1String("ignored")))
+                sel.doraIgnoreMagnitude = true;
+    }
+    return sel;
+}
 
 GenerationPanel::GenerationPanel(QWidget* parent) : QWidget(parent) {
     setObjectName(QStringLiteral("generationPanel"));
@@ -452,14 +496,9 @@ void GenerationPanel::recall(const TakeRecord& take) {
         m_engine->setCurrentIndex(ei);
     std::vector<LoraSelection> loras;
     if (m.contains("loras") && m["loras"].is_array())
-        for (const auto& l : m["loras"]) {
-            LoraSelection sel;
-            sel.path = jsonText(l, "path").toStdString();
-            sel.strength = jsonNumber(l, "strength").value_or(1.0);
-            sel.configPath = jsonText(l, "config").toStdString();
-            if (!sel.path.empty())
-                loras.push_back(sel);
-        }
+        for (const auto& l : m["loras"])
+            if (auto sel = loraFromMetadata(l, m_modelDir->text().trimmed()))
+                loras.push_back(*sel);
     m_loras->setLoras(loras);
     m_seed->setText(QString::number(take.seed()));
     setSeedLocked(true);
@@ -503,7 +542,8 @@ void GenerationPanel::setBusy(bool busy, int pending) {
     if (!busy && pending == 0)
         m_progress->setValue(m_progress->value() > 0 ? m_progress->maximum() : 0);
     if (pending > 0)
-        m_generate->setToolTip(tr("%n prompt(s) waiting", "", pending));
+        m_generate->setToolTip(pending == 1 ? tr("1 prompt waiting")
+                                            : tr("%n prompts waiting", "", pending));
 }
 
 void GenerationPanel::showProgress(const GenerationProgress& progress) {
@@ -575,6 +615,8 @@ void GenerationPanel::loadSettings() {
         l.path = s.value(QStringLiteral("path")).toString().toStdString();
         l.strength = s.value(QStringLiteral("strength"), 1.0).toDouble();
         l.configPath = s.value(QStringLiteral("config")).toString().toStdString();
+        l.lorawGradioCompatible = s.value(QStringLiteral("gradioCompatible"), false).toBool();
+        l.doraIgnoreMagnitude = s.value(QStringLiteral("doraIgnoreMagnitude"), false).toBool();
         loras.push_back(l);
     }
     s.endArray();
@@ -610,6 +652,8 @@ void GenerationPanel::saveSettings() const {
         s.setValue(QStringLiteral("path"), QString::fromStdString(loras[i].path));
         s.setValue(QStringLiteral("strength"), loras[i].strength);
         s.setValue(QStringLiteral("config"), QString::fromStdString(loras[i].configPath));
+        s.setValue(QStringLiteral("gradioCompatible"), loras[i].lorawGradioCompatible);
+        s.setValue(QStringLiteral("doraIgnoreMagnitude"), loras[i].doraIgnoreMagnitude);
     }
     s.endArray();
     s.endGroup();

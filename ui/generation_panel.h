@@ -8,9 +8,15 @@
 #include "generation_job.h"
 #include "take_record.h"
 
+#include "engine/generation_request.h"
+
+#include <nlohmann/json.hpp>
+
 #include <QPair>
 #include <QVector>
 #include <QWidget>
+
+#include <optional>
 
 class QCheckBox;
 class QComboBox;
@@ -27,6 +33,11 @@ namespace footfall::ui {
 
 class LoraListWidget;
 class PromptBuilder;
+
+// One entry of a take's metadata "loras" as a selection: path, strength, the user's config
+// file (not "embedded in …" or `modelDir`'s model_config.json) and the merge options from
+// "mode" / "dora_handling". std::nullopt without a path.
+std::optional<LoraSelection> loraFromMetadata(const nlohmann::json& entry, const QString& modelDir);
 
 class GenerationPanel : public QWidget {
     Q_OBJECT

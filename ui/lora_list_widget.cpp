@@ -1,9 +1,11 @@
 #include "lora_list_widget.h"
 
+#include <QAction>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QHBoxLayout>
 #include <QLabel>
+#include <QMenu>
 #include <QPushButton>
 #include <QSlider>
 #include <QToolButton>
@@ -39,10 +41,16 @@ void LoraListWidget::browse() {
         addLora(f);
 }
 
-void LoraListWidget::addLora(const QString& path, double strength, const QString& configPath) {
+void LoraListWidget::addLora(const QString& path, double strength, const QString& configPath,
+                             bool lorawGradioCompatible, bool doraIgnoreMagnitude) {
     auto* row = new QWidget(this);
     row->setProperty("loraPath", path);
-    auto* h = new QHBoxLayout(row);
+    // Two lines: name, value and buttons; the strength slider under them at full width (the
+    // panel is narrow, one line left the slider a few pixels).
+    auto* v = new QVBoxLayout(row);
+    v->setContentsMargins(0, 0, 0, 0);
+    v->setSpacing(0);
+    auto* h = new QHBoxLayout;
     h->setContentsMargins(0, 0, 0, 0);
     auto* name = new QLabel(QFileInfo(path).completeBaseName(), row);
     name->setToolTip(path);
@@ -90,6 +98,60 @@ void LoraListWidget::addLora(const QString& path, double strength, const QString
         showConfig(QString());
         Q_EMIT changed();
     });
+    // The LoRAW merge options, as checkable actions in a "…" menu and in the row's context menu.
+    auto* options = new QToolButton(row);
+    options->setObjectName(QStringLiteral("loraOptions"));
+    options->setText(QStringLiteral("…"));
+    options->setCheckable(true); // shown pressed while an option differs from the default
+    options->setPopupMode(QToolButton::InstantPopup);
+    options->setStyleSheet(
+        QStringLiteral("QToolButton::menu-indicator { image: none; width: 0; }"));
+    auto* menu = new QMenu(options);
+    menu->setToolTipsVisible(true);
+    auto* gradio = menu->addAction(tr("Gradio-compatible strength (strength²)"));
+    gradio->setObjectName(QStringLiteral("loraGradioAction"));
+    gradio->setCheckable(true);
+    gradio->setChecked(lorawGradioCompatible);
+    gradio->setToolTip(
+        tr("Apply the strength as LoRAW's Gradio UI does: the LoRA is scaled by strength "
+           "squared and alpha/rank is not applied. Use it to match takes made there. "
+           "Off: training-faithful (strength × alpha/rank, as the LoRA was trained)."));
+    auto* dora = menu->addAction(tr("DoRA: ignore magnitude (LoRAW Gradio)"));
+    dora->setObjectName(QStringLiteral("loraDoraAction"));
+    dora->setCheckable(true);
+    dora->setChecked(doraIgnoreMagnitude);
+    options->setMenu(menu);
+    row->addAction(gradio);
+    row->addAction(dora);
+    row->setContextMenuPolicy(Qt::ActionsContextMenu);
+    const auto showOptions = [row, options, gradio, dora] {
+        row->setProperty("loraGradio", gradio->isChecked());
+        row->setProperty("loraDoraIgnoreMagnitude", dora->isChecked());
+        // Gradio mode ignores DoRA magnitudes anyway; the DoRA choice is kept for later.
+        dora->setEnabled(!gradio->isChecked());
+        dora->setToolTip(
+            gradio->isChecked()
+                ? tr("Implied by Gradio-compatible strength: DoRA magnitudes are ignored.")
+                : tr("For DoRA files only: ignore the magnitude vectors, as LoRAW's Gradio UI "
+                     "does. Off: training-faithful (the magnitudes rescale each row). "
+                     "Plain LoRA files are not affected."));
+        QStringList on;
+        if (gradio->isChecked())
+            on << tr("Gradio-compatible strength (strength²)");
+        if (dora->isChecked() && !gradio->isChecked())
+            on << tr("DoRA: ignore magnitude (LoRAW Gradio)");
+        options->setChecked(!on.isEmpty());
+        options->setToolTip(on.isEmpty()
+                                ? tr("Merge options (training-faithful; right-click the row "
+                                     "for the same menu)")
+                                : tr("Merge options: %1").arg(on.join(QStringLiteral("; "))));
+    };
+    showOptions();
+    for (QAction* a : {gradio, dora})
+        connect(a, &QAction::toggled, this, [this, showOptions] {
+            showOptions();
+            Q_EMIT changed();
+        });
     auto* remove = new QToolButton(row);
     remove->setText(QStringLiteral("✕"));
     remove->setToolTip(tr("Remove this LoRA"));
@@ -99,10 +161,12 @@ void LoraListWidget::addLora(const QString& path, double strength, const QString
         Q_EMIT changed();
     });
     h->addWidget(name, 1);
-    h->addWidget(slider, 2);
     h->addWidget(value);
     h->addWidget(config);
+    h->addWidget(options);
     h->addWidget(remove);
+    v->addLayout(h);
+    v->addWidget(slider);
     m_rows->addWidget(row);
     Q_EMIT changed();
 }
@@ -116,7 +180,6 @@ std::vector<LoraSelection> LoraListWidget::loras() const {
         LoraSelection l;
         l.path = row->property("loraPath").toString().toStdString();
         l.configPath = row->property("loraConfig").toString().toStdString();
-        // Not shown yet: kept as they came (setLoras), so recall and settings round-trip them.
         l.lorawGradioCompatible = row->property("loraGradio").toBool();
         l.doraIgnoreMagnitude = row->property("loraDoraIgnoreMagnitude").toBool();
         if (auto* s = row->findChild<QSlider*>())
@@ -132,13 +195,9 @@ void LoraListWidget::setLoras(const std::vector<LoraSelection>& loras) {
         delete item->widget();
         delete item;
     }
-    for (const auto& l : loras) {
-        addLora(QString::fromStdString(l.path), l.strength, QString::fromStdString(l.configPath));
-        if (QWidget* row = m_rows->itemAt(m_rows->count() - 1)->widget()) {
-            row->setProperty("loraGradio", l.lorawGradioCompatible);
-            row->setProperty("loraDoraIgnoreMagnitude", l.doraIgnoreMagnitude);
-        }
-    }
+    for (const auto& l : loras)
+        addLora(QString::fromStdString(l.path), l.strength, QString::fromStdString(l.configPath),
+                l.lorawGradioCompatible, l.doraIgnoreMagnitude);
     Q_EMIT changed();
 }
 

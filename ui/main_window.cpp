@@ -6,6 +6,7 @@
 #include "goniometer_widget.h"
 #include "metadata_panel.h"
 #include "player.h"
+#include "rating_delegate.h"
 #include "take_drag.h"
 #include "take_exporter.h"
 #include "take_list_model.h"
@@ -147,9 +148,9 @@ QWidget* MainWindow::buildCentre() {
     header->setSectionResizeMode(QHeaderView::Interactive);
     header->setSectionResizeMode(TakeListModel::Prompt, QHeaderView::Stretch);
     header->setSectionResizeMode(TakeListModel::Rating, QHeaderView::Fixed);
+    m_table->setItemDelegateForColumn(TakeListModel::Rating, new RatingDelegate(m_table));
     header->resizeSection(TakeListModel::Rating,
-                          QFontMetrics(m_table->font()).horizontalAdvance(QStringLiteral("★★★★★")) +
-                              10);
+                          RatingDelegate::columnWidth(QFontMetrics(m_table->font())));
     for (auto signal : {&QAbstractItemModel::rowsInserted, &QAbstractItemModel::rowsRemoved})
         connect(m_model, signal, this, &MainWindow::fitColumns);
     connect(m_model, &QAbstractItemModel::modelReset, this, &MainWindow::fitColumns);
@@ -646,9 +647,12 @@ void MainWindow::updateQueueView() {
     for (const GenerationJob& job : m_queue->pendingJobs())
         pending.push_back({job.id, QString::fromStdString(job.request.prompt)});
     m_panel->setPending(pending);
-    if (m_queue->pendingCount() > 0)
-        statusBar()->showMessage(tr("%n prompt(s) queued", "", m_queue->pendingCount()));
-    else if (statusBar()->currentMessage() == tr("%n prompt(s) queued", "", 1))
+    // English plurals without "(s)": "1 …" for one, the %n form (numerus in translations) else.
+    const int pendingCount = m_queue->pendingCount();
+    if (pendingCount > 0)
+        statusBar()->showMessage(pendingCount == 1 ? tr("1 prompt queued")
+                                                   : tr("%n prompts queued", "", pendingCount));
+    else if (statusBar()->currentMessage() == tr("1 prompt queued"))
         statusBar()->clearMessage(); // the last waiting prompt has started
 }
 
@@ -669,9 +673,12 @@ void MainWindow::onJobFinished(int jobId, bool cancelled, const QString& error) 
         m_panel->showStatus(tr("Failed"));
         statusBar()->showMessage(tr("Generation failed"), 5000);
     } else if (cancelled) {
-        m_panel->showStatus(tr("Cancelled (%n take(s) kept)", "", m_takesThisJob));
+        m_panel->showStatus(m_takesThisJob == 1
+                                ? tr("Cancelled (1 take kept)")
+                                : tr("Cancelled (%n takes kept)", "", m_takesThisJob));
     } else {
-        m_panel->showStatus(tr("Done: %n take(s)", "", m_takesThisJob));
+        m_panel->showStatus(m_takesThisJob == 1 ? tr("Done: 1 take")
+                                                : tr("Done: %n takes", "", m_takesThisJob));
     }
     m_takesThisJob = 0;
 }
@@ -739,8 +746,10 @@ void MainWindow::exportCurrent() {
         m_panel->showError(tr("Export failed: %1").arg(result.error));
         return;
     }
-    statusBar()->showMessage(tr("Exported %n file(s) to %1", "", int(result.files.size()))
-                                 .arg(QFileInfo(result.files.value(0)).absolutePath()),
+    const int files = int(result.files.size());
+    const QString folder = QFileInfo(result.files.value(0)).absolutePath();
+    statusBar()->showMessage(files == 1 ? tr("Exported 1 file to %1").arg(folder)
+                                        : tr("Exported %n files to %1", "", files).arg(folder),
                              8000);
 }
 

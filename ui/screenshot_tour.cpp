@@ -91,6 +91,10 @@ int runScreenshotTour(const QString& folder) {
                             << window.generationPanel()->errorText() << '\n';
         return 1;
     }
+    // Verdicts as a user leaves them: a favourite with four stars, a two-star take, one unrated.
+    window.takeModel()->setRating(0, 4);
+    window.takeModel()->toggleFavourite(0);
+    window.takeModel()->setRating(2, 2);
     window.selectRow(1);
     window.player()->stop();
     wait(300);

@@ -31,12 +31,15 @@ QVariant TakeListModel::data(const QModelIndex& index, int role) const {
     const TakeRecord& t = m_takes.at(index.row());
     if (role == TakeRole)
         return QVariant::fromValue(t);
+    if (role == RatingRole)
+        return t.rating;
     if (role == Qt::DisplayRole) {
         switch (index.column()) {
         case Verdict:
             return t.rejected ? QStringLiteral("✕") : t.favourite ? QStringLiteral("♥") : QString();
         case Rating:
-            return t.rating > 0 ? QString(t.rating, QChar(0x2605)) : QString();
+            // Filled up to the rating, hollow after it (RatingDelegate draws the same).
+            return QString(t.rating, QChar(0x2605)) + QString(5 - t.rating, QChar(0x2606));
         case Prompt:
             return t.prompt();
         case Seed:
@@ -63,6 +66,10 @@ QVariant TakeListModel::data(const QModelIndex& index, int role) const {
             return {};
         }
     }
+    if (role == Qt::AccessibleTextRole && index.column() == Rating)
+        return t.rating > 0 ? tr("%1 of 5 stars").arg(t.rating) : tr("Not rated");
+    if (role == Qt::ToolTipRole && index.column() == Rating)
+        return tr("Click a star to rate, the same star again to clear (keys 0–5)");
     if (role == Qt::ToolTipRole)
         return QStringLiteral("%1\n%2\n%3").arg(t.prompt(), t.audioPath, t.engine());
     if (role == Qt::ForegroundRole) {
@@ -127,6 +134,18 @@ Qt::ItemFlags TakeListModel::flags(const QModelIndex& index) const {
     if (!index.isValid())
         return Qt::NoItemFlags;
     return Qt::ItemIsEnabled | Qt::ItemIsSelectable | Qt::ItemIsDragEnabled;
+}
+
+bool TakeListModel::setData(const QModelIndex& index, const QVariant& value, int role) {
+    if (!index.isValid() || index.column() != Rating || role != Qt::EditRole ||
+        index.row() >= m_takes.size())
+        return false;
+    bool ok = false;
+    const int rating = value.toInt(&ok);
+    if (!ok)
+        return false;
+    setRating(index.row(), rating);
+    return true;
 }
 
 QStringList TakeListModel::mimeTypes() const {

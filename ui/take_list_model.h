@@ -24,7 +24,8 @@ public:
         Correlation,
         ColumnCount
     };
-    static constexpr int TakeRole = Qt::UserRole + 1; // full TakeRecord as QVariant
+    static constexpr int TakeRole = Qt::UserRole + 1;   // full TakeRecord as QVariant
+    static constexpr int RatingRole = Qt::UserRole + 2; // int 0 … 5
 
     explicit TakeListModel(QObject* parent = nullptr);
 
@@ -33,6 +34,8 @@ public:
     QVariant data(const QModelIndex& index, int role) const override;
     QVariant headerData(int section, Qt::Orientation orientation, int role) const override;
     Qt::ItemFlags flags(const QModelIndex& index) const override;
+    // The rating column takes an int 0 … 5 (what RatingDelegate's clicks set).
+    bool setData(const QModelIndex& index, const QVariant& value, int role = Qt::EditRole) override;
     QStringList mimeTypes() const override;
     QMimeData* mimeData(const QModelIndexList& indexes) const override;
     Qt::DropActions supportedDragActions() const override;

@@ -8,6 +8,7 @@
 #include "main_window.h"
 #include "metadata_panel.h"
 #include "player.h"
+#include "rating_delegate.h"
 #include "take_drag.h"
 #include "take_exporter.h"
 #include "take_list_model.h"
@@ -30,6 +31,7 @@
 #include <QLineEdit>
 #include <QListWidget>
 #include <QMediaDevices>
+#include <QMenu>
 #include <QMimeData>
 #include <QPushButton>
 #include <QSettings>
@@ -581,6 +583,185 @@ private Q_SLOTS:
         QCOMPARE(job.request.loras[0].strength, 0.7);
     }
 
+    void loraMergeOptionsReachTheJobPersistAndRecall() {
+        const auto optionsOf = [](LoraListWidget* list) {
+            return list->findChildren<QToolButton*>(QStringLiteral("loraOptions"));
+        };
+        const auto action = [](QToolButton* button, const char* name) {
+            return button->menu()->findChild<QAction*>(QString::fromLatin1(name));
+        };
+        {
+            auto w = makeWindow();
+            GenerationPanel* panel = w->generationPanel();
+            LoraListWidget* list = panel->loraList();
+            list->addLora(QStringLiteral("/loras/wet.safetensors"), 0.8);
+            list->addLora(QStringLiteral("/loras/dora.safetensors"), 1.2);
+            QApplication::processEvents(); // rows added to a shown list appear on the next turn
+            const auto buttons = optionsOf(list);
+            QCOMPARE(buttons.size(), 2);
+            for (QToolButton* b : buttons) {
+                QVERIFY(b->isVisible());
+                QVERIFY(b->menu());
+                QVERIFY(b->menu()->toolTipsVisible());
+                QVERIFY(!b->isChecked()); // default: training-faithful, nothing to point out
+                for (const char* name : {"loraGradioAction", "loraDoraAction"}) {
+                    QAction* a = action(b, name);
+                    QVERIFY2(a, name);
+                    QVERIFY(a->isCheckable());
+                    QVERIFY(!a->isChecked());
+                    QVERIFY(a->toolTip().size() > 40); // says what it does, not just its name
+                    // The same actions are the row's context menu.
+                    QVERIFY(b->parentWidget()->actions().contains(a));
+                }
+                QCOMPARE(b->parentWidget()->contextMenuPolicy(), Qt::ActionsContextMenu);
+            }
+            QVERIFY(action(buttons[0], "loraGradioAction")
+                        ->toolTip()
+                        .contains(QStringLiteral("squared")));
+            QSignalSpy changed(list, &LoraListWidget::changed);
+            action(buttons[0], "loraGradioAction")->trigger();
+            action(buttons[1], "loraDoraAction")->trigger();
+            QCOMPARE(changed.size(), 2);
+            QVERIFY(buttons[0]->isChecked() && buttons[1]->isChecked());
+            QVERIFY(buttons[0]->toolTip().contains(QStringLiteral("Gradio")));
+            // Gradio mode ignores DoRA magnitudes anyway: the DoRA choice is greyed out there.
+            QVERIFY(!action(buttons[0], "loraDoraAction")->isEnabled());
+            QVERIFY(action(buttons[1], "loraDoraAction")->isEnabled());
+            const GenerationJob job = panel->makeJob();
+            QCOMPARE(job.request.loras.size(), std::size_t(2));
+            QVERIFY(job.request.loras[0].lorawGradioCompatible);
+            QVERIFY(!job.request.loras[0].doraIgnoreMagnitude);
+            QVERIFY(!job.request.loras[1].lorawGradioCompatible);
+            QVERIFY(job.request.loras[1].doraIgnoreMagnitude);
+            panel->saveSettings();
+        }
+        {
+            // Saved with the row, back after a restart, in the menus too.
+            GenerationPanel fresh;
+            fresh.loadSettings();
+            const GenerationJob job = fresh.makeJob();
+            QCOMPARE(job.request.loras.size(), std::size_t(2));
+            QVERIFY(job.request.loras[0].lorawGradioCompatible);
+            QVERIFY(!job.request.loras[0].doraIgnoreMagnitude);
+            QVERIFY(job.request.loras[1].doraIgnoreMagnitude);
+            QCOMPARE(job.request.loras[1].strength, 1.2);
+            const auto buttons = optionsOf(fresh.loraList());
+            QCOMPARE(buttons.size(), 2);
+            QVERIFY(action(buttons[0], "loraGradioAction")->isChecked());
+            QVERIFY(action(buttons[1], "loraDoraAction")->isChecked());
+        }
+        // Recall: a take's "loras" as the SAO engine writes them (and an older entry without
+        // a mode), through the window's Recall.
+        auto w = makeWindow();
+        generateTakes(*w, 1);
+        TakeRecord take = w->takeModel()->take(0);
+        take.metadata["loras"] = nlohmann::json::array(
+            {{{"file", "wet.safetensors"},
+              {"path", "/loras/wet.safetensors"},
+              {"strength", 0.5},
+              {"mode", "loraw-gradio-compatible"},
+              {"dora", false},
+              {"config", "embedded in wet.safetensors"}},
+             {{"file", "dora.safetensors"},
+              {"path", "/loras/dora.safetensors"},
+              {"strength", 1.5},
+              {"mode", "training-faithful"},
+              {"dora", true},
+              {"dora_handling", "magnitude ignored (LoRAW gradio behaviour)"},
+              {"config", "/loras/dora_config.json"}},
+             {{"path", "/loras/old.ckpt"}, {"strength", 1.0}, {"config", ""}}});
+        w->takeModel()->setTakes({take});
+        w->selectRow(0);
+        w->generationPanel()->loraList()->setLoras({}); // nothing left from before
+        w->recallCurrent();
+        const auto loras = w->generationPanel()->makeJob().request.loras;
+        QCOMPARE(loras.size(), std::size_t(3));
+        QCOMPARE(QString::fromStdString(loras[0].path), QStringLiteral("/loras/wet.safetensors"));
+        QCOMPARE(loras[0].strength, 0.5);
+        QVERIFY(loras[0].lorawGradioCompatible);
+        QVERIFY(!loras[0].doraIgnoreMagnitude);
+        QVERIFY(loras[0].configPath.empty()); // "embedded in …" is not a file to pass back
+        QCOMPARE(loras[1].strength, 1.5);
+        QVERIFY(!loras[1].lorawGradioCompatible);
+        QVERIFY(loras[1].doraIgnoreMagnitude);
+        QCOMPARE(QString::fromStdString(loras[1].configPath),
+                 QStringLiteral("/loras/dora_config.json"));
+        QVERIFY(!loras[2].lorawGradioCompatible && !loras[2].doraIgnoreMagnitude);
+        const auto buttons = optionsOf(w->generationPanel()->loraList());
+        QCOMPARE(buttons.size(), 3);
+        QVERIFY(action(buttons[0], "loraGradioAction")->isChecked());
+        QVERIFY(action(buttons[1], "loraDoraAction")->isChecked());
+    }
+
+    void ratingStarsAreClickable() {
+        auto w = makeWindow();
+        generateTakes(*w, 2);
+        QApplication::processEvents();
+        TakeListModel* model = w->takeModel();
+        QTableView* view = w->takeView();
+        const auto text = [&](int row) {
+            return model->index(row, TakeListModel::Rating).data().toString();
+        };
+        QCOMPARE(text(0), QStringLiteral("☆☆☆☆☆")); // unrated: five hollow stars
+        const QFontMetrics fm(view->font());
+        const auto clickStar = [&](int row, int star) { // star 1 … 5
+            const QRect cell = view->visualRect(model->index(row, TakeListModel::Rating));
+            QVERIFY(cell.isValid());
+            QTest::mouseClick(view->viewport(), Qt::LeftButton, {},
+                              RatingDelegate::starRect(cell, star - 1, fm).center());
+        };
+        const auto goldPixels = [&](int row) {
+            const QRect cell = view->visualRect(model->index(row, TakeListModel::Rating));
+            const QImage img = view->viewport()->grab(cell).toImage();
+            int n = 0;
+            for (int y = 0; y < img.height(); ++y)
+                for (int x = 0; x < img.width(); ++x) {
+                    const QColor c = img.pixelColor(x, y);
+                    n += c.red() > 180 && c.green() > 130 && c.blue() < 110;
+                }
+            return n;
+        };
+        w->selectRow(0);
+        const int unratedGold = goldPixels(1);
+        clickStar(1, 3);
+        QCOMPARE(model->take(1).rating, 3);
+        QCOMPARE(text(1), QStringLiteral("★★★☆☆"));
+        QCOMPARE(w->currentRow(), 1); // the click also selects the take
+        const int threeGold = goldPixels(1);
+        clickStar(1, 5);
+        QCOMPARE(model->take(1).rating, 5);
+        QVERIFY2(
+            goldPixels(1) > threeGold && threeGold > unratedGold,
+            qPrintable(
+                QStringLiteral("%1 %2 %3").arg(unratedGold).arg(threeGold).arg(goldPixels(1))));
+        clickStar(1, 5); // the star already set clears the rating
+        QCOMPARE(model->take(1).rating, 0);
+        QCOMPARE(text(1), QStringLiteral("☆☆☆☆☆"));
+        // A click beside the stars (another column) does not rate.
+        const QRect prompt = view->visualRect(model->index(0, TakeListModel::Prompt));
+        QTest::mouseClick(view->viewport(), Qt::LeftButton, {}, prompt.center());
+        QCOMPARE(model->take(0).rating, 0);
+        // Keys 0–5 still rate the current take.
+        view->setFocus();
+        QTest::keyClick(view, Qt::Key_2);
+        QCOMPARE(model->take(0).rating, 2);
+        QTest::keyClick(view, Qt::Key_0);
+        QCOMPARE(model->take(0).rating, 0);
+        QTest::keyClick(view, Qt::Key_5);
+        QCOMPARE(text(0), QStringLiteral("★★★★★"));
+        // Favourite and reject stay visible next to the stars.
+        QTest::keyClick(view, Qt::Key_F);
+        QCOMPARE(model->index(0, TakeListModel::Verdict).data().toString(), QStringLiteral("♥"));
+        QHeaderView* h = view->horizontalHeader();
+        QVERIFY(h->sectionSize(TakeListModel::Verdict) >=
+                fm.horizontalAdvance(QStringLiteral("♥")));
+        QVERIFY(view->visualRect(model->index(0, TakeListModel::Verdict)).right() <
+                view->visualRect(model->index(0, TakeListModel::Rating)).left());
+        QTest::keyClick(view, Qt::Key_X);
+        QCOMPARE(model->index(0, TakeListModel::Verdict).data().toString(), QStringLiteral("✕"));
+        QCOMPARE(text(0), QStringLiteral("★★★★★"));
+    }
+
     void layoutGivesThePromptTheSpareWidth() {
         auto w = makeWindow();
         generateTakes(*w, 1);
@@ -595,9 +776,15 @@ private Q_SLOTS:
                                         .arg(h->sectionSize(c))
                                         .arg(prompt)));
         QVERIFY2(prompt >= 150, qPrintable(QString::number(prompt)));
-        const int stars =
-            QFontMetrics(w->takeView()->font()).horizontalAdvance(QStringLiteral("★★★★★"));
-        QVERIFY(h->sectionSize(TakeListModel::Rating) <= stars + 12);
+        // The rating column is exactly five star cells wide (the wider of ★ and ☆) plus padding.
+        const QFontMetrics fm(w->takeView()->font());
+        QCOMPARE(h->sectionSize(TakeListModel::Rating), RatingDelegate::columnWidth(fm));
+        const int stars = std::max(fm.horizontalAdvance(QStringLiteral("★★★★★")),
+                                   fm.horizontalAdvance(QStringLiteral("☆☆☆☆☆")));
+        QVERIFY2(h->sectionSize(TakeListModel::Rating) <= stars + 14,
+                 qPrintable(QStringLiteral("%1 > %2 + 14")
+                                .arg(h->sectionSize(TakeListModel::Rating))
+                                .arg(stars)));
         // The seed fits without eliding.
         const int seedText =
             QFontMetrics(w->takeView()->font())

@@ -2,6 +2,7 @@
 // the waveform/spectrogram view, engine-option comparison, translations, loudness matching,
 // the prompt builder, take records.
 #include "correlation_meter_widget.h"
+#include "export_dialog.h"
 #include "generation_panel.h"
 #include "generation_worker.h"
 #include "goniometer_widget.h"
@@ -17,9 +18,12 @@
 #include "audio/loudness.h"
 #include "engine/procedural/footstep_prompt.h"
 
+#include <QCheckBox>
 #include <QComboBox>
+#include <QLabel>
 #include <QMenuBar>
 #include <QPushButton>
+#include <QRadioButton>
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTranslator>
@@ -231,12 +235,119 @@ private Q_SLOTS:
             QVERIFY2(window.minimumSizeHint().width() <= 1280,
                      qPrintable(QString::number(window.minimumSizeHint().width())));
         }
+        {
+            // The export dialog in German: translated, and every label, check box and radio
+            // button gets the width its text needs at the dialog's own size.
+            ExportDialog dialog;
+            QCOMPARE(dialog.windowTitle(), QStringLiteral("Take exportieren"));
+            dialog.setContext(QStringLiteral("take.wav"),
+                              std::make_pair(std::size_t(4800), std::size_t(9600)), 48000);
+            dialog.show();
+            dialog.adjustSize();
+            QApplication::processEvents();
+            QVERIFY(dialog.findChild<QCheckBox*>(QStringLiteral("exportTrim"))->text() ==
+                    QStringLiteral("Stille kürzen unter"));
+            QVERIFY2(dialog.width() <= 900, qPrintable(QString::number(dialog.width())));
+            QStringList texts;
+            int checked = 0;
+            const auto fits = [&](QWidget* w, const QString& text) {
+                if (!w->isVisible() || text.isEmpty())
+                    return;
+                texts << text;
+                ++checked;
+                QVERIFY2(w->width() >= w->minimumSizeHint().width() &&
+                             w->width() >=
+                                 (qobject_cast<QLabel*>(w) && qobject_cast<QLabel*>(w)->wordWrap()
+                                      ? 0
+                                      : w->sizeHint().width()),
+                         qPrintable(QStringLiteral("'%1': %2 < %3")
+                                        .arg(text)
+                                        .arg(w->width())
+                                        .arg(w->sizeHint().width())));
+            };
+            for (QLabel* l : dialog.findChildren<QLabel*>())
+                fits(l, l->text());
+            for (QAbstractButton* b : dialog.findChildren<QAbstractButton*>())
+                fits(b, b->text());
+            QVERIFY(checked > 15);
+            // Nothing left in English.
+            for (const char* english : {"Folder", "Naming", "Normalise", "Fades", "Export",
+                                        "Export the selection only", "Trim silence below"})
+                QVERIFY2(!texts.contains(QString::fromUtf8(english)), english);
+            QVERIFY(texts.contains(QStringLiteral("Nur die Auswahl exportieren")));
+            QVERIFY(texts.contains(QStringLiteral("Abbrechen")));
+
+            PromptBuilder builder;
+            QStringList labels;
+            for (QLabel* l : builder.findChildren<QLabel*>())
+                labels << l->text();
+            QVERIFY2(labels.contains(QStringLiteral("Untergrund")), qPrintable(labels.join(',')));
+            QVERIFY(labels.contains(QStringLiteral("Schuhwerk")));
+            QCOMPARE(builder.combo(QStringLiteral("surface"))->itemText(0),
+                     QStringLiteral("beliebig"));
+
+            GenerationPanel busy;
+            busy.setBusy(true, 1);
+            QCOMPARE(busy.generateButton()->toolTip(), QStringLiteral("1 Prompt wartet"));
+            busy.setBusy(true, 3);
+            QCOMPARE(busy.generateButton()->toolTip(), QStringLiteral("3 Prompts warten"));
+        }
         // Remove ours again so later tests see English.
         for (QTranslator* t : QCoreApplication::instance()->findChildren<QTranslator*>())
             QCoreApplication::removeTranslator(t);
         QCOMPARE(GenerationPanel().generateButton()->text(), QStringLiteral("Generate"));
         QVERIFY(
             !installTranslations(*QCoreApplication::instance(), QLocale(QLocale::English), folder));
+    }
+
+    void englishPluralsReadNaturally() {
+        GenerationPanel panel;
+        panel.setBusy(true, 1);
+        QCOMPARE(panel.generateButton()->toolTip(), QStringLiteral("1 prompt waiting"));
+        panel.setBusy(true, 2);
+        QCOMPARE(panel.generateButton()->toolTip(), QStringLiteral("2 prompts waiting"));
+    }
+
+    void loraSelectionFromTakeMetadata() {
+        // As the SAO engine writes it (core/model/sao_engine.cpp resolveLoras).
+        auto sel =
+            loraFromMetadata({{"path", "/l/a.safetensors"},
+                              {"strength", 0.25},
+                              {"mode", "loraw-gradio-compatible"},
+                              {"dora", true},
+                              {"dora_handling", "magnitude ignored (LoRAW gradio behaviour)"},
+                              {"config", "/l/a_config.json"}},
+                             QString());
+        QVERIFY(sel);
+        QCOMPARE(QString::fromStdString(sel->path), QStringLiteral("/l/a.safetensors"));
+        QCOMPARE(sel->strength, 0.25);
+        QVERIFY(sel->lorawGradioCompatible);
+        QVERIFY(!sel->doraIgnoreMagnitude); // implied by Gradio mode, not told apart: off
+        QCOMPARE(QString::fromStdString(sel->configPath), QStringLiteral("/l/a_config.json"));
+        sel = loraFromMetadata({{"path", "/l/b.ckpt"},
+                                {"mode", "training_faithful"},
+                                {"dora_handling", "magnitude ignored (LoRAW gradio behaviour)"},
+                                {"config", nullptr}},
+                               QString());
+        QVERIFY(sel);
+        QCOMPARE(sel->strength, 1.0); // absent: the default
+        QVERIFY(!sel->lorawGradioCompatible);
+        QVERIFY(sel->doraIgnoreMagnitude);
+        QVERIFY(sel->configPath.empty());
+        sel = loraFromMetadata({{"path", "/l/c.ckpt"},
+                                {"mode", "training-faithful"},
+                                {"dora_handling", "training-faithful"},
+                                {"config", "/models/sao/model_config.json"}},
+                               QStringLiteral("/models/sao/"));
+        QVERIFY(sel && !sel->doraIgnoreMagnitude);
+        QVERIFY(sel->configPath.empty()); // the engine's own model config, not a LoRA setting
+        sel =
+            loraFromMetadata({{"path", "/l/d.ckpt"}, {"config", "embedded in d.ckpt"}}, QString());
+        QVERIFY(sel && sel->configPath.empty() && !sel->lorawGradioCompatible);
+        sel = loraFromMetadata({{"path", "/l/e.ckpt"}, {"mode", "gradio"}}, QString());
+        QVERIFY(sel && sel->lorawGradioCompatible);
+        QVERIFY(!loraFromMetadata({{"strength", 1.0}}, QString()));
+        QVERIFY(!loraFromMetadata("not an object", QString()));
     }
 
     void loudnessMatchGain() {
