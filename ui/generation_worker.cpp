@@ -34,12 +34,6 @@ double phaseFraction(const Progress& p) {
 
 } // namespace
 
-bool sameEngineOptions(const EngineOptions& a, const EngineOptions& b) {
-    return a.engine == b.engine && a.modelDir == b.modelDir && a.checkpoint == b.checkpoint &&
-           a.config == b.config && a.t5Dir == b.t5Dir && a.device == b.device &&
-           a.lowMemory == b.lowMemory && a.precision == b.precision && a.fullWindow == b.fullWindow;
-}
-
 GenerationProgress describeProgress(int jobId, const Progress& p) {
     GenerationProgress out;
     out.jobId = jobId;
@@ -67,7 +61,7 @@ GenerationWorker::GenerationWorker(std::shared_ptr<CancelToken> cancel, QObject*
 GenerationWorker::~GenerationWorker() = default;
 
 Engine& GenerationWorker::engineFor(const EngineOptions& options, int jobId) {
-    if (m_engine && sameEngineOptions(options, m_engineOptions))
+    if (m_engine && options == m_engineOptions)
         return *m_engine;
     m_engine.reset(); // free the old model before loading another
     GenerationProgress loading;

@@ -47,9 +47,6 @@ private:
     QString m_lastText;
 };
 
-// True when two option sets would build the same engine (every EngineOptions field).
-bool sameEngineOptions(const EngineOptions& a, const EngineOptions& b);
-
 // Human text and overall fraction for one core progress report.
 GenerationProgress describeProgress(int jobId, const Progress& p);
 

@@ -10,6 +10,12 @@ namespace footfall {
 
 namespace fs = std::filesystem;
 
+bool operator==(const EngineOptions& a, const EngineOptions& b) {
+    return a.engine == b.engine && a.modelDir == b.modelDir && a.checkpoint == b.checkpoint &&
+           a.config == b.config && a.t5Dir == b.t5Dir && a.device == b.device &&
+           a.precision == b.precision && a.lowMemory == b.lowMemory && a.fullWindow == b.fullWindow;
+}
+
 std::string resolveEngineName(const EngineOptions& o) {
     if (o.engine == "auto")
         return (!o.modelDir.empty() || !o.checkpoint.empty()) ? "sao" : "procedural";

@@ -20,6 +20,12 @@ struct EngineOptions {
     bool fullWindow = false; // sample the model's whole window, then trim
 };
 
+// Same options = the same engine: callers that cache an engine compare with this.
+bool operator==(const EngineOptions& a, const EngineOptions& b);
+inline bool operator!=(const EngineOptions& a, const EngineOptions& b) {
+    return !(a == b);
+}
+
 // "auto" chooses SAO when a model is given, else the procedural engine.
 // Seed compatibility: when `checkpoint` is a LoRAW LoRA (detected by content: its tensor names)
 // and `modelDir` is given, the engine loads the model folder and applies that LoRA at strength
