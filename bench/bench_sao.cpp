@@ -7,9 +7,13 @@
 //   dit_step  the same step with the per-take precompute (prepare() once, forward per step)
 //   dit_1024  the prepared step at the full 47 s window (1024 latents): the length lever
 //   vae       Oobleck decode of 130 latents
-// Usage: bench_sao [--device cpu|cuda] [--dtype fp32|fp16|bf16] [--runs N] [--only t5|dit|vae]
-//                  [--threads N] [--long-runs N] [--no-long] [--config model_config.json]
-//                  [--compare-cpu]
+// Usage: bench_sao [--device cpu|cuda] [--dtype fp32|fp16|bf16] [--storage fp32|fp16|bf16]
+//                  [--runs N] [--only t5|dit|vae] [--threads N] [--long-runs N] [--no-long]
+//                  [--config model_config.json] [--compare-cpu]
+// --dtype is the compute dtype (activations), --storage the weights' dtype (default: the same);
+// on the CPU, --storage bf16/fp16 keeps half the weight bytes and still computes float32 (each
+// weight upcast right before its op). "peak RSS during runs" resets VmHWM after building (via
+// /proc/self/clear_refs), so the random-weight generation does not count.
 // Prints a table (with the original's figures and the ratio) and one JSON line. --compare-cpu
 // times nothing: it runs each component on the device and on the CPU (float32) with the same
 // weights and inputs and prints the largest differences (scripts/device-check uses it).
@@ -51,6 +55,7 @@ namespace {
 struct Options {
     std::string device = "cpu";
     std::string dtype = "fp32";
+    std::string storage; // empty: the compute dtype
     int runs = 3;
     int longRuns = -1; // -1: 1 on the CPU (a 1024-latent CFG step takes minutes there), else runs
     bool noLong = false;
@@ -63,7 +68,8 @@ struct Options {
 [[noreturn]] void usage(const std::string& error) {
     std::cerr
         << "bench_sao: " << error << "\n"
-        << "usage: bench_sao [--device cpu|cuda] [--dtype fp32|fp16|bf16] [--runs N]\n"
+        << "usage: bench_sao [--device cpu|cuda] [--dtype fp32|fp16|bf16]\n"
+           "                 [--storage fp32|fp16|bf16] [--runs N]\n"
            "                 [--only t5|dit|vae] [--threads N] [--long-runs N] [--no-long]\n"
            "                 [--config sao-1.0-model_config.json] [--compare-cpu]\n"
            "--compare-cpu (meant for --device cuda): no timings; runs T5, the DiT CFG forward and\n"
@@ -89,6 +95,8 @@ Options parse(int argc, char** argv) {
                 o.device = next();
             else if (a == "--dtype")
                 o.dtype = next();
+            else if (a == "--storage")
+                o.storage = next();
             else if (a == "--runs")
                 o.runs = std::stoi(next());
             else if (a == "--long-runs")
@@ -115,6 +123,10 @@ Options parse(int argc, char** argv) {
         usage("--device must be cpu or cuda");
     if (o.dtype != "fp32" && o.dtype != "fp16" && o.dtype != "bf16")
         usage("--dtype must be fp32, fp16 or bf16");
+    if (o.storage.empty())
+        o.storage = o.dtype;
+    if (o.storage != "fp32" && o.storage != "fp16" && o.storage != "bf16")
+        usage("--storage must be fp32, fp16 or bf16");
     if (!o.only.empty() && o.only != "t5" && o.only != "dit" && o.only != "vae")
         usage("--only must be t5, dit or vae");
     if (o.runs < 1)
@@ -131,6 +143,14 @@ double procStatusMb(const char* field) {
         if (line.rfind(key, 0) == 0)
             return std::atof(line.c_str() + key.size()) / 1024.0; // kB
     return 0.0;
+}
+
+// Resets VmHWM to the current RSS (Linux >= 4.0: "5" > /proc/self/clear_refs).
+bool resetPeakRss() {
+    std::ofstream out("/proc/self/clear_refs");
+    out << "5";
+    out.flush();
+    return static_cast<bool>(out);
 }
 
 std::string loadAverage() {
@@ -222,9 +242,16 @@ at::Tensor randomWeight(const std::string& name, const std::vector<int64_t>& sha
     return t.to(options.dtype().toScalarType());
 }
 
-void fill(const ParameterList& params, const at::TensorOptions& options) {
-    for (const NamedParameter& p : params.entries())
-        *p.tensor = randomWeight(p.name, p.shape, options);
+// Random weights generated in float32 and stored in `storage` (one tensor at a time, so the
+// float32 copy of the whole model never exists); the DiT's angle buffers stay in the compute
+// dtype as DiffusionTransformer::load keeps them.
+void fill(const ParameterList& params, const at::TensorOptions& options, at::ScalarType storage,
+          bool isDit) {
+    for (const NamedParameter& p : params.entries()) {
+        const bool keep = isDit && DiffusionTransformer::keepsComputePrecision(p.name);
+        *p.tensor = randomWeight(p.name, p.shape,
+                                 options.dtype(keep ? options.dtype().toScalarType() : storage));
+    }
 }
 
 // The modules under test, all resident at once (as the baseline measured them).
@@ -246,16 +273,22 @@ T5Config t5BaseConfig() {
     return tc;
 }
 
-// Random weights on `options`, or (copyFrom) the same weights as another set, converted.
+// Random weights stored in `storage` computing in `options`' dtype, or (copyFrom) the same
+// weights as another set, converted.
 Modules buildModules(const ModelConfig& config, const std::function<bool(const char*)>& wants,
-                     const at::TensorOptions& options, const Modules* copyFrom = nullptr) {
-    auto copyOrFill = [&](const ParameterList& params, const ParameterList* from) {
+                     const at::TensorOptions& options, at::ScalarType storage,
+                     const Modules* copyFrom = nullptr) {
+    const at::ScalarType compute = options.dtype().toScalarType();
+    auto copyOrFill = [&](const ParameterList& params, const ParameterList* from, bool isDit) {
         if (!from) {
-            fill(params, options);
+            fill(params, options, storage, isDit);
             return;
         }
-        for (size_t i = 0; i < params.size(); ++i)
-            *params.entries()[i].tensor = from->entries()[i].tensor->to(options);
+        for (size_t i = 0; i < params.size(); ++i) {
+            const auto& e = params.entries()[i];
+            const bool keep = isDit && DiffusionTransformer::keepsComputePrecision(e.name);
+            *e.tensor = from->entries()[i].tensor->to(options.dtype(keep ? compute : storage));
+        }
     };
     Modules m;
     if (wants("t5")) {
@@ -264,7 +297,8 @@ Modules buildModules(const ModelConfig& config, const std::function<bool(const c
         m.t5->collectParameters(params);
         if (copyFrom)
             copyFrom->t5->collectParameters(from);
-        copyOrFill(params, copyFrom ? &from : nullptr);
+        copyOrFill(params, copyFrom ? &from : nullptr, false);
+        m.t5->to({storage, options.device(), compute}); // sets the compute dtype
     }
     if (wants("dit")) {
         m.dit = std::make_unique<DiffusionTransformer>(config.diffusion.dit,
@@ -273,7 +307,8 @@ Modules buildModules(const ModelConfig& config, const std::function<bool(const c
         m.dit->collectParameters(params);
         if (copyFrom)
             copyFrom->dit->collectParameters(from);
-        copyOrFill(params, copyFrom ? &from : nullptr);
+        copyOrFill(params, copyFrom ? &from : nullptr, true);
+        m.dit->setComputeDtype(compute);
     }
     if (wants("vae")) {
         const VaeConfig vc = vaeConfigFromModelConfig(config);
@@ -281,6 +316,8 @@ Modules buildModules(const ModelConfig& config, const std::function<bool(const c
         if (copyFrom) {
             m.vaeWeights = copyFrom->vaeWeights;
         } else {
+            // The checkpoint's tensors in the compute dtype (float32 on the CPU, as SAO 1.0's
+            // file): the VAE folds the weight norm from them and stores the result.
             for (const auto& [name, shape] : oobleckParameterShapes(vc, prefix))
                 if (name.rfind(prefix + "decoder.", 0) == 0)
                     m.vaeWeights[name] = randomWeight(name, shape, options);
@@ -289,7 +326,7 @@ Modules buildModules(const ModelConfig& config, const std::function<bool(const c
         source.addTensors(m.vaeWeights, "random weights");
         VaeLoadOptions lo;
         lo.prefix = prefix;
-        lo.target = {options.dtype().toScalarType(), options.device()};
+        lo.target = {storage, options.device(), compute};
         lo.withEncoder = false;
         m.vae = std::make_unique<OobleckVae>(vc, source, lo);
     }
@@ -323,11 +360,12 @@ int compareWithCpu(const Options& o, const ModelConfig& config,
                    const std::function<bool(const char*)>& wants, const at::TensorOptions& options,
                    const ResolvedDevice& resolved) {
     const auto cpu = at::TensorOptions().dtype(at::kFloat);
-    const Modules ref = buildModules(config, wants, cpu);
-    const Modules dev = buildModules(config, wants, options, &ref);
+    const Modules ref = buildModules(config, wants, cpu, at::kFloat);
+    const Modules dev = buildModules(config, wants, options, scalarType(o.storage), &ref);
     json results = json::object();
-    std::printf("\n%s %s vs cpu float32, same random weights and inputs (TF32 off)\n",
-                resolved.description.c_str(), o.dtype.c_str());
+    std::printf("\n%s %s (weights stored %s) vs cpu float32, same random weights and inputs "
+                "(TF32 off)\n",
+                resolved.description.c_str(), o.dtype.c_str(), o.storage.c_str());
     std::printf("%-6s %14s %14s %14s %14s\n", "part", "max |cpu|", "max abs diff", "diff/max",
                 "rms diff/rms");
     auto report = [&](const char* name, const at::Tensor& a, const at::Tensor& bIn) {
@@ -371,6 +409,7 @@ int compareWithCpu(const Options& o, const ModelConfig& config,
     j["bench"] = "bench_sao --compare-cpu";
     j["device"] = resolved.description;
     j["dtype"] = o.dtype;
+    j["storage"] = o.storage;
     j["results"] = results;
     std::printf("%s\n", j.dump().c_str());
     return 0;
@@ -413,7 +452,7 @@ int main(int argc, char** argv) {
     const double buildStart = now();
     if (o.compareCpu)
         return compareWithCpu(o, config, wants, options, resolved);
-    Modules modules = buildModules(config, wants, options);
+    Modules modules = buildModules(config, wants, options, scalarType(o.storage));
     modules.vaeWeights.clear(); // only a --compare-cpu reference needs them
     const auto& t5 = modules.t5;
     const auto& dit = modules.dit;
@@ -422,8 +461,10 @@ int main(int argc, char** argv) {
         sync(at::ones({1}, options));
     const double buildSeconds = now() - buildStart;
     const double rssAfterBuild = procStatusMb("VmRSS");
-    std::fprintf(stderr, "bench_sao: modules built in %.1f s, RSS %.0f MB\n", buildSeconds,
-                 rssAfterBuild);
+    const double peakRssBuild = procStatusMb("VmHWM");
+    const bool hwmReset = resetPeakRss();
+    std::fprintf(stderr, "bench_sao: modules built in %.1f s, RSS %.0f MB (peak %.0f MB)\n",
+                 buildSeconds, rssAfterBuild, peakRssBuild);
 
     std::vector<Row> rows;
     const int64_t shortLength = 130; // ceil(6 s * 44100 / 2048)
@@ -497,15 +538,16 @@ int main(int argc, char** argv) {
         rows.push_back(r);
     }
 
-    const double peakRss = procStatusMb("VmHWM");
+    const double peakRss = std::max(procStatusMb("VmHWM"), hwmReset ? 0.0 : peakRssBuild);
+    const double peakRssRuns = hwmReset ? procStatusMb("VmHWM") : 0.0;
     const std::string loadEnd = loadAverage();
 
     // --- report ------------------------------------------------------------------------------
-    std::printf("\nSAO 1.0 full size, random weights: %s, %s, %d intra-op threads, BLAS %s, "
-                "MKL %s, oneDNN %s\n",
-                resolved.description.c_str(), o.dtype.c_str(), at::get_num_threads(),
-                runtime.blas.empty() ? "?" : runtime.blas.c_str(), at::hasMKL() ? "yes" : "no",
-                at::hasMKLDNN() ? "yes" : "no");
+    std::printf("\nSAO 1.0 full size, random weights: %s, compute %s, weights stored %s, %d "
+                "intra-op threads, BLAS %s, MKL %s, oneDNN %s\n",
+                resolved.description.c_str(), o.dtype.c_str(), o.storage.c_str(),
+                at::get_num_threads(), runtime.blas.empty() ? "?" : runtime.blas.c_str(),
+                at::hasMKL() ? "yes" : "no", at::hasMKLDNN() ? "yes" : "no");
     std::printf("load average: %s (start) / %s (end); runs: 1 warm-up + %d", loadStart.c_str(),
                 loadEnd.c_str(), o.runs);
     if (!o.noLong && dit)
@@ -524,8 +566,9 @@ int main(int argc, char** argv) {
                         r.what.c_str());
     }
     std::printf("peak RSS (VmHWM) %.0f MB (original: 6774 MB with T5, DiT, VAE encoder and decoder "
-                "resident); RSS after building %.0f MB\n",
-                peakRss, rssAfterBuild);
+                "resident); RSS after building %.0f MB; peak RSS during runs %s MB\n",
+                std::max(peakRss, peakRssBuild), rssAfterBuild,
+                hwmReset ? std::to_string(std::lround(peakRssRuns)).c_str() : "?");
     std::printf("orig = perf-baseline.md run 2 (Python, OpenBLAS, 2 threads); min x = ours / "
                 "original (< 1: faster)\n");
 
@@ -533,6 +576,7 @@ int main(int argc, char** argv) {
     j["bench"] = "bench_sao";
     j["device"] = resolved.description;
     j["dtype"] = o.dtype;
+    j["storage"] = o.storage;
     j["threads"] = at::get_num_threads();
     j["blas"] = runtime.blas;
     j["torch"] = runtime.torchVersion;
@@ -542,8 +586,11 @@ int main(int argc, char** argv) {
     j["load_average_end"] = loadEnd;
     j["runs"] = o.runs;
     j["build_seconds"] = buildSeconds;
-    j["peak_rss_mb"] = std::round(peakRss);
+    j["peak_rss_mb"] = std::round(std::max(peakRss, peakRssBuild));
     j["rss_after_build_mb"] = std::round(rssAfterBuild);
+    j["peak_rss_build_mb"] = std::round(peakRssBuild);
+    if (hwmReset)
+        j["peak_rss_runs_mb"] = std::round(peakRssRuns);
     json results = json::object();
     for (const Row& r : rows) {
         json e;

@@ -36,6 +36,7 @@ void T5Conditioner::loadProjection(const WeightSource& modelWeights, const Weigh
     options.target = target;
     options.strictPrefixes = {"conditioner.conditioners." + m_id + "."};
     loadParameters(params, modelWeights, options);
+    m_projCompute = target.compute;
 }
 
 TokenBatch T5Conditioner::tokenize(const std::vector<std::string>& prompts) const {
@@ -50,9 +51,11 @@ CondTensor T5Conditioner::encodeTokens(const at::Tensor& ids, const at::Tensor& 
     if (m_projected) {
         if (!m_projWeight.defined())
             throw GenerationError("conditioner '" + m_id + "': proj_out weights are not loaded");
-        // The original casts the T5 output to proj_out's dtype first.
-        embeddings = at::linear(embeddings.to(m_projWeight.scalar_type()), m_projWeight,
-                                m_projBias.to(m_projWeight.scalar_type()));
+        // The original casts the T5 output to proj_out's dtype first (its compute dtype when
+        // the weights are only stored in half).
+        embeddings = embeddings.to(m_projCompute.value_or(m_projWeight.scalar_type()));
+        embeddings = at::linear(embeddings, computeView(m_projWeight, embeddings),
+                                computeView(m_projBias, embeddings));
     }
     // Padded positions become exact zeros (embeddings * mask.float() in the original, which
     // also promotes an fp16 T5 output to float32).
@@ -96,6 +99,10 @@ void MultiConditioner::load(const WeightSource& modelWeights, const WeightTarget
     options.target = target;
     options.strictPrefixes = {"conditioner."};
     loadParameters(params, modelWeights, options);
+    for (auto& t5 : m_t5)
+        t5->setProjectionComputeDtype(target.compute);
+    for (auto& number : m_numbers)
+        number->setComputeDtype(target.compute);
 }
 
 void MultiConditioner::loadT5(const WeightSource& t5Weights, const WeightTarget& t5Target) {

@@ -13,6 +13,7 @@
 
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -44,8 +45,10 @@ public:
     // T5 weights (HF T5EncoderModel keys), e.g. text_encoder/model.safetensors.
     void loadEncoder(const WeightSource& t5Weights, const WeightTarget& target = {});
     // proj_out from the SAO checkpoint (conditioner.conditioners.<id>.proj_out.*), only when the
-    // config implies one.
+    // config implies one. target.dtype: storage; target.computeDtype(): what it computes in.
     void loadProjection(const WeightSource& modelWeights, const WeightTarget& target = {});
+    // For proj_out filled through collectParameters: nullopt = the weights' dtype.
+    void setProjectionComputeDtype(std::optional<at::ScalarType> dtype) { m_projCompute = dtype; }
     // Keys/shapes this conditioner needs from the SAO checkpoint (proj_out or nothing).
     void collectParameters(ParameterList& out);
     bool isEncoderLoaded() const { return m_encoder.isLoaded(); }
@@ -64,8 +67,9 @@ private:
     bool m_projected;
     T5Encoder m_encoder;
     std::shared_ptr<const SpmTokenizer> m_tokenizer;
-    at::Tensor m_projWeight; // [cond_dim, d_model]
-    at::Tensor m_projBias;   // [cond_dim]
+    std::optional<at::ScalarType> m_projCompute; // unset: proj_out's storage dtype
+    at::Tensor m_projWeight;                     // [cond_dim, d_model]
+    at::Tensor m_projBias;                       // [cond_dim]
 };
 
 // What one batch item is conditioned on, by conditioner id (MultiConditioner's metadata dict):
@@ -86,7 +90,8 @@ public:
     // Checkpoint tensors (number embedders, any proj_out) under conditioner.conditioners.<id>.
     void collectParameters(ParameterList& out);
     // Strict over "conditioner.": a conditioner tensor that no configured conditioner uses is
-    // an error (the checkpoint belongs to another config).
+    // an error (the checkpoint belongs to another config). target.dtype is the storage dtype of
+    // number embedders and proj_out, target.computeDtype() what they compute in.
     void load(const WeightSource& modelWeights, const WeightTarget& target = {});
     void loadT5(const WeightSource& t5Weights, const WeightTarget& t5Target = {});
     bool isT5Loaded() const;

@@ -18,7 +18,14 @@ constexpr double kQkNormEps = 1e-6;            // nn.LayerNorm(dim_heads, eps=1e
 // Sequential(Linear, SiLU, Linear) as used by every embedding MLP of the DiT.
 at::Tensor mlp(const at::Tensor& x, const at::Tensor& w0, const at::Tensor& b0,
                const at::Tensor& w2, const at::Tensor& b2) {
-    return at::linear(at::silu(at::linear(x, w0, b0)), w2, b2);
+    const at::Tensor h = at::silu(at::linear(x, computeView(w0, x), computeView(b0, x)));
+    return at::linear(h, computeView(w2, h), computeView(b2, h));
+}
+
+// LayerNorm over the last `dim` features with the affine parameters as `x` needs them.
+at::Tensor layerNorm(const at::Tensor& x, int64_t dim, const at::Tensor& weight,
+                     const at::Tensor& bias, double eps) {
+    return at::layer_norm(x, {dim}, computeView(weight, x), computeView(bias, x), eps);
 }
 
 // 'b n (h d) -> b h n d'
@@ -118,9 +125,28 @@ void DiffusionTransformer::load(const WeightSource& weights, const WeightTarget&
     options.target = target;
     options.strictPrefixes = {prefix};
     loadParameters(params, weights, options);
+    m_compute = target.compute;
+    if (target.computeDtype() != target.dtype) {
+        const WeightTarget full{target.computeDtype(), target.device};
+        for (const auto& e : params.entries())
+            if (keepsComputePrecision(e.name)) // a copy: never pin a mapped file's pages
+                *e.tensor = weights.require(e.name, e.shape, full).clone();
+    }
+}
+
+bool DiffusionTransformer::keepsComputePrecision(const std::string& key) {
+    const auto endsWith = [&key](const std::string& suffix) {
+        return key.size() >= suffix.size() &&
+               key.compare(key.size() - suffix.size(), suffix.size(), suffix) == 0;
+    };
+    return endsWith("timestep_features.weight") || endsWith("rotary_pos_emb.inv_freq");
 }
 
 at::ScalarType DiffusionTransformer::dtype() const {
+    return m_compute.value_or(storageDtype());
+}
+
+at::ScalarType DiffusionTransformer::storageDtype() const {
     return m_projectIn.defined() ? m_projectIn.scalar_type() : at::kFloat;
 }
 
@@ -134,7 +160,7 @@ at::Tensor DiffusionTransformer::normalizeHeads(const at::Tensor& t, const at::T
     case QkNorm::None:
         return t;
     case QkNorm::LayerNorm:
-        return at::layer_norm(t, {t.size(-1)}, weight, bias, kQkNormEps);
+        return layerNorm(t, t.size(-1), weight, bias, kQkNormEps);
     case QkNorm::L2: // F.normalize(dim=-1): x / max(||x||, 1e-12)
         return t / at::clamp_min(at::norm(t, 2, {-1}, true), 1e-12);
     }
@@ -167,7 +193,7 @@ at::Tensor DiffusionTransformer::attend(const at::Tensor& q, const at::Tensor& k
 at::Tensor DiffusionTransformer::selfAttention(const DitAttention& attn, const at::Tensor& x,
                                                const at::Tensor& cos, const at::Tensor& sin) const {
     const int64_t heads = m_config.numHeads;
-    const auto qkv = at::linear(x, attn.toQkv).chunk(3, -1);
+    const auto qkv = at::linear(x, computeView(attn.toQkv, x)).chunk(3, -1);
     at::Tensor q = splitHeads(qkv[0], heads);
     at::Tensor k = splitHeads(qkv[1], heads);
     const at::Tensor v = splitHeads(qkv[2], heads);
@@ -178,15 +204,17 @@ at::Tensor DiffusionTransformer::selfAttention(const DitAttention& attn, const a
         k = applyRotary(k, cos, sin).to(v.scalar_type());
     }
     const at::Tensor out = attend(q, k, v);
-    return at::linear(out.transpose(1, 2).reshape({x.size(0), x.size(1), -1}), attn.toOut);
+    return at::linear(out.transpose(1, 2).reshape({x.size(0), x.size(1), -1}),
+                      computeView(attn.toOut, x));
 }
 
 at::Tensor DiffusionTransformer::crossAttention(const DitAttention& attn, const at::Tensor& x,
                                                 const at::Tensor& k, const at::Tensor& v) const {
-    at::Tensor q = splitHeads(at::linear(x, attn.toQ), m_config.numHeads);
+    at::Tensor q = splitHeads(at::linear(x, computeView(attn.toQ, x)), m_config.numHeads);
     q = normalizeHeads(q, attn.qNormWeight, attn.qNormBias);
     const at::Tensor out = attend(q, k, v);
-    return at::linear(out.transpose(1, 2).reshape({x.size(0), x.size(1), -1}), attn.toOut);
+    return at::linear(out.transpose(1, 2).reshape({x.size(0), x.size(1), -1}),
+                      computeView(attn.toOut, x));
 }
 
 DiffusionTransformer::Prepared DiffusionTransformer::prepare(const DitConditioning& cond,
@@ -251,7 +279,8 @@ DiffusionTransformer::Prepared DiffusionTransformer::prepare(const DitConditioni
             const DitBlock& b = m_blocks[i];
             if (!b.crossAttends)
                 continue;
-            const auto kv = at::linear(context, b.crossAttn.toKv).chunk(2, -1);
+            const auto kv =
+                at::linear(context, computeView(b.crossAttn.toKv, context)).chunk(2, -1);
             at::Tensor k = splitHeads(kv[0], kvHeads);
             at::Tensor v = splitHeads(kv[1], kvHeads);
             k = normalizeHeads(k, b.crossAttn.kNormWeight, b.crossAttn.kNormBias);
@@ -336,20 +365,21 @@ at::Tensor DiffusionTransformer::forwardPass(const at::Tensor& xIn, const at::Te
 
     // Timestep: FourierFeatures [cos | sin] of 2π t wᵀ, then the MLP; added to the global
     // embedding and prepended as one token.
-    const at::Tensor f = at::matmul(t.unsqueeze(1) * (2.0 * kPi), m_timestepFeatures.t());
+    const at::Tensor angle = t.unsqueeze(1) * (2.0 * kPi);
+    const at::Tensor f = at::matmul(angle, computeView(m_timestepFeatures, angle).t());
     const at::Tensor timestep = mlp(at::cat({at::cos(f), at::sin(f)}, -1), m_timestepW0,
                                     m_timestepB0, m_timestepW2, m_timestepB2);
     const at::Tensor global = globalEmbed.defined() ? globalEmbed + timestep : timestep;
     const at::Tensor prepend = global.unsqueeze(1);
 
-    at::Tensor x = at::conv1d(xIn, m_preprocessConv) + xIn;
+    at::Tensor x = at::conv1d(xIn, computeView(m_preprocessConv, xIn)) + xIn;
     x = x.transpose(1, 2); // [rows, L, C]
     if (p > 1)             // 'b (t p) c -> b t (c p)'
         x = x.reshape({rows, x.size(1) / p, p, x.size(2)})
                 .permute({0, 1, 3, 2})
                 .reshape({rows, x.size(1) / p, x.size(2) * p});
 
-    at::Tensor h = at::cat({prepend, at::linear(x, m_projectIn)}, 1);
+    at::Tensor h = at::cat({prepend, at::linear(x, computeView(m_projectIn, x))}, 1);
     const int64_t n = h.size(1);
 
     at::Tensor cos, sin;
@@ -366,28 +396,31 @@ at::Tensor DiffusionTransformer::forwardPass(const at::Tensor& xIn, const at::Te
         const DitBlock& b = m_blocks[i];
         const int64_t e = c.embedDim;
         h = h + selfAttention(b.selfAttn,
-                              at::layer_norm(h, {e}, b.preNormGamma, b.preNormBeta, kBlockNormEps),
-                              cos, sin);
+                              layerNorm(h, e, b.preNormGamma, b.preNormBeta, kBlockNormEps), cos,
+                              sin);
         if (b.crossAttends && prepared.hasCross) {
             const at::Tensor k = prepared.keys[i].narrow(0, firstRow, rows);
             const at::Tensor v = prepared.values[i].narrow(0, firstRow, rows);
             h = h + crossAttention(
                         b.crossAttn,
-                        at::layer_norm(h, {e}, b.crossNormGamma, b.crossNormBeta, kBlockNormEps), k,
-                        v);
+                        layerNorm(h, e, b.crossNormGamma, b.crossNormBeta, kBlockNormEps), k, v);
         }
-        const at::Tensor ffIn = at::layer_norm(h, {e}, b.ffNormGamma, b.ffNormBeta, kBlockNormEps);
-        const auto glu = at::linear(ffIn, b.ffProjWeight, b.ffProjBias).chunk(2, -1);
-        h = h + at::linear(glu[0] * at::silu(glu[1]), b.ffOutWeight, b.ffOutBias);
+        const at::Tensor ffIn = layerNorm(h, e, b.ffNormGamma, b.ffNormBeta, kBlockNormEps);
+        const auto glu =
+            at::linear(ffIn, computeView(b.ffProjWeight, ffIn), computeView(b.ffProjBias, ffIn))
+                .chunk(2, -1);
+        const at::Tensor gated = glu[0] * at::silu(glu[1]);
+        h = h +
+            at::linear(gated, computeView(b.ffOutWeight, gated), computeView(b.ffOutBias, gated));
     }
 
     // Drop the prepended token, back to [rows, C, L].
-    at::Tensor y = at::linear(h, m_projectOut).transpose(1, 2).narrow(2, 1, n - 1);
+    at::Tensor y = at::linear(h, computeView(m_projectOut, h)).transpose(1, 2).narrow(2, 1, n - 1);
     if (p > 1) // 'b (c p) t -> b c (t p)'
         y = y.reshape({rows, c.ioChannels, p, n - 1})
                 .permute({0, 1, 3, 2})
                 .reshape({rows, c.ioChannels, (n - 1) * p});
-    return at::conv1d(y, m_postprocessConv) + y;
+    return at::conv1d(y, computeView(m_postprocessConv, y)) + y;
 }
 
 } // namespace footfall::model

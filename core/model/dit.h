@@ -12,6 +12,7 @@
 
 #include <ATen/core/Tensor.h>
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -63,10 +64,23 @@ public:
     // with the shape the config implies. Pointers stay valid while this object is not moved.
     void collectParameters(ParameterList& out, const std::string& prefix = "model.model.");
     // collectParameters + strict loadParameters (unexpected keys under `prefix` are errors).
+    // With a compute dtype other than the storage dtype (target.compute), the Fourier timestep
+    // features and the rotary frequencies stay in the compute dtype (keepsComputePrecision):
+    // they scale positions and 2πt into angles, where bf16 rounding would shift the phase.
     void load(const WeightSource& weights, const WeightTarget& target = {},
               const std::string& prefix = "model.model.");
+    // The tensors load() keeps in the compute dtype when storing the rest in another one.
+    static bool keepsComputePrecision(const std::string& key);
     bool isLoaded() const { return m_timestepFeatures.defined(); }
+    // The compute dtype: inputs are converted to it and outputs come in it. target.compute of
+    // load() (or setComputeDtype); unset, the weights' dtype.
     at::ScalarType dtype() const;
+    // The dtype the weights are stored in (float32 when nothing is loaded).
+    at::ScalarType storageDtype() const;
+    // Computes in `dtype` whatever the weights are stored in (each weight is converted right
+    // before its op); nullopt: in the weights' dtype. For modules filled through
+    // collectParameters (load() sets it from its target).
+    void setComputeDtype(std::optional<at::ScalarType> dtype) { m_compute = dtype; }
     at::Device device() const;
 
     // Work that stays the same over all sampler steps of one take: cross-attention keys and
@@ -106,6 +120,7 @@ private:
 
     DitConfig m_config;
     DiffusionObjective m_objective;
+    std::optional<at::ScalarType> m_compute; // unset: the weights' dtype
 
     at::Tensor m_timestepFeatures; // [128, 1]
     at::Tensor m_timestepW0, m_timestepB0, m_timestepW2, m_timestepB2;

@@ -30,6 +30,11 @@ void NumberConditioner::load(const WeightSource& weights, const WeightTarget& ta
     options.target = target;
     options.strictPrefixes = {defaultPrefix()};
     loadParameters(params, weights, options);
+    m_compute = target.compute;
+}
+
+at::ScalarType NumberConditioner::computeDtype() const {
+    return m_compute.value_or(m_weights.defined() ? m_weights.scalar_type() : at::kFloat);
 }
 
 NumberConditioner::Output NumberConditioner::forward(const std::vector<double>& values) const {
@@ -51,12 +56,14 @@ NumberConditioner::Output NumberConditioner::forward(const at::Tensor& values) c
     // Same float32 op order as the original: clamp, subtract, divide, then the embedder dtype.
     const at::Tensor u = ((x.clamp(m_config.minVal, m_config.maxVal) - m_config.minVal) /
                           (m_config.maxVal - m_config.minVal))
-                             .to(m_weights.scalar_type());
+                             .to(computeDtype());
     const at::Tensor col = u.unsqueeze(1);
-    const at::Tensor freqs = col * m_weights.unsqueeze(0) * 2 * kPi;
+    const at::Tensor freqs = col * computeView(m_weights, col).unsqueeze(0) * 2 * kPi;
     const at::Tensor features = at::cat({col, at::sin(freqs), at::cos(freqs)}, -1);
     Output out;
-    out.embeds = at::linear(features, m_linearWeight, m_linearBias).unsqueeze(1);
+    out.embeds = at::linear(features, computeView(m_linearWeight, features),
+                            computeView(m_linearBias, features))
+                     .unsqueeze(1);
     out.mask = at::ones({x.size(0), 1}, at::TensorOptions().dtype(at::kFloat).device(x.device()));
     return out;
 }

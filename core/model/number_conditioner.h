@@ -9,6 +9,7 @@
 
 #include <ATen/core/Tensor.h>
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -28,8 +29,12 @@ public:
     // The checkpoint prefix is "conditioner.conditioners.<id>." (defaultPrefix()).
     void collectParameters(ParameterList& out, const std::string& prefix);
     std::string defaultPrefix() const { return "conditioner.conditioners." + m_id + "."; }
+    // target.dtype: storage; target.computeDtype(): what forward() computes and returns in.
     void load(const WeightSource& weights, const WeightTarget& target = {});
     bool isLoaded() const { return m_weights.defined(); }
+    // For weights filled through collectParameters (load() sets it): nullopt = weights' dtype.
+    void setComputeDtype(std::optional<at::ScalarType> dtype) { m_compute = dtype; }
+    at::ScalarType computeDtype() const;
 
     struct Output {
         at::Tensor embeds; // [B, 1, outputDim]
@@ -42,9 +47,10 @@ private:
     std::string m_id;
     NumberConditionerConfig m_config;
     int64_t m_outputDim;
-    at::Tensor m_weights;      // embedder.embedding.0.weights [128]
-    at::Tensor m_linearWeight; // embedder.embedding.1.weight [D, 257]
-    at::Tensor m_linearBias;   // embedder.embedding.1.bias [D]
+    std::optional<at::ScalarType> m_compute; // unset: the weights' dtype
+    at::Tensor m_weights;                    // embedder.embedding.0.weights [128]
+    at::Tensor m_linearWeight;               // embedder.embedding.1.weight [D, 257]
+    at::Tensor m_linearBias;                 // embedder.embedding.1.bias [D]
 };
 
 } // namespace footfall::model

@@ -196,6 +196,21 @@ VaeConfig loadVaeConfig(const std::string& modelConfigPath) {
 
 namespace {
 
+// What the loaded VAE keeps: every tensor converted to the storage dtype once it is prepared
+// (folded weights, biases, SnakeBeta scales), and a list of them for memory accounting.
+struct Stored {
+    at::ScalarType dtype = at::kFloat;
+    std::vector<const at::Tensor*>* tensors = nullptr;
+
+    void keep(at::Tensor& t) {
+        if (!t.defined())
+            return;
+        t = t.to(dtype); // no-op when prepared in the storage dtype
+        if (tensors)
+            tensors->push_back(&t);
+    }
+};
+
 // SnakeBeta with log-scale parameters (stored), or ELU when use_snake is false.
 struct Activation {
     bool snake = true;
@@ -209,23 +224,25 @@ struct Activation {
         out.add(prefix + "alpha", &alpha, {channels});
         out.add(prefix + "beta", &beta, {channels});
     }
-    void prepare() {
+    void prepare(Stored& stored) {
         if (!snake)
             return;
         frequency = alpha.exp().view({1, channels, 1});
         inverseMag = (beta.exp() + 1e-9).reciprocal().view({1, channels, 1});
         alpha = at::Tensor();
         beta = at::Tensor();
+        stored.keep(frequency);
+        stored.keep(inverseMag);
     }
     at::Tensor operator()(const at::Tensor& x) const {
         if (!snake)
             return at::elu(x);
         // x + 1/(b + 1e-9) * sin(a x)^2, in place on one temporary: at the decoder's last
         // stages every full-rate activation is ~1 GiB per batch item (47 s of SAO 1.0 audio).
-        at::Tensor y = x * frequency;
+        at::Tensor y = x * computeView(frequency, x);
         y.sin_();
         y.mul_(y);
-        y.mul_(inverseMag);
+        y.mul_(computeView(inverseMag, x));
         return y.add_(x);
     }
 };
@@ -250,7 +267,7 @@ struct Conv {
                  transposed ? std::vector<int64_t>{in, out, kernel}
                             : std::vector<int64_t>{out, in, kernel});
     }
-    void prepare() {
+    void prepare(Stored& stored) {
         // torch.nn.utils.weight_norm(dim=0): w = g * v / ||v||, norm over all dims but 0
         // (dim 0 is the input channel of a transposed conv).
         const at::Tensor norm = weightV.reshape({weightV.size(0), -1})
@@ -259,11 +276,14 @@ struct Conv {
         weight = weightV * (weightG / norm);
         weightG = at::Tensor();
         weightV = at::Tensor();
+        stored.keep(weight);
+        stored.keep(bias);
     }
     at::Tensor operator()(const at::Tensor& x) const {
         const std::vector<int64_t> s = {stride}, p = {padding}, d = {dilation}, none = {0};
+        const at::Tensor w = computeView(weight, x), b = computeView(bias, x);
         if (transposed)
-            return at::conv_transpose1d(x, weight, bias, s, p, none, 1, d);
+            return at::conv_transpose1d(x, w, b, s, p, none, 1, d);
         if (upsample > 1) {
             const std::vector<int64_t> size = {x.size(2) * upsample};
             const at::Tensor up = at::upsample_nearest1d(x, at::IntArrayRef(size));
@@ -271,11 +291,10 @@ struct Conv {
             const int64_t total = dilation * (kernel - 1);
             const at::Tensor padded = at::constant_pad_nd(up, {total / 2, total - total / 2});
             const std::vector<int64_t> one = {1};
-            return at::conv1d(padded, weight, bias, at::IntArrayRef(one), at::IntArrayRef(none),
+            return at::conv1d(padded, w, b, at::IntArrayRef(one), at::IntArrayRef(none),
                               at::IntArrayRef(d));
         }
-        return at::conv1d(x, weight, bias, at::IntArrayRef(s), at::IntArrayRef(p),
-                          at::IntArrayRef(d));
+        return at::conv1d(x, w, b, at::IntArrayRef(s), at::IntArrayRef(p), at::IntArrayRef(d));
     }
 };
 
@@ -313,11 +332,11 @@ struct ResidualUnit {
         act2.collect(out, prefix + "layers.2.");
         conv2.collect(out, prefix + "layers.3.");
     }
-    void prepare() {
-        act1.prepare();
-        conv1.prepare();
-        act2.prepare();
-        conv2.prepare();
+    void prepare(Stored& stored) {
+        act1.prepare(stored);
+        conv1.prepare(stored);
+        act2.prepare(stored);
+        conv2.prepare(stored);
     }
     at::Tensor operator()(const at::Tensor& x) const { return conv2(act2(conv1(act1(x)))).add_(x); }
 };
@@ -346,11 +365,11 @@ struct EncoderBlock {
         act.collect(out, prefix + "layers.3.");
         down.collect(out, prefix + "layers.4.");
     }
-    void prepare() {
+    void prepare(Stored& stored) {
         for (auto& u : units)
-            u.prepare();
-        act.prepare();
-        down.prepare();
+            u.prepare(stored);
+        act.prepare(stored);
+        down.prepare(stored);
     }
     at::Tensor operator()(at::Tensor x) const {
         for (const auto& u : units)
@@ -383,11 +402,11 @@ struct DecoderBlock {
         for (size_t i = 0; i < units.size(); ++i)
             units[i].collect(out, prefix + "layers." + std::to_string(i + 2) + ".");
     }
-    void prepare() {
-        act.prepare();
-        up.prepare();
+    void prepare(Stored& stored) {
+        act.prepare(stored);
+        up.prepare(stored);
         for (auto& u : units)
-            u.prepare();
+            u.prepare(stored);
     }
     at::Tensor operator()(const at::Tensor& x) const {
         at::Tensor y = up(act(x));
@@ -428,12 +447,12 @@ struct Encoder {
         act.collect(out, prefix + "layers." + std::to_string(blocks.size() + 1) + ".");
         last.collect(out, prefix + "layers." + std::to_string(blocks.size() + 2) + ".");
     }
-    void prepare() {
-        first.prepare();
+    void prepare(Stored& stored) {
+        first.prepare(stored);
         for (auto& b : blocks)
-            b.prepare();
-        act.prepare();
-        last.prepare();
+            b.prepare(stored);
+        act.prepare(stored);
+        last.prepare(stored);
     }
     at::Tensor operator()(const at::Tensor& input, const Poll& p) const {
         at::Tensor x = first(input);
@@ -472,12 +491,12 @@ struct Decoder {
         last.collect(out, prefix + "layers." + std::to_string(blocks.size() + 2) + ".");
         // layers.(n+3) is Tanh or Identity: no tensors
     }
-    void prepare() {
-        first.prepare();
+    void prepare(Stored& stored) {
+        first.prepare(stored);
         for (auto& b : blocks)
-            b.prepare();
-        act.prepare();
-        last.prepare();
+            b.prepare(stored);
+        act.prepare(stored);
+        last.prepare(stored);
     }
     at::Tensor operator()(const at::Tensor& latents, const Poll& p) const {
         at::Tensor x = first(latents);
@@ -510,7 +529,8 @@ struct OobleckVae::Impl {
     VaeConfig config;
     std::unique_ptr<Encoder> encoder;
     Decoder decoder;
-    WeightTarget target;
+    WeightTarget target;                   // storage dtype, device, compute dtype
+    std::vector<const at::Tensor*> stored; // into encoder/decoder, filled by prepare
 
     Impl(const VaeConfig& c, bool withEncoder) : config(c), decoder(c.decoder) {
         if (withEncoder)
@@ -542,11 +562,35 @@ OobleckVae::OobleckVae(const VaeConfig& config, const WeightSource& weights,
     m_impl->collect(list, options.prefix);
     LoadOptions load;
     load.target = options.target;
+    // Weights stored in another dtype than computed in (e.g. bf16 on the CPU): the weight norm
+    // is folded and the SnakeBeta scales exponentiated in float32, then rounded once to the
+    // storage dtype. Otherwise (float32, or half on CUDA) as the weights come.
+    if (options.target.computeDtype() != options.target.dtype)
+        load.target.dtype = at::kFloat;
     load.strictPrefixes = {options.withEncoder ? options.prefix : options.prefix + "decoder."};
     loadParameters(list, weights, load);
+    Stored stored;
+    stored.dtype = options.target.dtype;
+    stored.tensors = &m_impl->stored;
     if (m_impl->encoder)
-        m_impl->encoder->prepare();
-    m_impl->decoder.prepare();
+        m_impl->encoder->prepare(stored);
+    m_impl->decoder.prepare(stored);
+}
+
+at::ScalarType OobleckVae::computeDtype() const {
+    return m_impl->target.computeDtype();
+}
+
+at::ScalarType OobleckVae::storageDtype() const {
+    return m_impl->target.dtype;
+}
+
+std::vector<at::Tensor> OobleckVae::storedTensors() const {
+    std::vector<at::Tensor> out;
+    out.reserve(m_impl->stored.size());
+    for (const at::Tensor* t : m_impl->stored)
+        out.push_back(*t);
+    return out;
 }
 
 OobleckVae::~OobleckVae() = default;
@@ -618,7 +662,7 @@ at::Tensor OobleckVae::scaledLatents(const at::Tensor& latents) const {
     if (latents.dim() != 3 || latents.size(1) != c.latentDim)
         throw GenerationError("VAE decode expects latents [batch, " + std::to_string(c.latentDim) +
                               ", length], got " + shapeText(latents.sizes()));
-    const at::Tensor z = latents.to(m_impl->target.device, m_impl->target.dtype);
+    const at::Tensor z = latents.to(m_impl->target.device, m_impl->target.computeDtype());
     // AutoencoderPretransform.decode: z * scale
     return c.scale == 1.0 ? z : z * c.scale;
 }
@@ -648,7 +692,7 @@ VaeEncoding OobleckVae::encodeDetailed(const at::Tensor& audio, NoiseSource* noi
         throw GenerationError("VAE encode expects audio [batch, " +
                               std::to_string(c.encoder.ioChannels) + ", samples], got " +
                               shapeText(audio.sizes()));
-    const at::Tensor x = audio.to(m_impl->target.device, m_impl->target.dtype);
+    const at::Tensor x = audio.to(m_impl->target.device, m_impl->target.computeDtype());
     VaeEncoding e;
     e.preBottleneck = perBatch(
         c.iterateBatch, x, [&](const at::Tensor& item) { return (*m_impl->encoder)(item, poll); });

@@ -74,7 +74,9 @@ struct VaeEncoding {
 
 struct VaeLoadOptions {
     std::string prefix = "pretransform.model.";
-    WeightTarget target;     // compute dtype/device (float32 recommended on the CPU)
+    // dtype: storage; computeDtype(): what encode/decode compute and return in (float32 on the
+    // CPU; {kBFloat16 or kHalf, kCPU, kFloat} stores half the bytes and still computes float32).
+    WeightTarget target;
     bool withEncoder = true; // false: decoder only (no init audio); encoder keys are ignored
 };
 
@@ -91,6 +93,11 @@ public:
 
     const VaeConfig& config() const;
     bool hasEncoder() const;
+    at::ScalarType computeDtype() const; // inputs are converted to it, outputs come in it
+    at::ScalarType storageDtype() const;
+    // Every tensor the loaded VAE holds (folded conv weights, biases, SnakeBeta scales), for
+    // checks and memory accounting. They alias the module: never modify them in place.
+    std::vector<at::Tensor> storedTensors() const;
     int64_t downsamplingRatio() const { return config().downsamplingRatio; }
     int64_t latentChannels() const { return config().latentDim; }
 

@@ -109,8 +109,11 @@ ResolvedDevice resolveDevice(const std::string& deviceName, const std::string& p
     const bool cudaUsable = at::hasCUDA() && at::getNumGPUs() > 0;
     ResolvedDevice r;
     if (device == "cuda" || device.rfind("cuda:", 0) == 0) {
+        // at::hasCUDA() is also false when a CUDA build sees no GPU: tell the two apart by
+        // whether LibTorch's CUDA library is part of this process.
+        const bool cudaBuild = at::hasCUDA() || dlopen("libc10_cuda.so", RTLD_NOLOAD | RTLD_LAZY);
         if (!cudaUsable)
-            throw GenerationError(at::hasCUDA()
+            throw GenerationError(cudaBuild
                                       ? "device cuda was requested, but no CUDA GPU is visible"
                                       : "device cuda was requested, but this LibTorch was built "
                                         "without CUDA (use --device cpu)");
@@ -131,15 +134,20 @@ ResolvedDevice resolveDevice(const std::string& deviceName, const std::string& p
         throw GenerationError("precision \"" + precisionName +
                               "\" is unknown (auto, fp32, fp16 or bf16)");
 
+    r.storageDtype = r.dtype;
     if (r.device.is_cuda()) {
         r.t5Dtype = at::kHalf; // the original casts T5 to float16
+        r.t5StorageDtype = at::kHalf;
         r.description = describeCudaDevice(r.device.has_index() ? r.device.index() : 0);
     } else {
-        // CPU half precision: fp16 matmul does not exist and bf16 is slower and inaccurate.
+        // CPU half precision: fp16 matmul does not exist and bf16 is slower and inaccurate, so
+        // half precision is a storage option only and every op computes in float32.
         if (r.dtype != at::kFloat)
-            r.note = std::string(dtypeName(r.dtype)) + " is not used on the CPU; running float32";
+            r.note = std::string(dtypeName(r.dtype)) +
+                     " weights on the CPU are stored only; computing in float32";
         r.dtype = at::kFloat;
         r.t5Dtype = at::kFloat;
+        r.t5StorageDtype = r.storageDtype;
         r.description = "cpu (" + std::to_string(at::get_num_threads()) + " threads)";
     }
     return r;
@@ -254,7 +262,10 @@ void SaoPipeline::unload() {
 
 void SaoPipeline::loadOn(const ResolvedDevice& device) {
     unload();
-    const WeightTarget target{device.dtype, device.device};
+    const WeightTarget target{device.storageDtype, device.device, device.dtype};
+    WeightTarget ditTarget = target;
+    if (m_settings.lowMemory && !device.device.is_cuda() && device.storageDtype == at::kFloat)
+        ditTarget.dtype = at::kHalf; // the DiT is 4.2 GB of the 5.3 GB in fp32
     if (!m_tokenizer && !m_files.tokenizer.empty())
         m_tokenizer = std::make_shared<const SpmTokenizer>(m_files.tokenizer);
     m_weights = openModelWeights(m_files.weights);
@@ -273,7 +284,7 @@ void SaoPipeline::loadOn(const ResolvedDevice& device) {
 
     m_dit = std::make_unique<DiffusionTransformer>(m_config.diffusion.dit,
                                                    m_config.diffusion.objective);
-    m_dit->load(*m_weights, target);
+    m_dit->load(*m_weights, ditTarget);
     VaeLoadOptions vaeOptions;
     vaeOptions.target = target;
     vaeOptions.withEncoder = !m_settings.lowMemory;
@@ -284,10 +295,14 @@ void SaoPipeline::loadOn(const ResolvedDevice& device) {
     m_conditioner->load(*m_weights, target);
     if (m_conditioner->hasT5()) {
         m_t5Weights = std::make_unique<WeightSource>(WeightSource::open(m_files.t5Weights));
-        m_conditioner->loadT5(*m_t5Weights, {device.t5Dtype, device.device});
+        m_conditioner->loadT5(*m_t5Weights, {device.t5StorageDtype, device.device, device.t5Dtype});
     }
     m_device = device;
     m_loaded = true;
+    // Half-precision storage copied what it needs: keeping the float32 source open would hold
+    // both copies (fully for a .ckpt, as mapped pages for safetensors). Reopened on demand.
+    if (ditTarget.dtype != at::kFloat)
+        m_weights.reset();
 }
 
 void SaoPipeline::ensureLoaded(const std::string& deviceOverride) {
@@ -297,7 +312,8 @@ void SaoPipeline::ensureLoaded(const std::string& deviceOverride) {
         return;
     const std::string wanted = explicitDevice ? deviceOverride : m_settings.device;
     ResolvedDevice r = resolveDevice(wanted, m_settings.precision);
-    if (m_loaded && r.device == m_device.device && r.dtype == m_device.dtype)
+    if (m_loaded && r.device == m_device.device && r.dtype == m_device.dtype &&
+        r.storageDtype == m_device.storageDtype)
         return;
     try {
         loadOn(r);
@@ -369,7 +385,8 @@ OobleckVae& SaoPipeline::vae() {
 ConditioningInputs SaoPipeline::condition(const std::vector<ConditioningMetadata>& batch) {
     ensureLoaded();
     if (m_conditioner->hasT5() && !m_conditioner->isT5Loaded())
-        m_conditioner->loadT5(*m_t5Weights, {m_device.t5Dtype, m_device.device});
+        m_conditioner->loadT5(*m_t5Weights,
+                              {m_device.t5StorageDtype, m_device.device, m_device.t5Dtype});
     ConditioningInputs in = assembleConditioning((*m_conditioner)(batch), m_config.diffusion);
     const auto options = at::TensorOptions().dtype(m_device.dtype).device(m_device.device);
     if (in.crossAttnCond.defined())
@@ -459,9 +476,11 @@ at::Tensor SaoPipeline::encodeAudio(const at::Tensor& audio, int64_t rate, int64
         return m_vae->encode(x, noise, poll);
     // Low-memory mode keeps no encoder around: build one for this variation only.
     VaeLoadOptions options;
-    options.target = {m_device.dtype, m_device.device};
-    const OobleckVae full(vaeConfigFromModelConfig(m_config.raw, m_files.modelConfig), *m_weights,
-                          options);
+    options.target = {m_device.storageDtype, m_device.device, m_device.dtype};
+    const std::unique_ptr<WeightSource> reopened =
+        m_weights ? nullptr : openModelWeights(m_files.weights);
+    const OobleckVae full(vaeConfigFromModelConfig(m_config.raw, m_files.modelConfig),
+                          m_weights ? *m_weights : *reopened, options);
     return full.encode(x, noise, poll);
 }
 
@@ -599,6 +618,7 @@ SaoOutput SaoPipeline::generate(const SaoTake& take, const ProgressCallback& pro
     d["output_frames"] = plan.outputFrames;
     d["device"] = m_device.description;
     d["dtype"] = dtypeName(m_device.dtype);
+    d["weights_dtype"] = dtypeName(m_dit->storageDtype());
     d["t5_dtype"] = dtypeName(m_device.t5Dtype);
     if (!m_device.note.empty())
         d["device_note"] = m_device.note;

@@ -36,15 +36,21 @@ struct SaoModelFiles {
 };
 
 struct DeviceSettings {
-    std::string device = "auto";    // auto | cpu | cuda
-    std::string precision = "auto"; // auto | fp32 | fp16 | bf16 (CUDA only; the CPU runs fp32)
-    bool lowMemory = false;         // free the T5 after encoding; VAE encoder only on demand
+    std::string device = "auto"; // auto | cpu | cuda
+    // auto | fp32 | fp16 | bf16. CUDA computes in it; the CPU computes fp32 and only stores the
+    // weights in fp16/bf16 (half the memory; upcast right before each op).
+    std::string precision = "auto";
+    // Free the T5 after encoding; VAE encoder only on demand; on the CPU, DiT weights stored
+    // in fp16 (8x more accurate than bf16 in tests/model/tst_weight_storage.cpp).
+    bool lowMemory = false;
 };
 
 struct ResolvedDevice {
     at::Device device = at::kCPU;
-    at::ScalarType dtype = at::kFloat;   // DiT, VAE, number conditioners
-    at::ScalarType t5Dtype = at::kFloat; // float16 on CUDA, as the original runs T5
+    at::ScalarType dtype = at::kFloat;        // compute: DiT, VAE, number conditioners
+    at::ScalarType t5Dtype = at::kFloat;      // compute: float16 on CUDA, as the original runs T5
+    at::ScalarType storageDtype = at::kFloat; // how those weights are held
+    at::ScalarType t5StorageDtype = at::kFloat;
     std::string description; // "cpu (2 threads)", "cuda:0 NVIDIA H100 80GB HBM3 (79.1 GiB)"
     std::string note;        // why a request was not honoured as given (fallbacks)
 };

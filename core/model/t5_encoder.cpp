@@ -147,6 +147,7 @@ void T5Encoder::load(const WeightSource& source, const WeightTarget& target,
     options.target = target;
     options.strictPrefixes = {prefix + "shared.", prefix + "encoder."};
     loadParameters(list, source, options);
+    m_compute = target.compute;
 }
 
 void T5Encoder::to(const WeightTarget& target) {
@@ -155,6 +156,15 @@ void T5Encoder::to(const WeightTarget& target) {
     for (const auto& e : params.entries())
         if (e.tensor->defined())
             *e.tensor = e.tensor->to(target.device, target.dtype);
+    m_compute = target.compute;
+}
+
+at::ScalarType T5Encoder::storageDtype() const {
+    return m_embedding.defined() ? m_embedding.scalar_type() : at::kFloat;
+}
+
+at::ScalarType T5Encoder::computeDtype() const {
+    return m_compute.value_or(storageDtype());
 }
 
 void T5Encoder::release() {
@@ -187,19 +197,23 @@ at::Tensor T5Encoder::relativePositionBuckets(int64_t queryLength, int64_t keyLe
 }
 
 at::Tensor T5Encoder::rmsNorm(const at::Tensor& x, const at::Tensor& weight) const {
-    // T5LayerNorm: no mean subtraction, no bias; variance in fp32.
+    // T5LayerNorm: no mean subtraction, no bias; variance in fp32; back to a half weight's
+    // dtype (the weight as computed: float32 when half weights are only stored).
+    const at::Tensor w = computeView(weight, x);
     const at::Tensor variance = x.to(at::kFloat).pow(2).mean(-1, true);
     at::Tensor y = x * at::rsqrt(variance + m_config.layerNormEpsilon);
-    if (weight.scalar_type() == at::kHalf || weight.scalar_type() == at::kBFloat16)
-        y = y.to(weight.scalar_type());
-    return weight * y;
+    if (w.scalar_type() == at::kHalf || w.scalar_type() == at::kBFloat16)
+        y = y.to(w.scalar_type());
+    return w * y;
 }
 
 at::Tensor T5Encoder::positionBias(int64_t length, const at::Tensor& attentionMask,
                                    at::ScalarType dtype) const {
     const at::Tensor buckets = relativePositionBuckets(length, length).to(m_relativeBias.device());
-    // [L, L, H] -> [1, H, L, L]
-    at::Tensor bias = at::embedding(m_relativeBias, buckets).permute({2, 0, 1}).unsqueeze(0);
+    // [L, L, H] -> [1, H, L, L]; gathered rows converted (not the whole table) when the
+    // weights are stored in another dtype than `dtype`.
+    at::Tensor bias =
+        at::embedding(m_relativeBias, buckets).to(dtype).permute({2, 0, 1}).unsqueeze(0);
     // Padded keys get finfo(dtype).min added (HF's extended attention mask); queries at padded
     // positions are computed normally.
     const double minValue = dtype == at::kHalf       ? -65504.0
@@ -221,7 +235,7 @@ at::Tensor T5Encoder::forward(const at::Tensor& inputIds, const at::Tensor& atte
     const at::Tensor ids = inputIds.to(device, at::kLong);
     const int64_t b = ids.size(0);
     const int64_t n = ids.size(1);
-    const auto dtype = m_embedding.scalar_type();
+    const auto dtype = computeDtype();
     if (n > 0) {
         const int64_t maxId = ids.max().item<int64_t>();
         const int64_t minId = ids.min().item<int64_t>();
@@ -232,28 +246,33 @@ at::Tensor T5Encoder::forward(const at::Tensor& inputIds, const at::Tensor& atte
                                   " (does the tokenizer belong to this T5?)");
     }
 
-    at::Tensor h = at::embedding(m_embedding, ids); // no sqrt(d_model) scaling in T5
+    // No sqrt(d_model) scaling in T5. The gathered rows are converted, not the whole table.
+    at::Tensor h = at::embedding(m_embedding, ids).to(dtype);
     const at::Tensor bias = positionBias(n, attentionMask, dtype);
     const auto heads = [&](const at::Tensor& x) {
         return x.view({b, n, c.numHeads, c.dKv}).transpose(1, 2);
     };
     for (const T5Block& block : m_blocks) {
         const at::Tensor normed = rmsNorm(h, block.attentionNorm);
-        const at::Tensor q = heads(at::linear(normed, block.q));
-        const at::Tensor k = heads(at::linear(normed, block.k));
-        const at::Tensor v = heads(at::linear(normed, block.v));
+        const at::Tensor q = heads(at::linear(normed, computeView(block.q, normed)));
+        const at::Tensor k = heads(at::linear(normed, computeView(block.k, normed)));
+        const at::Tensor v = heads(at::linear(normed, computeView(block.v, normed)));
         // No 1/sqrt(d_kv): T5 folds it into the initialisation of q.
         const at::Tensor scores = at::matmul(q, k.transpose(-1, -2)) + bias;
         const at::Tensor weights = at::softmax(scores.to(at::kFloat), -1).to(scores.scalar_type());
         const at::Tensor context =
             at::matmul(weights, v).transpose(1, 2).reshape({b, n, c.innerDim()});
-        h = clampHalfOverflow(h + at::linear(context, block.o));
+        h = clampHalfOverflow(h + at::linear(context, computeView(block.o, context)));
 
         const at::Tensor ffIn = rmsNorm(h, block.ffNorm);
-        at::Tensor ff = c.gated ? activation(at::linear(ffIn, block.wi0), c.activation) *
-                                      at::linear(ffIn, block.wi1)
-                                : activation(at::linear(ffIn, block.wi), c.activation);
-        h = clampHalfOverflow(h + at::linear(ff.to(block.wo.scalar_type()), block.wo));
+        at::Tensor ff =
+            c.gated ? activation(at::linear(ffIn, computeView(block.wi0, ffIn)), c.activation) *
+                          at::linear(ffIn, computeView(block.wi1, ffIn))
+                    : activation(at::linear(ffIn, computeView(block.wi, ffIn)), c.activation);
+        // HF casts the activations to wo's dtype; with weights only stored in half, wo is
+        // computed in the activations' dtype instead.
+        const at::Tensor wo = computeView(block.wo, h);
+        h = clampHalfOverflow(h + at::linear(ff.to(wo.scalar_type()), wo));
     }
     return rmsNorm(h, m_finalNorm);
 }

@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -59,17 +60,22 @@ public:
                            bool withTiedAlias = false);
 
     // Strict load: every key present with its exact shape, no unknown shared./encoder. keys.
-    // Either of the tied embedding keys suffices.
+    // Either of the tied embedding keys suffices. target.dtype is the storage dtype,
+    // target.computeDtype() the dtype forward() computes and returns in.
     void load(const WeightSource& source, const WeightTarget& target = {},
               const std::string& prefix = "");
     bool isLoaded() const { return m_embedding.defined(); }
-    // Casts/moves every weight (e.g. fp16 on CUDA as the original runs T5).
+    // Casts/moves every weight (e.g. fp16 on CUDA as the original runs T5); sets the compute
+    // dtype as load() does.
     void to(const WeightTarget& target);
+    // The dtype forward() computes in (unset: the weights' dtype) and the weights' dtype.
+    at::ScalarType computeDtype() const;
+    at::ScalarType storageDtype() const;
     // Drops the weights (low-memory mode); load() again to use it.
     void release();
 
     // inputIds [B, L] integer, attentionMask [B, L] (bool or 0/1) -> last_hidden_state
-    // [B, L, d_model] in the weights' dtype on their device. Padded positions are NOT zeroed
+    // [B, L, d_model] in computeDtype() on the weights' device. Padded positions are NOT zeroed
     // (the conditioner does that), exactly as HF returns them.
     at::Tensor forward(const at::Tensor& inputIds, const at::Tensor& attentionMask) const;
 
@@ -82,7 +88,8 @@ private:
                             at::ScalarType dtype) const;
 
     T5Config m_config;
-    at::Tensor m_embedding;    // shared.weight [vocab, d_model]
+    std::optional<at::ScalarType> m_compute; // unset: the weights' dtype
+    at::Tensor m_embedding;                  // shared.weight [vocab, d_model]
     at::Tensor m_relativeBias; // block.0 ... relative_attention_bias.weight [buckets, heads]
     at::Tensor m_finalNorm;    // encoder.final_layer_norm.weight
     std::vector<T5Block> m_blocks;

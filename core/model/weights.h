@@ -20,11 +20,35 @@
 
 namespace footfall::model {
 
-// Where a tensor should end up after loading.
+// Where a tensor should end up after loading, and what the module computes in.
+//
+// `dtype` is the STORAGE dtype of the weights. `compute` is the dtype of the activations (inputs
+// are converted to it, outputs come in it); unset, it is the storage dtype (float32 weights and
+// float32 compute, or half weights and half compute on CUDA). On the CPU, half weights are a
+// storage option only: {kBFloat16 or kHalf, kCPU, kFloat} keeps half the bytes and computes in
+// float32 (each weight is upcast right before its op, see computeView), because CPU bf16 matmul
+// is slow and inexact and CPU fp16 matmul does not exist.
 struct WeightTarget {
+    WeightTarget() = default;
+    WeightTarget(at::ScalarType dtype_, at::Device device_,
+                 std::optional<at::ScalarType> compute_ = std::nullopt)
+        : dtype(dtype_), device(device_), compute(compute_) {}
+
     at::ScalarType dtype = at::kFloat;
     at::Device device = at::kCPU;
+    std::optional<at::ScalarType> compute;
+
+    at::ScalarType computeDtype() const { return compute.value_or(dtype); }
 };
+
+// A weight as an op on `like` (the activation) needs it: `w` itself when dtype and device
+// already match (the normal path: no copy, bit-identical results), else a converted temporary
+// (weights stored in bf16/fp16, computed in float32). Undefined stays undefined (no bias).
+inline at::Tensor computeView(const at::Tensor& w, const at::Tensor& like) {
+    if (!w.defined() || (w.scalar_type() == like.scalar_type() && w.device() == like.device()))
+        return w;
+    return w.to(like.device(), like.scalar_type());
+}
 
 // One or more safetensors files and/or in-memory tensor maps, looked up by key. A key present
 // in several sources is taken from the first source that has it.
