@@ -552,6 +552,32 @@ torch.save(sd, '%2')
                      "NaN");
     }
 
+    void smallModelLoraMergesAndUnmerges() {
+        // A LoRA shaped for the SAO-small-type DiT (qk-norm, its own widths) applies there:
+        // W' = W + strength * (alpha / rank) * up @ down, and unmerge restores W bit for bit.
+        FOOTFALL_REQUIRE_PARITY_DIR();
+        Model small = loadModel("model_small.safetensors");
+        const std::string key = "model.model.transformer.layers.0.self_attn.to_qkv.weight";
+        QVERIFY(small.tensors.count(key));
+        const at::Tensor base = small.tensors[key].clone();
+        const int64_t rank = 2;
+        const at::Tensor down = at::randn({rank, base.size(1)});
+        const at::Tensor up = at::randn({base.size(0), rank});
+        auto lora = std::make_shared<LoraFile>(loraFileFromTensors(
+            {{"model/model/transformer/layers/0/self_attn/to_qkv/lora_down.weight", down},
+             {"model/model/transformer/layers/0/self_attn/to_qkv/lora_up.weight", up}},
+            "small.safetensors"));
+        LoraMerger merger(small.named());
+        LoraSpec spec{lora};
+        spec.strength = 0.5;
+        merger.apply({spec}); // no config: alpha = rank, scale 1
+        QVERIFY(merger.isMerged());
+        const at::Tensor expected = base + 0.5 * at::matmul(up, down);
+        QVERIFY(at::allclose(small.tensors[key], expected, 1e-5, 1e-5));
+        merger.unmerge();
+        QVERIFY(at::equal(small.tensors[key], base));
+    }
+
     void mappingErrors() {
         FOOTFALL_REQUIRE_PARITY_DIR();
         Model model = loadModel("model.safetensors");
