@@ -47,17 +47,9 @@ std::string joinFirst(const std::vector<std::string>& items, size_t n) {
 // Names and shapes of a weights file from its header / pickle only (no tensor data read).
 ShapeMap fileShapes(const std::string& path) {
     ShapeMap shapes;
-    std::ifstream probe(path, std::ios::binary);
-    char magic[2] = {0, 0};
-    probe.read(magic, 2);
-    if (magic[0] == 'P' && magic[1] == 'K') {
+    if (isTorchCheckpointFile(path)) {
         const TorchCheckpoint ckpt = TorchCheckpoint::open(path);
-        const PickleValue* dict = &ckpt.root();
-        if (const PickleValue* sd = dict->get("state_dict"); sd && sd->isDict())
-            dict = sd;
-        if (!dict->isDict())
-            throw GenerationError("checkpoint " + path + " holds no state dict");
-        for (const auto& [k, v] : dict->entries)
+        for (const auto& [k, v] : checkpointStateDict(ckpt, path).entries)
             if (k->kind == PickleValue::Kind::String && v->kind == PickleValue::Kind::Tensor)
                 shapes[k->text] = v->tensor.sizes;
         return shapes;

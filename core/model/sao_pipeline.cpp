@@ -153,23 +153,30 @@ ResolvedDevice resolveDevice(const std::string& deviceName, const std::string& p
     return r;
 }
 
-std::unique_ptr<WeightSource> openModelWeights(const std::string& path) {
-    auto source = std::make_unique<WeightSource>();
+bool isTorchCheckpointFile(const std::string& path) {
     std::ifstream probe(path, std::ios::binary);
     char magic[2] = {0, 0};
     probe.read(magic, 2);
     // A zip (torch.save) starts with "PK"; safetensors starts with its header length.
-    if (magic[0] == 'P' && magic[1] == 'K') {
+    return magic[0] == 'P' && magic[1] == 'K';
+}
+
+const PickleValue& checkpointStateDict(const TorchCheckpoint& ckpt, const std::string& path) {
+    const PickleValue* dict = &ckpt.root();
+    if (const PickleValue* sd = dict->get("state_dict"); sd && sd->isDict())
+        dict = sd;
+    if (!dict->isDict())
+        throw GenerationError("checkpoint " + path +
+                              " holds no state dict (a dict of tensors, or {\"state_dict\": ...})");
+    return *dict;
+}
+
+std::unique_ptr<WeightSource> openModelWeights(const std::string& path) {
+    auto source = std::make_unique<WeightSource>();
+    if (isTorchCheckpointFile(path)) {
         const TorchCheckpoint ckpt = TorchCheckpoint::open(path);
-        const PickleValue* dict = &ckpt.root();
-        if (const PickleValue* sd = dict->get("state_dict"); sd && sd->isDict())
-            dict = sd;
-        if (!dict->isDict())
-            throw GenerationError(
-                "checkpoint " + path +
-                " holds no state dict (a dict of tensors, or {\"state_dict\": ...})");
         std::map<std::string, at::Tensor> tensors;
-        for (const auto& [k, v] : dict->entries)
+        for (const auto& [k, v] : checkpointStateDict(ckpt, path).entries)
             if (k->kind == PickleValue::Kind::String && v->kind == PickleValue::Kind::Tensor)
                 tensors[k->text] = ckpt.materialize(v->tensor);
         if (tensors.empty())

@@ -183,4 +183,13 @@ at::Tensor resampleLikeTorchaudio(const at::Tensor& audio, int64_t inRate, int64
 // restricted unpickler (top-level "state_dict" or a flat dict of tensors).
 std::unique_ptr<WeightSource> openModelWeights(const std::string& path);
 
+// True when `path` starts like a zip (torch.save's format) rather than a safetensors header.
+bool isTorchCheckpointFile(const std::string& path);
+
+class TorchCheckpoint;
+struct PickleValue;
+// The state dict a model .ckpt holds: its top-level "state_dict", else the top-level dict.
+// Throws GenerationError naming `path` when there is none.
+const PickleValue& checkpointStateDict(const TorchCheckpoint& ckpt, const std::string& path);
+
 } // namespace footfall::model
