@@ -6,34 +6,15 @@
 
 #include <QtTest>
 
+#include "signals.h"
+
 #include <cmath>
-#include <random>
 
 using namespace footfall;
 
 namespace {
 
 constexpr int kRate = 48000;
-
-AudioBuffer sine(double freq, double seconds, double amp) {
-    AudioBuffer b(2, static_cast<std::size_t>(seconds * kRate), kRate);
-    for (std::size_t i = 0; i < b.frames(); ++i) {
-        const float v = static_cast<float>(amp * std::sin(2 * M_PI * freq * i / kRate));
-        b.channel(0)[i] = v;
-        b.channel(1)[i] = v;
-    }
-    return b;
-}
-
-AudioBuffer noise(double seconds) {
-    AudioBuffer b(2, static_cast<std::size_t>(seconds * kRate), kRate);
-    std::mt19937 rng(7);
-    std::normal_distribution<float> d(0.0f, 0.2f);
-    for (int c = 0; c < 2; ++c)
-        for (float& s : b.channelVector(c))
-            s = d(rng);
-    return b;
-}
 
 // `count` short decaying bursts, `gapMs` apart, after 100 ms of silence.
 AudioBuffer bursts(int count, double gapMs) {
@@ -56,11 +37,11 @@ class TestExportProcessing : public QObject {
     Q_OBJECT
 private Q_SLOTS:
     void gainAndPeakNormalisation() {
-        AudioBuffer g = sine(440, 0.5, 0.5);
+        AudioBuffer g = test::sine(440, 0.5, 0.5, 2, kRate);
         applyGainDb(g, -6.0206);
         QVERIFY(std::abs(samplePeak(g) - 0.25) < 1e-3);
 
-        AudioBuffer b = sine(440, 1.0, 0.25);
+        AudioBuffer b = test::sine(440, 0.25, 1.0, 2, kRate);
         const double gain = normaliseToPeak(b, -1.0);
         QVERIFY(std::abs(gain - (-1.0 - 20 * std::log10(0.25))) < 0.01);
         QVERIFY(std::abs(toDbfs(samplePeak(b)) + 1.0) < 0.01);
@@ -72,7 +53,7 @@ private Q_SLOTS:
     }
 
     void loudnessNormalisationRespectsTheCeiling() {
-        AudioBuffer n = noise(3.0);
+        AudioBuffer n = test::noise(0.35, 3.0, 7, 2, kRate);
         const auto g = normaliseToLoudness(n, -30.0, -1.0);
         QVERIFY(g);
         const auto l = measureLoudness(n);
@@ -81,7 +62,7 @@ private Q_SLOTS:
                  qPrintable(QString::number(*l.integratedLufs)));
 
         // Asking for 0 LUFS from noise would clip: the peak ceiling holds it at -1 dBFS.
-        AudioBuffer loud = noise(3.0);
+        AudioBuffer loud = test::noise(0.35, 3.0, 7, 2, kRate);
         QVERIFY(normaliseToLoudness(loud, 0.0, -1.0));
         QVERIFY2(toDbfs(samplePeak(loud)) <= -1.0 + 1e-3,
                  qPrintable(QString::number(toDbfs(samplePeak(loud)))));

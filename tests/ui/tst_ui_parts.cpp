@@ -29,8 +29,9 @@
 #include <QTranslator>
 #include <QtTest>
 
+#include "signals.h"
+
 #include <cmath>
-#include <random>
 
 using namespace footfall;
 using namespace footfall::ui;
@@ -38,26 +39,6 @@ using namespace footfall::ui;
 namespace {
 
 constexpr int kRate = 48000;
-
-AudioBuffer sine(double freq, double seconds, double amp, bool invertRight) {
-    AudioBuffer b(2, static_cast<std::size_t>(seconds * kRate), kRate);
-    for (std::size_t i = 0; i < b.frames(); ++i) {
-        const float v = static_cast<float>(amp * std::sin(2 * M_PI * freq * i / kRate));
-        b.channel(0)[i] = v;
-        b.channel(1)[i] = invertRight ? -v : v;
-    }
-    return b;
-}
-
-AudioBuffer noise(double seconds) {
-    AudioBuffer b(2, static_cast<std::size_t>(seconds * kRate), kRate);
-    std::mt19937 rng(7);
-    std::normal_distribution<float> d(0.0f, 0.2f);
-    for (int c = 0; c < 2; ++c)
-        for (float& s : b.channelVector(c))
-            s = d(rng);
-    return b;
-}
 
 std::optional<double> meterReading(const AudioBuffer& b) {
     CorrelationMeterWidget meter;
@@ -77,13 +58,13 @@ class TestUiParts : public QObject {
     Q_OBJECT
 private Q_SLOTS:
     void correlationMeterReadsKnownSignals() {
-        const auto inPhase = meterReading(sine(300, 2.0, 0.5, false));
+        const auto inPhase = meterReading(test::sine(300, 0.5, 2.0, 2, kRate, false));
         QVERIFY(inPhase);
         QVERIFY2(*inPhase > 0.99, qPrintable(QString::number(*inPhase)));
-        const auto inverted = meterReading(sine(300, 2.0, 0.5, true));
+        const auto inverted = meterReading(test::sine(300, 0.5, 2.0, 2, kRate, true));
         QVERIFY(inverted);
         QVERIFY2(*inverted < -0.99, qPrintable(QString::number(*inverted)));
-        const auto independent = meterReading(noise(3.0));
+        const auto independent = meterReading(test::noise(0.35, 3.0, 7, 2, kRate));
         QVERIFY(independent);
         QVERIFY2(std::abs(*independent) < 0.2, qPrintable(QString::number(*independent)));
         const auto silence = meterReading(AudioBuffer(2, kRate, kRate));
@@ -105,11 +86,11 @@ private Q_SLOTS:
 
     void goniometerOrientation() {
         GoniometerWidget g;
-        const AudioBuffer mono = sine(300, 0.5, 0.5, false);
+        const AudioBuffer mono = test::sine(300, 0.5, 0.5, 2, kRate, false);
         g.process(mono.channel(0), mono.channel(1), mono.frames());
         QVERIFY(g.sideRms() < 1e-6);
         QVERIFY(g.midRms() > 0.3);
-        const AudioBuffer inv = sine(300, 0.5, 0.5, true);
+        const AudioBuffer inv = test::sine(300, 0.5, 0.5, 2, kRate, true);
         g.process(inv.channel(0), inv.channel(1), inv.frames());
         QVERIFY(g.midRms() < 1e-6);
         QVERIFY(g.sideRms() > 0.3);
@@ -119,7 +100,8 @@ private Q_SLOTS:
     }
 
     void analysisPrecomputesWhatTheViewsShow() {
-        auto audio = std::make_shared<const AudioBuffer>(sine(1000, 1.0, 0.5, true));
+        auto audio =
+            std::make_shared<const AudioBuffer>(test::sine(1000, 0.5, 1.0, 2, kRate, true));
         const SharedTakeView a = prepareTakeView(audio);
         QVERIFY(a);
         QCOMPARE(a->audio, audio);
@@ -154,7 +136,7 @@ private Q_SLOTS:
 
     void waveformFromPeaksMatchesTheRawDrawing() {
         // The same take drawn from precomputed peaks and from the raw samples looks the same.
-        auto audio = std::make_shared<const AudioBuffer>(noise(2.0));
+        auto audio = std::make_shared<const AudioBuffer>(test::noise(0.35, 2.0, 7, 2, kRate));
         WaveformView fromPeaks, raw;
         fromPeaks.resize(500, 160);
         raw.resize(500, 160);
@@ -168,8 +150,8 @@ private Q_SLOTS:
     void spectrogramPutsAToneAtItsFrequency() {
         WaveformView view;
         view.resize(400, 240);
-        view.setTake(
-            prepareTakeView(std::make_shared<const AudioBuffer>(sine(2000, 1.0, 0.5, false))));
+        view.setTake(prepareTakeView(
+            std::make_shared<const AudioBuffer>(test::sine(2000, 0.5, 1.0, 2, kRate, false))));
         view.setDisplay(WaveformView::Display::Spectrogram);
         for (auto axis : {WaveformView::FrequencyAxis::Log, WaveformView::FrequencyAxis::Linear}) {
             view.setFrequencyAxis(axis);
