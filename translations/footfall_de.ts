@@ -726,8 +726,8 @@ Auswahl: %1 – %2 s</translation>
         <translation>%1 %2 — abgebrochen, behaltene Takes: %3</translation>
     </message>
     <message>
-        <source>%1 %2 — takes: %3</source>
-        <translation>%1 %2 — Takes: %3</translation>
+        <source>%1 %2 (×%3)</source>
+        <translation>%1 %2 (×%3)</translation>
     </message>
     <message>
         <source>1 prompt queued</source>
@@ -845,12 +845,12 @@ Auswahl: %1 – %2 s</translation>
         <translation>Leistung</translation>
     </message>
     <message>
-        <source>Generation time (s)</source>
-        <translation>Erzeugungszeit (s)</translation>
+        <source>Time (s)</source>
+        <translation>Zeit (s)</translation>
     </message>
     <message>
-        <source>Generation time (min)</source>
-        <translation>Erzeugungszeit (min)</translation>
+        <source>Time (min)</source>
+        <translation>Zeit (min)</translation>
     </message>
     <message>
         <source>Device</source>

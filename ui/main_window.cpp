@@ -666,8 +666,8 @@ void MainWindow::onJobFinished(int jobId, bool cancelled, const QString& error) 
                                  .arg(time, prompt, QString::number(m_takesThisJob)),
                              false);
     else
-        m_panel->addLogEntry(
-            tr("%1 %2 — takes: %3").arg(time, prompt, QString::number(m_takesThisJob)), true);
+        m_panel->addLogEntry(tr("%1 %2 (×%3)").arg(time, prompt, QString::number(m_takesThisJob)),
+                             true);
     if (!error.isEmpty()) {
         m_panel->showError(error);
         m_panel->showStatus(tr("Failed"));

@@ -534,7 +534,7 @@ private Q_SLOTS:
         const QStringList log = panel->logEntries();
         QCOMPARE(log.size(), 2);
         QVERIFY2(log[0].contains(QStringLiteral("third on snow")) &&
-                     log[0].contains(QStringLiteral("takes: 3")),
+                     log[0].contains(QStringLiteral("(×3)")),
                  qPrintable(log.join(QLatin1Char('|'))));
         QVERIFY(log[1].contains(QStringLiteral("first on gravel")));
         QVERIFY(log[0].startsWith(QStringLiteral("✓")));
