@@ -3,6 +3,7 @@
 #include "io/audio_file.h"
 #include "model/lora_apply.h"
 #include "model/lora_checkpoint_reader.h"
+#include "runtime/torch_runtime.h"
 
 #include <ATen/ATen.h>
 #include <ATen/Parallel.h>
@@ -391,6 +392,7 @@ OobleckVae& SaoPipeline::vae() {
 
 ConditioningInputs SaoPipeline::condition(const std::vector<ConditioningMetadata>& batch) {
     ensureLoaded();
+    const MatmulPhaseThreads threads; // T5 is matmul-bound
     if (m_conditioner->hasT5() && !m_conditioner->isT5Loaded())
         m_conditioner->loadT5(*m_t5Weights,
                               {m_device.t5StorageDtype, m_device.device, m_device.t5Dtype});
@@ -428,6 +430,7 @@ at::Tensor SaoPipeline::sample(const ConditioningInputs& cond, const Conditionin
                                const SamplerSettings& settings, NoiseSource* noiseSource,
                                const StepCallback& callback) {
     ensureLoaded();
+    const MatmulPhaseThreads threads; // the DiT is matmul-bound
     const auto options = at::TensorOptions().dtype(m_device.dtype).device(m_device.device);
     DitConditioning dc;
     dc.crossAttnCond = cond.crossAttnCond;

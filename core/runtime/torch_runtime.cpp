@@ -42,11 +42,14 @@ const TorchRuntimeInfo& initTorchRuntime(int threads) {
         info.threads = threads > 0 ? threads : static_cast<int>(cores ? cores : 1);
         // FOOTFALL_THREADS overrides: on a loaded 2-core machine ATen's spinning OpenMP pool
         // can lose to a single ATen thread (OpenBLAS runs its own threads either way).
+        bool overridden = threads > 0;
         if (threads <= 0)
             if (const char* env = std::getenv("FOOTFALL_THREADS")) {
                 const int n = std::atoi(env);
-                if (n > 0 && n <= 1024)
+                if (n > 0 && n <= 1024) {
                     info.threads = n;
+                    overridden = true;
+                }
             }
         at::set_num_threads(info.threads);
         // The original turns TF32 off before sampling; with it on, CUDA results drift past the
@@ -61,6 +64,12 @@ const TorchRuntimeInfo& initTorchRuntime(int threads) {
                                info.blas.find("blis") == std::string::npos &&
                                info.blas.find("mkl") == std::string::npos &&
                                info.blas.find("atlas") == std::string::npos && !info.blas.empty();
+        // A threaded BLAS that is not MKL parallelises each GEMM itself; an explicit thread
+        // count from the caller or FOOTFALL_THREADS applies to every phase.
+        const bool threadedBlas = !at::hasMKL() &&
+                                  info.blas.find("openblas") != std::string::npos &&
+                                  info.blas.find("serial") == std::string::npos;
+        info.matmulThreads = (!overridden && threadedBlas) ? 1 : info.threads;
         if (reference) {
             info.warning = "LibTorch is using the reference BLAS (" + info.blas +
                            "): generation will be about 20x slower. Install libopenblas0-pthread.";
@@ -68,6 +77,17 @@ const TorchRuntimeInfo& initTorchRuntime(int threads) {
         }
     });
     return info;
+}
+
+MatmulPhaseThreads::MatmulPhaseThreads() : m_previous(at::get_num_threads()) {
+    const int wanted = initTorchRuntime().matmulThreads;
+    if (wanted != m_previous)
+        at::set_num_threads(wanted);
+}
+
+MatmulPhaseThreads::~MatmulPhaseThreads() {
+    if (at::get_num_threads() != m_previous)
+        at::set_num_threads(m_previous);
 }
 
 } // namespace footfall

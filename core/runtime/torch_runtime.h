@@ -6,14 +6,31 @@
 namespace footfall {
 
 struct TorchRuntimeInfo {
-    int threads = 1;
-    std::string blas;    // the BLAS library libtorch resolved (path), if found
-    std::string warning; // non-empty when the reference BLAS is in use
+    int threads = 1; // ATen intra-op threads: the machine's cores (FOOTFALL_THREADS overrides)
+    int matmulThreads = 1; // for matmul-bound phases (T5, DiT), see MatmulPhaseThreads
+    std::string blas;      // the BLAS library libtorch resolved (path), if found
+    std::string warning;   // non-empty when the reference BLAS is in use
     bool cudaAvailable = false;
     std::string torchVersion;
 };
 
 // Idempotent. threads <= 0: the machine's cores. Returns what it found; warns on stderr once.
 const TorchRuntimeInfo& initTorchRuntime(int threads = 0);
+
+// While alive, the calling thread runs ATen ops with `matmulThreads`, then goes back. With a
+// threaded BLAS other than MKL (OpenBLAS-pthread runs its own threads in every GEMM), ATen's
+// OpenMP workers only spin against the BLAS threads in matmul-bound work. Measured on this
+// 2-core machine (full-size SAO 1.0, bench_sao): DiT CFG forward 3.2 s with 1 ATen thread vs
+// 6.4 s with 2, T5 0.18 vs 0.44 s; the VAE's convolutions (oneDNN) want all cores: 6.2 vs 9.3 s.
+class MatmulPhaseThreads {
+public:
+    MatmulPhaseThreads();
+    ~MatmulPhaseThreads();
+    MatmulPhaseThreads(const MatmulPhaseThreads&) = delete;
+    MatmulPhaseThreads& operator=(const MatmulPhaseThreads&) = delete;
+
+private:
+    int m_previous;
+};
 
 } // namespace footfall
