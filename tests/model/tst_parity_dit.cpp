@@ -1,6 +1,7 @@
 // DiT (with CFG inside the forward) and number conditioners against the original
 // stable-audio-tools outputs: every dit_forward* case of the parity set, every expected output,
 // with dimensions, weights and tolerances read from the case files.
+#include "dit_parity_case.h"
 #include "engine/engine.h"
 #include "model/dit.h"
 #include "model/model_config.h"
@@ -13,7 +14,6 @@
 #include <QtTest>
 
 #include <memory>
-#include <regex>
 
 using namespace footfall::model;
 using namespace footfall::test;
@@ -35,29 +35,6 @@ std::vector<std::string> ditCases() {
     return names;
 }
 
-struct Expectation {
-    double cfgScale = 1.0;
-    bool zeroCond = false; // the CFG null branch
-    bool negative = false;
-};
-
-// out_cfg<N>, out_cfg<N>_negative, out_uncond; scales from "cfg_scales" when the case has it.
-bool expectationFor(const ParityCase& c, const std::string& name, Expectation* out) {
-    static const std::regex cfg("out_cfg([0-9]+(?:\\.[0-9]+)?)(_negative)?");
-    std::smatch m;
-    if (name == "out_uncond") {
-        out->zeroCond = true;
-    } else if (std::regex_match(name, m, cfg)) {
-        out->cfgScale = std::stod(m[1].str());
-        out->negative = m[2].matched;
-    } else {
-        return false;
-    }
-    if (c.json.contains("cfg_scales") && c.json["cfg_scales"].contains(name))
-        out->cfgScale = c.json["cfg_scales"][name].get<double>();
-    return true;
-}
-
 std::unique_ptr<DiffusionTransformer> loadDit(const ParityCase& c) {
     const DiffusionConfig config =
         parseDiffusionConfig(c.json.at("config"), c.name + ".json config");
@@ -67,21 +44,6 @@ std::unique_ptr<DiffusionTransformer> loadDit(const ParityCase& c) {
     dit->load(WeightSource::open(parityPath(c.json.at("weights").at("file").get<std::string>())),
               {}, prefix);
     return dit;
-}
-
-DitConditioning conditioning(const ParityCase& c, const Expectation& e) {
-    DitConditioning cond;
-    cond.crossAttnCond = c.input("cross_attn_cond");
-    if (e.zeroCond)
-        cond.crossAttnCond = at::zeros_like(cond.crossAttnCond);
-    if (c.hasInput("global_cond"))
-        cond.globalCond = c.input("global_cond");
-    if (e.negative) {
-        cond.negativeCrossAttnCond = c.input("negative_cross_attn_cond");
-        if (c.hasInput("negative_cross_attn_mask"))
-            cond.negativeCrossAttnMask = c.input("negative_cross_attn_mask");
-    }
-    return cond;
 }
 
 } // namespace
@@ -110,12 +72,12 @@ private Q_SLOTS:
         const auto names = c.expectedNames();
         QVERIFY(!names.empty());
         for (const auto& name : names) {
-            Expectation e;
-            QVERIFY2(expectationFor(c, name, &e),
+            DitExpectation e;
+            QVERIFY2(ditExpectationFor(c, name, &e),
                      ("unknown expected output '" + name + "' in " + c.name).c_str());
             DitGuidance guidance;
             guidance.cfgScale = e.cfgScale;
-            const at::Tensor out = dit->forward(x, t, conditioning(c, e), guidance);
+            const at::Tensor out = dit->forward(x, t, ditConditioning(c, e), guidance);
             FOOTFALL_VERIFY_CLOSE(out, c.expected(name), c.tolerance(name), c.name + "." + name);
         }
     }
@@ -134,7 +96,7 @@ private Q_SLOTS:
         guidance.cfgScale = 3.0;
         guidance.cfgIntervalMin = 2.0; // sigma is in [0, 1]: never guided
         guidance.cfgIntervalMax = 3.0;
-        const auto prepared = dit->prepare(conditioning(c, Expectation{}), guidance);
+        const auto prepared = dit->prepare(ditConditioning(c, DitExpectation{}), guidance);
         QVERIFY(prepared.hasUncond);
         QVERIFY(!dit->usesGuidance(t, prepared));
         const at::Tensor first = dit->forward(x, t, prepared);
@@ -144,7 +106,7 @@ private Q_SLOTS:
 
         guidance.cfgIntervalMin = 0.0;
         guidance.cfgIntervalMax = 1.0;
-        const auto guided = dit->prepare(conditioning(c, Expectation{}), guidance);
+        const auto guided = dit->prepare(ditConditioning(c, DitExpectation{}), guidance);
         QVERIFY(dit->usesGuidance(t, guided));
         QVERIFY(at::equal(dit->forward(x, t, guided), dit->forward(x, t, guided)));
     }

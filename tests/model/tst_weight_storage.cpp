@@ -12,6 +12,7 @@
 //
 // Error measure: max|actual - expected| / max|expected| (the output's scale; elementwise
 // relative errors are meaningless near zero crossings), logged with the rms relative error.
+#include "dit_parity_case.h"
 #include "model/dit.h"
 #include "model/lora_apply.h"
 #include "model/lora_file.h"
@@ -30,7 +31,6 @@
 
 #include <cstring>
 #include <memory>
-#include <regex>
 
 using namespace footfall::model;
 using namespace footfall::test;
@@ -146,44 +146,6 @@ DitCase ditCase(const std::string& name) {
     return d;
 }
 
-// The case's guided / unguided / negative outputs (as tst_parity_dit reads them).
-struct Expectation {
-    double cfgScale = 1.0;
-    bool zeroCond = false;
-    bool negative = false;
-};
-
-bool expectationFor(const ParityCase& c, const std::string& name, Expectation* out) {
-    static const std::regex cfg("out_cfg([0-9]+(?:\\.[0-9]+)?)(_negative)?");
-    std::smatch m;
-    if (name == "out_uncond") {
-        out->zeroCond = true;
-    } else if (std::regex_match(name, m, cfg)) {
-        out->cfgScale = std::stod(m[1].str());
-        out->negative = m[2].matched;
-    } else {
-        return false;
-    }
-    if (c.json.contains("cfg_scales") && c.json["cfg_scales"].contains(name))
-        out->cfgScale = c.json["cfg_scales"][name].get<double>();
-    return true;
-}
-
-DitConditioning conditioning(const ParityCase& c, const Expectation& e) {
-    DitConditioning cond;
-    cond.crossAttnCond = c.input("cross_attn_cond");
-    if (e.zeroCond)
-        cond.crossAttnCond = at::zeros_like(cond.crossAttnCond);
-    if (c.hasInput("global_cond"))
-        cond.globalCond = c.input("global_cond");
-    if (e.negative) {
-        cond.negativeCrossAttnCond = c.input("negative_cross_attn_cond");
-        if (c.hasInput("negative_cross_attn_mask"))
-            cond.negativeCrossAttnMask = c.input("negative_cross_attn_mask");
-    }
-    return cond;
-}
-
 void addStorageRows() {
     QTest::addColumn<at::ScalarType>("storage");
     QTest::newRow("bf16") << at::kBFloat16;
@@ -253,11 +215,11 @@ private Q_SLOTS:
 
         const at::Tensor x = d.c.input("x"), t = d.c.input("t");
         for (const auto& name : d.c.expectedNames()) {
-            Expectation e;
-            QVERIFY2(expectationFor(d.c, name, &e), name.c_str());
+            DitExpectation e;
+            QVERIFY2(ditExpectationFor(d.c, name, &e), name.c_str());
             DitGuidance guidance;
             guidance.cfgScale = e.cfgScale;
-            const DitConditioning cond = conditioning(d.c, e);
+            const DitConditioning cond = ditConditioning(d.c, e);
             const at::Tensor out = half.forward(x, t, cond, guidance);
             CHECK_STORAGE_ERROR(out, d.c.expected(name), storage, kDitBound,
                                 "dit_forward." + name + " " + c10::toString(storage));
@@ -274,7 +236,7 @@ private Q_SLOTS:
         half.load(d.weights, stored(at::kBFloat16), d.prefix);
         DitGuidance guidance;
         guidance.cfgScale = 6.0;
-        const auto prepared = half.prepare(conditioning(d.c, Expectation{}), guidance);
+        const auto prepared = half.prepare(ditConditioning(d.c, DitExpectation{}), guidance);
         for (const auto& k : prepared.keys)
             if (k.defined())
                 QCOMPARE(k.scalar_type(), at::kFloat);
