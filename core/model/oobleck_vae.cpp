@@ -423,22 +423,13 @@ void runPoll(const Poll& p) {
         p();
 }
 
-struct Encoder {
+// Encoder and decoder share one layout: layers.0 conv, layers.1..n blocks, layers.n+1
+// activation, layers.n+2 conv (the decoder's layers.n+3 is Tanh or Identity: no tensors).
+template <class Block> struct CoderStack {
     Conv first;
-    std::vector<EncoderBlock> blocks;
+    std::vector<Block> blocks;
     Activation act;
     Conv last;
-
-    explicit Encoder(const OobleckCoderConfig& c) {
-        std::vector<int64_t> mults = {1};
-        mults.insert(mults.end(), c.cMults.begin(), c.cMults.end());
-        first = conv(c.ioChannels, mults[0] * c.channels, 7, 1, 3);
-        for (size_t i = 0; i + 1 < mults.size(); ++i)
-            blocks.emplace_back(mults[i] * c.channels, mults[i + 1] * c.channels, c.strides[i],
-                                c.useSnake);
-        act = activation(c.useSnake, mults.back() * c.channels);
-        last = conv(mults.back() * c.channels, c.latentDim, 3, 1, 1);
-    }
 
     void collect(ParameterList& out, const std::string& prefix) {
         first.collect(out, prefix + "layers.0.");
@@ -454,7 +445,8 @@ struct Encoder {
         act.prepare(stored);
         last.prepare(stored);
     }
-    at::Tensor operator()(const at::Tensor& input, const Poll& p) const {
+    // Polls between blocks so a cancel is seen during a long encode/decode.
+    at::Tensor run(const at::Tensor& input, const Poll& p) const {
         at::Tensor x = first(input);
         for (const auto& b : blocks) {
             runPoll(p);
@@ -464,11 +456,21 @@ struct Encoder {
     }
 };
 
-struct Decoder {
-    Conv first;
-    std::vector<DecoderBlock> blocks;
-    Activation act;
-    Conv last;
+struct Encoder : CoderStack<EncoderBlock> {
+    explicit Encoder(const OobleckCoderConfig& c) {
+        std::vector<int64_t> mults = {1};
+        mults.insert(mults.end(), c.cMults.begin(), c.cMults.end());
+        first = conv(c.ioChannels, mults[0] * c.channels, 7, 1, 3);
+        for (size_t i = 0; i + 1 < mults.size(); ++i)
+            blocks.emplace_back(mults[i] * c.channels, mults[i + 1] * c.channels, c.strides[i],
+                                c.useSnake);
+        act = activation(c.useSnake, mults.back() * c.channels);
+        last = conv(mults.back() * c.channels, c.latentDim, 3, 1, 1);
+    }
+    at::Tensor operator()(const at::Tensor& input, const Poll& p) const { return run(input, p); }
+};
+
+struct Decoder : CoderStack<DecoderBlock> {
     bool tanh = false;
 
     explicit Decoder(const OobleckCoderConfig& c) : tanh(c.finalTanh) {
@@ -482,29 +484,8 @@ struct Decoder {
         last = conv(mults[0] * c.channels, c.ioChannels, 7, 1, 3);
         last.hasBias = false;
     }
-
-    void collect(ParameterList& out, const std::string& prefix) {
-        first.collect(out, prefix + "layers.0.");
-        for (size_t i = 0; i < blocks.size(); ++i)
-            blocks[i].collect(out, prefix + "layers." + std::to_string(i + 1) + ".");
-        act.collect(out, prefix + "layers." + std::to_string(blocks.size() + 1) + ".");
-        last.collect(out, prefix + "layers." + std::to_string(blocks.size() + 2) + ".");
-        // layers.(n+3) is Tanh or Identity: no tensors
-    }
-    void prepare(Stored& stored) {
-        first.prepare(stored);
-        for (auto& b : blocks)
-            b.prepare(stored);
-        act.prepare(stored);
-        last.prepare(stored);
-    }
     at::Tensor operator()(const at::Tensor& latents, const Poll& p) const {
-        at::Tensor x = first(latents);
-        for (const auto& b : blocks) {
-            runPoll(p);
-            x = b(x);
-        }
-        x = last(act(x));
+        const at::Tensor x = run(latents, p);
         return tanh ? at::tanh(x) : x;
     }
 };
