@@ -2,8 +2,8 @@
 //   bench_lora [--parity DIR] [--repeats N] [--steps N] [--layers N] [--rank N] [--length N]
 //              [--threads N] [--json]
 // Prints medians in milliseconds and the ratios.
-#include "engine/engine.h"
-#include "model/lora_benchmark.h"
+
+#include "lora_benchmark.h"
 
 #include <cstdio>
 #include <cstdlib>

@@ -9,9 +9,9 @@
 // (unmerge, merge, DiT prepare: "switch"), and an untimed one back at strength 1. The engine
 // reports the unmerge + merge and DiT prepare times of a switching take in its details
 // ("lora_switch"); the switch cost is their sum. Medians over N runs (at least 7).
-#include "engine/engine.h"
-#include "pipeline/engine_factory.h"
-#include "runtime/torch_runtime.h"
+#include "engines/engine_factory.h"
+#include "generation/engine.h"
+#include "model/runtime/torch_runtime.h"
 
 #include <nlohmann/json.hpp>
 
@@ -84,22 +84,23 @@ int main(int argc, char** argv) {
     }
     if (engineOptions.modelDir.empty() || lora.path.empty())
         usage();
-    request.device = engineOptions.device;
 
     try {
         initTorchRuntime(threads); // before createEngine, which would pick all cores
-        auto engine = createEngine(engineOptions);
+        request.engine = engineOptions;
+        auto engine = createEngine(request.engine);
         const auto timed = [&](double strength, nlohmann::json* details) {
             GenerationRequest r = request;
             lora.strength = strength;
             r.loras = {lora};
             const auto start = std::chrono::steady_clock::now();
-            auto takes = engine->generate(r, {}, nullptr);
+            const GeneratedAudio take =
+                engine->generate(resolveRequest(r, *engine).front(), {}, nullptr);
             const double ms =
                 std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
                     .count();
             if (details)
-                *details = takes.front().engineDetails;
+                *details = take.engineDetails;
             return ms;
         };
         // Warm-up: loads the model, reads the LoRA, first merge.

@@ -2,7 +2,7 @@
 // few representative prompts, and the real-time factor. Target: >= 1000x on one core.
 //
 //   bench_procedural [runs] [seconds]
-#include "engine/procedural/procedural_engine.h"
+#include "engines/procedural/procedural_engine.h"
 
 #include <algorithm>
 #include <chrono>
@@ -49,9 +49,10 @@ int main(int argc, char** argv) {
         for (int r = 0; r < runs + 1; ++r) {
             request.seed = 1000 + r;
             const auto t0 = std::chrono::steady_clock::now();
-            const auto takes = engine->generate(request, {}, nullptr);
+            const auto take =
+                engine->generate(footfall::resolveRequest(request, *engine).front(), {}, nullptr);
             const auto t1 = std::chrono::steady_clock::now();
-            if (takes.empty() || takes.front().audio.frames() == 0) {
+            if (take.audio.frames() == 0) {
                 std::fprintf(stderr, "no audio for \"%s\"\n", prompt.c_str());
                 return 1;
             }

@@ -1,6 +1,6 @@
 // Stable Audio Open 1.0 at full size with deterministic random weights (no model files):
-// the components timed as /work/shared/reference/perf-baseline.md times the original Python
-// code (1 warm-up + N runs, min and median, peak RSS from /proc/self/status VmHWM):
+// each component timed 1 warm-up + N runs (min and median; peak RSS from /proc/self/status
+// VmHWM). Only figures measured in the same run are compared (e.g. --compare-cpu):
 //   t5        T5-base encoder on one 128-token prompt
 //   dit       one DiT forward with CFG (batch 2) at 130 latents (6 s), real conditioning sizes;
 //             the naive form prepares the conditioning inside every call (as the original does)
@@ -14,17 +14,17 @@
 // on the CPU, --storage bf16/fp16 keeps half the weight bytes and still computes float32 (each
 // weight upcast right before its op). "peak RSS during runs" resets VmHWM after building (via
 // /proc/self/clear_refs), so the random-weight generation does not count.
-// Prints a table (with the original's figures and the ratio) and one JSON line. --compare-cpu
+// Prints a table and one JSON line. --compare-cpu
 // times nothing: it runs each component on the device and on the CPU (float32) with the same
 // weights and inputs and prints the largest differences (scripts/device-check uses it).
 // A 6 s DiT CFG step takes ~15 s on a 2-core CPU; the 1024-latent step ~8x that.
-#include "model/dit.h"
-#include "model/model_config.h"
-#include "model/oobleck_vae.h"
-#include "model/sao_pipeline.h"
-#include "model/t5_encoder.h"
-#include "model/weights.h"
-#include "runtime/torch_runtime.h"
+#include "model/runtime/torch_runtime.h"
+#include "model/runtime/weights.h"
+#include "model/sao/dit.h"
+#include "model/sao/model_config.h"
+#include "model/sao/oobleck_vae.h"
+#include "model/sao/sao_model.h"
+#include "model/sao/t5_encoder.h"
 
 #include <ATen/ATen.h>
 #include <ATen/Parallel.h>
@@ -254,7 +254,7 @@ void fill(const ParameterList& params, const at::TensorOptions& options, at::Sca
     }
 }
 
-// The modules under test, all resident at once (as the baseline measured them).
+// The modules under test, all resident at once (as a generation holds them).
 struct Modules {
     std::unique_ptr<T5Encoder> t5;
     std::unique_ptr<DiffusionTransformer> dit;
@@ -311,7 +311,7 @@ Modules buildModules(const ModelConfig& config, const std::function<bool(const c
         m.dit->setComputeDtype(compute);
     }
     if (wants("vae")) {
-        const VaeConfig vc = vaeConfigFromModelConfig(config);
+        const PretransformConfig& vc = config.pretransform;
         const std::string prefix = "pretransform.model.";
         if (copyFrom) {
             m.vaeWeights = copyFrom->vaeWeights;
@@ -337,7 +337,6 @@ struct Row {
     std::string name;
     std::string what;
     Timing timing;
-    double baselineMin = 0, baselineMedian = 0; // perf-baseline.md run 2 (OpenBLAS); 0: none
 };
 
 at::ScalarType scalarType(const std::string& dtype) {
@@ -448,7 +447,7 @@ int main(int argc, char** argv) {
                  runtime.blas.empty() ? "?" : runtime.blas.c_str(), runtime.torchVersion.c_str(),
                  loadStart.c_str());
 
-    // --- build the modules (all resident at once, as the baseline measured them) -------------
+    // --- build the modules (all resident at once, as a generation holds them) ----------------
     const double buildStart = now();
     if (o.compareCpu)
         return compareWithCpu(o, config, wants, options, resolved);
@@ -475,7 +474,7 @@ int main(int argc, char** argv) {
             at::randint(0, 32128, {1, 128}, at::TensorOptions(at::kLong)).to(resolved.device);
         const at::Tensor mask =
             at::ones({1, 128}, at::TensorOptions(at::kBool)).to(resolved.device);
-        Row r{"t5", "T5-base encoder, 1 x 128 tokens", {}, 2.088, 2.144};
+        Row r{"t5", "T5-base encoder, 1 x 128 tokens", {}};
         r.timing = timeIt("t5", 1, o.runs, [&] { return t5->forward(ids, mask); });
         rows.push_back(r);
     }
@@ -497,23 +496,19 @@ int main(int argc, char** argv) {
         std::fprintf(stderr, "bench_sao: DiT %lld cross tokens, global %lld, CFG batch 2\n",
                      static_cast<long long>(crossTokens), static_cast<long long>(dc.globalCondDim));
 
-        Row naive{"dit",
-                  "DiT fwd CFG b2, 130 latents, prepare() inside (as the original)",
-                  {},
-                  14.449,
-                  15.956};
+        Row naive{"dit", "DiT fwd CFG b2, 130 latents, prepare() inside (as the original)", {}};
         naive.timing = timeIt("dit", 1, o.runs, [&] { return dit->forward(x, t, cond, guidance); });
         rows.push_back(naive);
 
         DiffusionTransformer::Prepared prepared;
-        Row prep{"dit_prepare", "DiT prepare() once per take (cross K/V, global embed)", {}, 0, 0};
+        Row prep{"dit_prepare", "DiT prepare() once per take (cross K/V, global embed)", {}};
         prep.timing = timeIt("prepare", 1, o.runs, [&] {
             prepared = dit->prepare(cond, guidance);
             return prepared.keys.empty() ? prepared.globalEmbed : prepared.keys.back();
         });
         rows.push_back(prep);
 
-        Row step{"dit_step", "DiT step CFG b2, 130 latents, prepared once per take", {}, 0, 0};
+        Row step{"dit_step", "DiT step CFG b2, 130 latents, prepared once per take", {}};
         step.timing = timeIt("dit_step", 1, o.runs, [&] { return dit->forward(x, t, prepared); });
         rows.push_back(step);
 
@@ -522,9 +517,7 @@ int main(int argc, char** argv) {
             Row lr{"dit_" + std::to_string(longLength),
                    "DiT step CFG b2, " + std::to_string(longLength) +
                        " latents (full window), prepared",
-                   {},
-                   0,
-                   0};
+                   {}};
             lr.timing = timeIt(lr.name, cuda ? 1 : 0, longRuns,
                                [&] { return dit->forward(xl, t, prepared); });
             rows.push_back(lr);
@@ -533,7 +526,7 @@ int main(int argc, char** argv) {
 
     if (vae) {
         const at::Tensor z = at::randn({1, vae->latentChannels(), shortLength}, options);
-        Row r{"vae", "Oobleck decode, 130 latents (266240 samples)", {}, 20.449, 25.436};
+        Row r{"vae", "Oobleck decode, 130 latents (266240 samples)", {}};
         r.timing = timeIt("vae", 1, o.runs, [&] { return vae->decode(z); });
         rows.push_back(r);
     }
@@ -553,24 +546,15 @@ int main(int argc, char** argv) {
     if (!o.noLong && dit)
         std::printf(" (%s %d)", cuda ? "full window 1 warm-up +" : "full window: no warm-up,",
                     longRuns);
-    std::printf("\n\n%-12s %10s %10s %8s %10s %10s %8s  %s\n", "component", "min s", "median s",
-                "cpu/wall", "orig min", "orig med", "min x", "what");
-    for (const Row& r : rows) {
-        if (r.baselineMin > 0)
-            std::printf("%-12s %10.3f %10.3f %8.2f %10.3f %10.3f %8.2f  %s\n", r.name.c_str(),
-                        r.timing.min(), r.timing.median(), r.timing.cpuOverWall, r.baselineMin,
-                        r.baselineMedian, r.timing.min() / r.baselineMin, r.what.c_str());
-        else
-            std::printf("%-12s %10.3f %10.3f %8.2f %10s %10s %8s  %s\n", r.name.c_str(),
-                        r.timing.min(), r.timing.median(), r.timing.cpuOverWall, "-", "-", "-",
-                        r.what.c_str());
-    }
-    std::printf("peak RSS (VmHWM) %.0f MB (original: 6774 MB with T5, DiT, VAE encoder and decoder "
-                "resident); RSS after building %.0f MB; peak RSS during runs %s MB\n",
+    std::printf("\n\n%-12s %10s %10s %8s  %s\n", "component", "min s", "median s", "cpu/wall",
+                "what");
+    for (const Row& r : rows)
+        std::printf("%-12s %10.3f %10.3f %8.2f  %s\n", r.name.c_str(), r.timing.min(),
+                    r.timing.median(), r.timing.cpuOverWall, r.what.c_str());
+    std::printf("peak RSS (VmHWM) %.0f MB (T5, DiT, VAE encoder and decoder resident); RSS after "
+                "building %.0f MB; peak RSS during runs %s MB\n",
                 std::max(peakRss, peakRssBuild), rssAfterBuild,
                 hwmReset ? std::to_string(std::lround(peakRssRuns)).c_str() : "?");
-    std::printf("orig = perf-baseline.md run 2 (Python, OpenBLAS, 2 threads); min x = ours / "
-                "original (< 1: faster)\n");
 
     json j;
     j["bench"] = "bench_sao";
@@ -598,8 +582,6 @@ int main(int argc, char** argv) {
         e["median_s"] = r.timing.median();
         e["runs_s"] = r.timing.runs;
         e["cpu_over_wall"] = r.timing.cpuOverWall;
-        if (r.baselineMin > 0)
-            e["ratio_min_vs_original"] = r.timing.min() / r.baselineMin;
         results[r.name] = e;
     }
     j["results"] = results;

@@ -1,13 +1,21 @@
 #include "cli/cli_options.h"
 
+#include "generation/recall.h"
 #include "io/audio_file.h"
 
+#include <CLI/CLI.hpp>
+
+#include <algorithm>
 #include <filesystem>
+#include <memory>
+#include <sstream>
 #include <stdexcept>
 
 namespace footfall::cli {
 
 namespace {
+
+constexpr const char* kDefaultOutputFolder = "outputs";
 
 double parseDouble(const std::string& option, const std::string& value) {
     try {
@@ -31,9 +39,10 @@ long long parseInt(const std::string& option, const std::string& value) {
     throw std::invalid_argument(option + " expects a whole number, got \"" + value + "\"");
 }
 
-int parseSmallInt(const std::string& option, const std::string& value) {
+// Counts (steps, batch, runs): anything beyond int is out of every range the core accepts.
+int parseCount(const std::string& option, const std::string& value) {
     const long long v = parseInt(option, value);
-    if (v < -1000000 || v > 1000000)
+    if (v < -1000000000LL || v > 1000000000LL)
         throw std::invalid_argument(option + " " + value + " is out of range");
     return static_cast<int>(v);
 }
@@ -41,191 +50,261 @@ int parseSmallInt(const std::string& option, const std::string& value) {
 // "--lora file.safetensors:0.8" or "--lora file.ckpt" (strength 1).
 LoraSelection parseLora(const std::string& value) {
     LoraSelection lora;
+    lora.path = value;
     const auto colon = value.rfind(':');
     if (colon != std::string::npos && colon + 1 < value.size()) {
-        const std::string tail = value.substr(colon + 1);
         try {
             std::size_t used = 0;
+            const std::string tail = value.substr(colon + 1);
             const double s = std::stod(tail, &used);
             if (used == tail.size()) {
                 lora.path = value.substr(0, colon);
                 lora.strength = s;
-                return lora;
             }
         } catch (const std::exception&) {
         }
     }
-    lora.path = value;
     return lora;
+}
+
+// "--output DIR" or "--output take.wav|take.flac" (a file name in a folder).
+void setOutput(OutputOptions& output, const std::string& value) {
+    const std::filesystem::path p(value);
+    std::string ext = p.extension().string();
+    std::transform(ext.begin(), ext.end(), ext.begin(), ::tolower);
+    if (ext == ".wav" || ext == ".flac") {
+        output.folder = p.has_parent_path() ? p.parent_path().string() : ".";
+        output.fileName = p.filename().string();
+        if (ext == ".flac")
+            output.format = AudioFormat::Flac;
+    } else {
+        output.folder = p.string();
+        output.fileName.clear();
+    }
+}
+
+// Settings of the LoRAs that apply to every --lora of the command line.
+struct LoraFlags {
+    std::string config;
+    bool gradio = false;
+    bool doraIgnoreMagnitude = false;
+};
+
+// The option table. Every option writes straight into `o`; options that are not given leave
+// `o` untouched, so parsing on top of a recalled request overrides only what was typed.
+void defineOptions(CLI::App& app, CliOptions& o, LoraFlags& lora) {
+    GenerationRequest& r = o.request;
+    EngineOptions& e = o.request.engine;
+    OutputOptions& out = o.output;
+    // Each row: name, value name, help; the default shown is the target's initial value (the
+    // core's own default), so help and behaviour cannot disagree.
+    const auto text = [&](const char* name, std::string& target, const char* value,
+                          const char* help) {
+        auto* option = app.add_option_function<std::string>(
+            name, [&target](const std::string& v) { target = v; }, help);
+        option->type_name(value);
+        if (!target.empty())
+            option->default_str(target);
+        return option;
+    };
+    const auto real = [&](const std::string& name, double& target, const char* value,
+                          const std::string& help) {
+        auto* option = app.add_option_function<std::string>(
+            name, [&target, name](const std::string& v) { target = parseDouble(name, v); }, help);
+        std::ostringstream shown;
+        shown << target;
+        return option->type_name(value)->default_str(shown.str());
+    };
+    const auto count = [&](const std::string& name, auto& target, const char* value,
+                           const std::string& help) {
+        auto* option = app.add_option_function<std::string>(
+            name,
+            [&target, name](const std::string& v) {
+                target = static_cast<std::remove_reference_t<decltype(target)>>(
+                    name == "--seed" ? parseInt(name, v) : parseCount(name, v));
+            },
+            help);
+        return option->type_name(value)->default_str(std::to_string(target));
+    };
+    const auto flag = [&](const char* name, bool& target, const char* help) {
+        return app.add_flag_function(
+            name, [&target](std::int64_t) { target = true; }, help);
+    };
+
+    app.set_help_flag();
+    flag("-h,--help", o.help, "show this help and exit")->group("General");
+    flag("--version", o.version, "print the version and exit")->group("General");
+
+    std::string g = "Generation";
+    text("--prompt", r.prompt, "TEXT", "what to generate, e.g. \"heavy boots on wet marble\"")
+        ->group(g);
+    text("--negative-prompt", r.negativePrompt, "TEXT", "what to avoid (Stable Audio Open)")
+        ->group(g);
+    real("--duration", r.durationSeconds, "SECONDS", "length of each take")->group(g);
+    real("--cfg-scale", r.cfgScale, "X", "classifier-free guidance scale")->group(g);
+    count("--steps", r.steps, "N", "diffusion steps")->group(g);
+    count("--seed", r.seed, "N", "seed, -1 = random; the seed used is reported")->group(g);
+    text("--sampler", r.sampler, "NAME",
+         "the engine's default when not given: dpmpp-3m-sde for SAO 1.0 (also dpmpp-2m-sde, "
+         "dpmpp-2m, ...), pingpong for SAO small (also euler), procedural for procedural")
+        ->group(g);
+    count("--batch", r.batchSize, "N", "takes to generate, with seeds S, S+1, ...")->group(g);
+    text("--init-audio", r.initAudioPath, "FILE", "make a variation of an existing take (SAO)")
+        ->group(g);
+    real("--init-noise-level", r.initNoiseLevel, "X", "how far the variation may move from it")
+        ->group(g);
+    text("--recall", o.recall, "TAKE.json",
+         "generate a take again from its sidecar (TAKE.json): same seed and settings; options "
+         "given as well override the take's")
+        ->group(g);
+
+    g = "Engine and model";
+    text("--engine", e.engine, "NAME", "auto (sao when a model is given), sao or procedural")
+        ->group(g);
+    text("--model", e.modelDir, "DIR", "a stable-audio-open-1.0 / -small folder as downloaded")
+        ->group(g);
+    text("--t5", e.t5Dir, "DIR", "a separate t5-base folder")->group(g);
+    text("--checkpoint", e.checkpoint, "FILE",
+         "model weights (.safetensors/.ckpt); a LoRAW LoRA here is applied to --model's model")
+        ->group(g);
+    text("--config", e.config, "FILE", "model_config.json (a LoRA's training config with a LoRA)")
+        ->group(g);
+    app.add_option_function<std::string>(
+           "--lora", [&r](const std::string& v) { r.loras.push_back(parseLora(v)); },
+           "apply a LoRAW LoRA (repeatable; strength 0..2, default 1)")
+        ->type_name("FILE[:STRENGTH]")
+        ->group(g)
+        ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)
+        ->trigger_on_parse();
+    text("--lora-config", lora.config, "FILE", "the LoRAs' training config (its \"lora\" section)")
+        ->group(g);
+    flag("--lora-gradio", lora.gradio,
+         "apply strengths as LoRAW's Gradio UI does (strength squared)")
+        ->group(g);
+    flag("--dora-ignore-magnitude", lora.doraIgnoreMagnitude,
+         "DoRA files: LoRAW-Gradio behaviour instead of training-faithful")
+        ->group(g);
+    text("--lora-info", o.loraInfo, "FILE", "list a LoRA file's modules, rank and dtype, then exit")
+        ->group(g);
+    text("--device", e.device, "NAME", "auto, cpu or cuda")->group(g);
+    text("--precision", e.precision, "NAME",
+         "auto, fp32, fp16 or bf16: CUDA compute precision (the CPU computes fp32 "
+         "and stores weights in it)")
+        ->group(g);
+    flag("--low-memory", e.lowMemory, "free the text encoder after encoding")->group(g);
+    flag("--full-window", e.fullWindow,
+         "sample the model's whole window (47 s for SAO 1.0), then trim")
+        ->group(g);
+
+    g = "Output";
+    app.add_option_function<std::string>(
+           "-o,--output", [&out](const std::string& v) { setOutput(out, v); },
+           "output folder, or a file name ending in .wav or .flac")
+        ->type_name("PATH")
+        ->default_str(out.folder)
+        ->group(g);
+    app.add_option_function<std::string>(
+           "--format",
+           [&out](const std::string& name) {
+               const auto format = parseAudioFormat(name);
+               if (!format)
+                   throw std::invalid_argument("--format \"" + name +
+                                               "\" is unknown (wav32f, wav24, wav16 or flac)");
+               out.format = *format;
+           },
+           "wav32f, wav24, wav16 or flac")
+        ->type_name("NAME")
+        ->default_str(audioFormatName(out.format))
+        ->group(g);
+    text("--naming", out.ucsTemplate, "TEMPLATE",
+         "UCS-style name, e.g. \"FEETHmn_<FXName>_<Creator>_<Source>\"")
+        ->group(g);
+    text("--creator", out.creator, "ID", "CreatorID for the UCS template")->group(g);
+    text("--source", out.source, "ID", "SourceID for the UCS template")->group(g);
+    app.add_flag_function(
+           "--no-sidecar", [&out](std::int64_t) { out.writeSidecar = false; },
+           "do not write the JSON sidecar")
+        ->group(g);
+    flag("--json", o.json, "print the take's metadata as JSON instead of the summary")->group(g);
+    flag("-q,--quiet", o.quiet, "print nothing but errors")->group(g);
+    count("--benchmark", o.benchmarkRuns, "N",
+          "generate N takes, report the median time and real-time factor")
+        ->group(g);
+}
+
+std::unique_ptr<CLI::App> makeApp() {
+    auto app = std::make_unique<CLI::App>("Generate footstep sound effects from a text prompt.",
+                                          "footfall-cli");
+    app->footer("Commands: footfall-cli batch MANIFEST (many takes; batch --help), "
+                "footfall-cli index DIR (a library index; index --help).\n"
+                "Exit status: 0 on success, 1 on any error.");
+    app->get_formatter()->column_width(34);
+    return app;
+}
+
+void parseInto(CliOptions& o, std::vector<std::string> args) {
+    const auto app = makeApp();
+    LoraFlags lora;
+    const std::size_t lorasBefore = o.request.loras.size();
+    defineOptions(*app, o, lora);
+    std::reverse(args.begin(), args.end()); // CLI11 takes a vector last argument first
+    try {
+        app->parse(args);
+    } catch (const CLI::ExtrasError& e) {
+        throw std::invalid_argument("unknown option \"" + args.back() + "\" (see --help)");
+    } catch (const CLI::ParseError& e) {
+        throw std::invalid_argument(e.what());
+    }
+    // The LoRA flags apply to the LoRAs of this command line, not to recalled ones.
+    for (std::size_t i = lorasBefore; i < o.request.loras.size(); ++i) {
+        LoraSelection& l = o.request.loras[i];
+        if (!lora.config.empty())
+            l.configPath = lora.config;
+        l.lorawGradioCompatible = lora.gradio;
+        l.doraIgnoreMagnitude = lora.doraIgnoreMagnitude;
+    }
 }
 
 } // namespace
 
 std::string usage() {
-    return R"(Usage: footfall-cli [options]
-Generate footstep sound effects from a text prompt.
+    const auto app = makeApp();
+    CliOptions o;
+    o.output.folder = kDefaultOutputFolder;
+    LoraFlags lora;
+    defineOptions(*app, o, lora);
+    return app->help();
+}
 
-Generation:
-  --prompt TEXT            what to generate, e.g. "heavy boots on wet marble"
-  --negative-prompt TEXT   what to avoid (Stable Audio Open)
-  --duration SECONDS       length of each take (default 6.0)
-  --cfg-scale X            classifier-free guidance scale (default 7.0)
-  --steps N                diffusion steps (default 100)
-  --seed N                 seed, -1 = random (default -1); the seed used is reported
-  --sampler NAME           SAO 1.0: dpmpp-3m-sde (default), dpmpp-2m-sde, dpmpp-2m;
-                           SAO small: pingpong (default), euler
-  --batch N                takes to generate (seeds N, N+1, ...) (default 1)
-  --init-audio FILE        make a variation of an existing take (SAO)
-  --init-noise-level X     how far the variation may move from it (default 1.0)
-
-Engine and model:
-  --engine auto|sao|procedural   default auto: sao when a model is given, else procedural
-  --model DIR              a stable-audio-open-1.0 / -small folder as downloaded
-  --t5 DIR                 a separate t5-base folder
-  --checkpoint FILE        model weights (.safetensors/.ckpt), as the seed's --checkpoint;
-                           a LoRAW LoRA checkpoint here is applied to --model's base model
-  --config FILE            model_config.json (a LoRAW config gives the LoRA's alpha)
-  --lora FILE[:STRENGTH]   apply a LoRAW LoRA (repeatable; strength 0..2, default 1)
-  --lora-config FILE       the LoRA's training config (its "lora" section gives alpha/rank)
-  --lora-gradio            apply strengths as LoRAW's Gradio UI does (strength squared)
-  --dora-ignore-magnitude  DoRA files: LoRAW-Gradio behaviour instead of training-faithful
-  --lora-info FILE         list a LoRA file's modules, rank and dtype, then exit
-  --device auto|cpu|cuda   where to run (default auto)
-  --precision auto|fp32|fp16|bf16   CUDA compute precision (the CPU always computes fp32)
-  --low-memory             free the text encoder after encoding
-  --full-window            sample the model's whole window (47 s for SAO 1.0), then trim
-
-Output:
-  --output PATH            output folder (default ./outputs), or a file name ending in .wav/.flac
-  --format wav32f|wav24|wav16|flac   (default wav32f)
-  --naming TEMPLATE        UCS-style name, e.g. "FEETHmn_<FXName>_<Creator>_<Source>"
-  --creator ID / --source ID   fields for the UCS template
-  --no-sidecar             do not write the JSON sidecar
-  --json                   print the take's metadata as JSON instead of the summary
-  --quiet                  print nothing but errors
-  --benchmark N            generate N takes, report the median time and real-time factor
-  --help, --version
-Exit status: 0 on success, 1 on any error.
-)";
+std::vector<OptionSpec> optionSpecs() {
+    const auto app = makeApp();
+    CliOptions o;
+    LoraFlags lora;
+    defineOptions(*app, o, lora);
+    std::vector<OptionSpec> specs;
+    for (const CLI::Option* option : app->get_options()) {
+        if (option->get_lnames().empty())
+            continue;
+        specs.push_back({option->get_lnames().front(), option->get_items_expected_max() > 0,
+                         option->get_multi_option_policy() == CLI::MultiOptionPolicy::TakeAll});
+    }
+    return specs;
 }
 
 CliOptions parseCommandLine(const std::vector<std::string>& args) {
     CliOptions o;
-    o.output.folder = "outputs";
-    std::string loraConfig;
-    bool loraGradio = false;
-    bool doraIgnoreMagnitude = false;
-    for (std::size_t i = 0; i < args.size(); ++i) {
-        std::string arg = args[i];
-        std::string value;
-        bool hasInlineValue = false;
-        if (arg.rfind("--", 0) == 0) {
-            const auto eq = arg.find('=');
-            if (eq != std::string::npos) {
-                value = arg.substr(eq + 1);
-                arg = arg.substr(0, eq);
-                hasInlineValue = true;
-            }
-        }
-        auto next = [&]() -> std::string {
-            if (hasInlineValue)
-                return value;
-            if (i + 1 >= args.size())
-                throw std::invalid_argument(arg + " needs a value");
-            return args[++i];
-        };
-        if (arg == "--help" || arg == "-h")
-            o.help = true;
-        else if (arg == "--version")
-            o.version = true;
-        else if (arg == "--json")
-            o.json = true;
-        else if (arg == "--quiet" || arg == "-q")
-            o.quiet = true;
-        else if (arg == "--prompt")
-            o.request.prompt = next();
-        else if (arg == "--negative-prompt")
-            o.request.negativePrompt = next();
-        else if (arg == "--duration")
-            o.request.durationSeconds = parseDouble(arg, next());
-        else if (arg == "--cfg-scale")
-            o.request.cfgScale = parseDouble(arg, next());
-        else if (arg == "--steps")
-            o.request.steps = parseSmallInt(arg, next());
-        else if (arg == "--seed")
-            o.request.seed = parseInt(arg, next());
-        else if (arg == "--sampler")
-            o.request.sampler = next();
-        else if (arg == "--batch")
-            o.request.batchSize = parseSmallInt(arg, next());
-        else if (arg == "--init-audio")
-            o.request.initAudioPath = next();
-        else if (arg == "--init-noise-level")
-            o.request.initNoiseLevel = parseDouble(arg, next());
-        else if (arg == "--device")
-            o.request.device = o.engine.device = next();
-        else if (arg == "--engine")
-            o.engine.engine = next();
-        else if (arg == "--model")
-            o.engine.modelDir = next();
-        else if (arg == "--t5")
-            o.engine.t5Dir = next();
-        else if (arg == "--checkpoint")
-            o.engine.checkpoint = o.output.checkpoint = next();
-        else if (arg == "--config")
-            o.engine.config = o.output.config = next();
-        else if (arg == "--lora")
-            o.request.loras.push_back(parseLora(next()));
-        else if (arg == "--lora-config")
-            loraConfig = next();
-        else if (arg == "--lora-gradio")
-            loraGradio = true;
-        else if (arg == "--dora-ignore-magnitude")
-            doraIgnoreMagnitude = true;
-        else if (arg == "--lora-info")
-            o.loraInfo = next();
-        else if (arg == "--low-memory")
-            o.engine.lowMemory = true;
-        else if (arg == "--precision")
-            o.engine.precision = next();
-        else if (arg == "--full-window")
-            o.engine.fullWindow = true;
-        else if (arg == "--output" || arg == "-o") {
-            const std::filesystem::path p(next());
-            const std::string ext = p.extension().string();
-            if (ext == ".wav" || ext == ".flac" || ext == ".WAV" || ext == ".FLAC") {
-                o.output.folder = p.has_parent_path() ? p.parent_path().string() : ".";
-                o.output.fileName = p.filename().string();
-                if (ext == ".flac" || ext == ".FLAC")
-                    o.output.format = AudioFormat::Flac;
-            } else {
-                o.output.folder = p.string();
-            }
-        } else if (arg == "--format") {
-            const std::string name = next();
-            const auto format = parseAudioFormat(name);
-            if (!format)
-                throw std::invalid_argument("--format \"" + name +
-                                            "\" is unknown (wav32f, wav24, wav16 or flac)");
-            o.output.format = *format;
-        } else if (arg == "--naming")
-            o.output.ucsTemplate = next();
-        else if (arg == "--creator")
-            o.output.creator = next();
-        else if (arg == "--source")
-            o.output.source = next();
-        else if (arg == "--no-sidecar")
-            o.output.writeSidecar = false;
-        else if (arg == "--benchmark")
-            o.benchmarkRuns = parseSmallInt(arg, next());
-        else
-            throw std::invalid_argument("unknown option \"" + args[i] + "\" (see --help)");
-    }
-    for (auto& lora : o.request.loras) {
-        if (!loraConfig.empty())
-            lora.configPath = loraConfig;
-        lora.lorawGradioCompatible = loraGradio;
-        lora.doraIgnoreMagnitude = doraIgnoreMagnitude;
+    o.output.folder = kDefaultOutputFolder;
+    parseInto(o, args);
+    if (!o.recall.empty()) {
+        // The take's request and format first, then the command line on top.
+        const RecalledTake take = recallTakeFile(o.recall);
+        CliOptions recalled;
+        recalled.output.folder = kDefaultOutputFolder;
+        recalled.request = take.request;
+        if (take.format)
+            recalled.output.format = *take.format;
+        parseInto(recalled, args);
+        o = std::move(recalled);
     }
     if (o.benchmarkRuns < 0 || o.benchmarkRuns > 1000)
         throw std::invalid_argument("--benchmark expects 1 to 1000 runs");

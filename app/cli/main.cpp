@@ -1,10 +1,12 @@
 // footfall-cli: headless generation with the same options as the app.
+#include "cli/batch.h"
 #include "cli/cli_options.h"
+#include "cli/index_command.h"
 #include "cli/summary.h"
-#include "engine/take_pipeline.h"
+#include "engines/engine_factory.h"
 #include "footfall_version.h"
-#include "model/lora_info.h"
-#include "pipeline/engine_factory.h"
+#include "generation/take_generation.h"
+#include "model/lora/lora_info.h"
 
 #include <algorithm>
 #include <chrono>
@@ -58,6 +60,8 @@ int runBenchmark(Engine& engine, cli::CliOptions& o) {
     out.folder = folder;
     GenerationRequest r = o.request;
     r.batchSize = 1;
+    if (r.prompt.empty())
+        r.prompt = "footsteps on concrete";
     for (int i = 0; i < o.benchmarkRuns; ++i) {
         r.seed = (o.request.seed < 0 ? 1000 : o.request.seed) + i;
         const auto t0 = std::chrono::steady_clock::now();
@@ -91,6 +95,11 @@ int runBenchmark(Engine& engine, cli::CliOptions& o) {
 } // namespace
 
 int main(int argc, char** argv) {
+    // Commands first: "batch" and "index" are never option values of a plain generation.
+    if (argc > 1 && std::string(argv[1]) == "batch")
+        return cli::runBatchCommand(std::vector<std::string>(argv + 2, argv + argc));
+    if (argc > 1 && std::string(argv[1]) == "index")
+        return cli::runIndexCommand(std::vector<std::string>(argv + 2, argv + argc));
     cli::CliOptions options;
     try {
         options = cli::parseCommandLine(std::vector<std::string>(argv + 1, argv + argc));
@@ -120,24 +129,8 @@ int main(int argc, char** argv) {
     std::signal(SIGINT, onSignal);
     std::signal(SIGTERM, onSignal);
     try {
-        if (options.request.prompt.empty() && options.benchmarkRuns > 0)
-            options.request.prompt = "footsteps on concrete";
-        // Cheap checks first: a bad request or folder fails before any weights are read.
-        const auto errors = validateRequest(options.request);
-        if (!errors.empty())
-            return fail(&options, errors.front());
-        for (const auto& lora : options.request.loras) {
-            std::error_code ec;
-            if (!std::filesystem::is_regular_file(lora.path, ec))
-                return fail(&options, "LoRA file not found: " + lora.path);
-        }
-        if (!options.request.initAudioPath.empty() &&
-            !std::filesystem::is_regular_file(options.request.initAudioPath))
-            return fail(&options, "init audio not found: " + options.request.initAudioPath);
-        if (options.benchmarkRuns == 0)
-            checkOutputFolder(options.output.folder);
-
-        auto engine = createEngine(options.engine);
+        // The request is validated once, by generateTakes, before any weights are read.
+        auto engine = createEngine(options.request.engine);
         if (options.benchmarkRuns > 0)
             return runBenchmark(*engine, options);
 

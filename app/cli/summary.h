@@ -1,4 +1,4 @@
-// The seed's human-readable take summary.
+// footfall-cli's human-readable take summary (sections as README.md lists them).
 #pragma once
 
 #include <nlohmann/json.hpp>

@@ -1,9 +1,9 @@
 // Footfall desktop app. `footfall --screenshot DIR` renders the documentation screenshots
 // with a throw-away library instead of opening the user's.
-#include "app_style.h"
-#include "main_window.h"
-#include "screenshot_tour.h"
-#include "translations.h"
+#include "app/app_style.h"
+#include "app/main_window.h"
+#include "app/screenshot_tour.h"
+#include "app/translations.h"
 
 #include "footfall_version.h"
 

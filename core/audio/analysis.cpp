@@ -170,4 +170,26 @@ nlohmann::json toJson(const PhaseInfo& info) {
     return j;
 }
 
+std::optional<PhaseInfo> phaseInfoFromJson(const nlohmann::json& json) {
+    if (!json.is_object() || !json.contains("status") || !json["status"].is_string())
+        return std::nullopt;
+    const std::string name = json["status"].get<std::string>();
+    PhaseInfo info;
+    bool known = false;
+    for (const PhaseStatus s :
+         {PhaseStatus::Good, PhaseStatus::MildPhaseIssue, PhaseStatus::SeverePhaseIssue,
+          PhaseStatus::Mono, PhaseStatus::Silent})
+        if (name == phaseStatusName(s)) {
+            info.status = s;
+            known = true;
+        }
+    if (!known)
+        return std::nullopt;
+    if (const auto it = json.find("correlation"); it != json.end() && it->is_number())
+        info.correlation = it->get<double>();
+    if (const auto it = json.find("message"); it != json.end() && it->is_string())
+        info.message = it->get<std::string>();
+    return info;
+}
+
 } // namespace footfall

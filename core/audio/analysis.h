@@ -36,8 +36,8 @@ struct PhaseInfo {
     std::optional<double> correlation; // empty for mono/silent takes
     std::string message;
 };
-// Pearson correlation of L and R over the whole take, classified as the seed did:
-// < -0.7 severe, -0.7 ... -0.3 mild, > -0.3 good.
+// Pearson correlation of L and R over the whole take, classified as the metadata's phase_info
+// reports it: < -0.7 severe, -0.7 ... -0.3 mild, > -0.3 good.
 PhaseInfo analysePhase(const AudioBuffer& audio);
 PhaseInfo classifyCorrelation(double correlation);
 
@@ -63,5 +63,7 @@ std::vector<std::optional<double>> correlationSeries(const AudioBuffer& audio,
                                                      std::size_t hopFrames);
 
 nlohmann::json toJson(const PhaseInfo& info);
+// toJson's object read back; empty when "status" is missing or names no PhaseStatus.
+std::optional<PhaseInfo> phaseInfoFromJson(const nlohmann::json& json);
 
 } // namespace footfall

@@ -135,4 +135,31 @@ nlohmann::json toJson(const Loudness& l) {
             {"note", l.note}};
 }
 
+Loudness loudnessFromJson(const nlohmann::json& json) {
+    Loudness l;
+    if (!json.is_object())
+        return l;
+    const auto read = [&json](const char* key, std::optional<double>& into) {
+        if (const auto it = json.find(key); it != json.end() && it->is_number())
+            into = it->get<double>();
+    };
+    read("integrated_lufs", l.integratedLufs);
+    read("max_momentary_lufs", l.maxMomentaryLufs);
+    read("max_short_term_lufs", l.maxShortTermLufs);
+    read("loudness_range_lu", l.loudnessRangeLu);
+    read("true_peak_dbtp", l.truePeakDbtp);
+    read("whole_take_lufs", l.wholeTakeLufs);
+    if (const auto it = json.find("note"); it != json.end() && it->is_string())
+        l.note = it->get<std::string>();
+    return l;
+}
+
+std::optional<double> loudnessForRanking(const Loudness& l) {
+    if (l.integratedLufs)
+        return l.integratedLufs;
+    if (l.wholeTakeLufs)
+        return l.wholeTakeLufs;
+    return l.maxMomentaryLufs;
+}
+
 } // namespace footfall

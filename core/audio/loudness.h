@@ -24,5 +24,12 @@ struct Loudness {
 
 Loudness measureLoudness(const AudioBuffer& audio);
 nlohmann::json toJson(const Loudness& loudness); // missing values are null
+// toJson's object read back; a value that is missing, null or not a number stays empty.
+Loudness loudnessFromJson(const nlohmann::json& json);
+
+// The figure that ranks takes against each other (loudness-matched audition, the take list):
+// integrated when defined, else whole-take ungated, else max momentary, so that a take the
+// gates leave without integrated loudness still ranks.
+std::optional<double> loudnessForRanking(const Loudness& loudness);
 
 } // namespace footfall

@@ -1,12 +1,17 @@
 #include "io/audio_file.h"
 
+#include "io/transliterate.h"
+
 #include <sndfile.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <memory>
 #include <stdexcept>
 #include <unistd.h>
@@ -69,23 +74,17 @@ struct SndfileCloser {
 };
 using SndfilePtr = std::unique_ptr<SNDFILE, SndfileCloser>;
 
-int sndfileFormat(AudioFormat format) {
+int bitsPerSample(AudioFormat format) {
     switch (format) {
     case AudioFormat::Wav32Float:
-        return SF_FORMAT_WAV | SF_FORMAT_FLOAT;
-    case AudioFormat::Wav24:
-        return SF_FORMAT_WAV | SF_FORMAT_PCM_24;
+        return 32;
     case AudioFormat::Wav16:
-        return SF_FORMAT_WAV | SF_FORMAT_PCM_16;
+        return 16;
+    case AudioFormat::Wav24:
     case AudioFormat::Flac:
-        return SF_FORMAT_FLAC | SF_FORMAT_PCM_24;
+        return 24;
     }
-    return SF_FORMAT_WAV | SF_FORMAT_FLOAT;
-}
-
-void copyField(char* dst, std::size_t size, const std::string& src) {
-    std::memset(dst, 0, size);
-    std::memcpy(dst, src.data(), std::min(size, src.size()));
+    return 32;
 }
 
 // bext v2 stores loudness as int16 in 1/100 units; 0x7fff marks "not set".
@@ -112,28 +111,349 @@ struct DitherRng {
     }
 };
 
-std::vector<float> prepareSamples(const AudioBuffer& audio, const WriteOptions& options) {
-    std::vector<float> data = audio.interleaved();
-    for (float& s : data)
-        if (!std::isfinite(s))
-            s = 0.0f;
-    if (options.format == AudioFormat::Wav32Float)
-        return data; // the raw take: no clipping, no dither
-    const float fullScale = options.format == AudioFormat::Wav16 ? 32768.0f : 8388608.0f;
-    DitherRng rng{options.ditherSeed ? options.ditherSeed : 1u};
-    for (float& s : data) {
-        if (options.format == AudioFormat::Wav16) {
-            // TPDF: sum of two uniforms, +-1 LSB peak.
-            const float tpdf = (rng.uniform() - rng.uniform()) / fullScale;
-            s += tpdf;
+// Little-endian serialisation, whatever the host's byte order.
+void put16(std::string& out, std::uint16_t v) {
+    out += static_cast<char>(v & 0xff);
+    out += static_cast<char>(v >> 8);
+}
+void put32(std::string& out, std::uint32_t v) {
+    for (int i = 0; i < 4; ++i)
+        out += static_cast<char>((v >> (8 * i)) & 0xff);
+}
+void putFixed(std::string& out, const std::string& text, std::size_t size) {
+    std::string field = text.substr(0, std::min(size, text.size()));
+    field.resize(size, '\0');
+    out += field;
+}
+std::uint32_t get32(const std::string& s, std::size_t at) {
+    std::uint32_t v = 0;
+    for (int i = 3; i >= 0; --i)
+        v = (v << 8) | static_cast<unsigned char>(s[at + static_cast<std::size_t>(i)]);
+    return v;
+}
+
+// Appends a RIFF chunk; an odd payload gets the pad byte RIFF requires (not counted in the size).
+void appendChunk(std::string& out, const char* id, const std::string& payload) {
+    out.append(id, 4);
+    put32(out, static_cast<std::uint32_t>(payload.size()));
+    out += payload;
+    if (payload.size() % 2)
+        out += '\0';
+}
+
+std::string fmtPayload(AudioFormat format, int channels, int sampleRate) {
+    const int bits = bitsPerSample(format);
+    const auto blockAlign = static_cast<std::uint16_t>(channels * bits / 8);
+    std::string p;
+    put16(p, format == AudioFormat::Wav32Float ? 3 : 1); // WAVE_FORMAT_IEEE_FLOAT : _PCM
+    put16(p, static_cast<std::uint16_t>(channels));
+    put32(p, static_cast<std::uint32_t>(sampleRate));
+    put32(p, static_cast<std::uint32_t>(sampleRate) * blockAlign);
+    put16(p, blockAlign);
+    put16(p, static_cast<std::uint16_t>(bits));
+    // Formats other than PCM need cbSize: without it sox warns "wave header missing extended
+    // part of fmt chunk". WAVE_FORMAT_EXTENSIBLE is no way out: sox warns about that too.
+    if (format == AudioFormat::Wav32Float)
+        put16(p, 0);
+    return p;
+}
+
+// EBU Tech 3285 v2: 602 bytes of fixed fields, then the coding history.
+std::string bextPayload(const BroadcastInfo& b) {
+    std::string p;
+    putFixed(p, transliterateToAscii(b.description), 256);
+    putFixed(p, transliterateToAscii(b.originator), 32);
+    putFixed(p, transliterateToAscii(b.originatorReference), 32);
+    putFixed(p, b.originationDate, 10);
+    putFixed(p, b.originationTime, 8);
+    put32(p, static_cast<std::uint32_t>(b.timeReference & 0xffffffffu));
+    put32(p, static_cast<std::uint32_t>(b.timeReference >> 32));
+    put16(p, 2);        // version
+    p.append(64, '\0'); // UMID: none
+    const auto& l = b.loudness;
+    for (const auto& v :
+         {l ? l->integratedLufs : std::nullopt, l ? l->loudnessRangeLu : std::nullopt,
+          l ? l->truePeakDbtp : std::nullopt, l ? l->maxMomentaryLufs : std::nullopt,
+          l ? l->maxShortTermLufs : std::nullopt})
+        put16(p, static_cast<std::uint16_t>(loudnessField(v)));
+    p.append(180, '\0'); // reserved
+    // ASCII line by line, keeping R98's CR LF line ends (transliteration makes them spaces).
+    std::string line;
+    for (char c : b.codingHistory) {
+        if (c == '\r' || c == '\n') {
+            p += transliterateToAscii(line);
+            p += c;
+            line.clear();
+        } else {
+            line += c;
         }
-        // Integer formats cannot hold overs: clip at the largest code.
-        s = std::clamp(s, -1.0f, (fullScale - 1.0f) / fullScale);
     }
-    return data;
+    p += transliterateToAscii(line);
+    return p;
+}
+
+std::vector<std::int32_t> integerCodes(const AudioBuffer& audio, AudioFormat format) {
+    const double fullScale = format == AudioFormat::Wav16 ? 32768.0 : 8388608.0;
+    const std::size_t frames = audio.frames();
+    const int channels = audio.channels();
+    std::vector<std::int32_t> codes(frames * static_cast<std::size_t>(channels));
+    for (int c = 0; c < channels; ++c) {
+        const float* x = audio.channel(c);
+        for (std::size_t i = 0; i < frames; ++i)
+            codes[i * static_cast<std::size_t>(channels) + static_cast<std::size_t>(c)] =
+                static_cast<std::int32_t>(std::lrint(static_cast<double>(x[i]) * fullScale));
+    }
+    return codes;
+}
+
+void writeWav(std::ofstream& out, const AudioBuffer& audio, const WriteOptions& options) {
+    const int channels = audio.channels();
+    const int bytes = bitsPerSample(options.format) / 8;
+    const std::uint64_t dataSize =
+        static_cast<std::uint64_t>(audio.frames()) * static_cast<std::uint64_t>(channels * bytes);
+
+    std::string header;
+    appendChunk(header, "fmt ", fmtPayload(options.format, channels, audio.sampleRate()));
+    if (options.format == AudioFormat::Wav32Float) {
+        std::string fact;
+        put32(fact, static_cast<std::uint32_t>(audio.frames())); // frames per channel
+        appendChunk(header, "fact", fact);
+    }
+    appendChunk(header, "bext", bextPayload(options.bext));
+    if (!options.ixml.empty())
+        appendChunk(header, "iXML", options.ixml);
+    const std::uint64_t riffSize = 4 + header.size() + 8 + dataSize + (dataSize % 2);
+    if (riffSize > 0xffffffffu)
+        throw std::runtime_error("the take is too long for a WAV file (over 4 GiB)");
+
+    std::string start = "RIFF";
+    put32(start, static_cast<std::uint32_t>(riffSize));
+    start += "WAVE";
+    start += header;
+    start += "data";
+    put32(start, static_cast<std::uint32_t>(dataSize));
+    out.write(start.data(), static_cast<std::streamsize>(start.size()));
+
+    std::string block;
+    if (options.format == AudioFormat::Wav32Float) {
+        const std::vector<float> data = audio.interleaved();
+        block.reserve(data.size() * 4);
+        for (float f : data) {
+            std::uint32_t bits = 0;
+            std::memcpy(&bits, &f, sizeof bits);
+            put32(block, bits);
+        }
+    } else {
+        const std::vector<std::int32_t> codes = integerCodes(audio, options.format);
+        block.reserve(codes.size() * static_cast<std::size_t>(bytes));
+        for (std::int32_t v : codes) {
+            const auto u = static_cast<std::uint32_t>(v);
+            for (int b = 0; b < bytes; ++b)
+                block += static_cast<char>((u >> (8 * b)) & 0xff);
+        }
+    }
+    if (dataSize % 2)
+        block += '\0';
+    out.write(block.data(), static_cast<std::streamsize>(block.size()));
+}
+
+// FLAC metadata block types (RFC 9639).
+constexpr int kFlacStreamInfo = 0;
+constexpr int kFlacVorbisComment = 4;
+
+struct FlacBlock {
+    int type = 0;
+    std::string body;
+};
+
+std::string readWholeFile(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in)
+        throw std::runtime_error("cannot read " + path);
+    return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+}
+
+// Parses "fLaC" + metadata blocks; `audioStart` gets the offset of the first frame.
+std::vector<FlacBlock> flacBlocks(const std::string& bytes, std::size_t& audioStart) {
+    if (bytes.size() < 8 || bytes.compare(0, 4, "fLaC") != 0)
+        throw std::runtime_error("not a FLAC stream");
+    std::vector<FlacBlock> blocks;
+    std::size_t pos = 4;
+    for (bool last = false; !last;) {
+        if (pos + 4 > bytes.size())
+            throw std::runtime_error("truncated FLAC metadata");
+        const auto head = static_cast<unsigned char>(bytes[pos]);
+        last = (head & 0x80u) != 0;
+        const std::size_t length =
+            (static_cast<std::size_t>(static_cast<unsigned char>(bytes[pos + 1])) << 16) |
+            (static_cast<std::size_t>(static_cast<unsigned char>(bytes[pos + 2])) << 8) |
+            static_cast<unsigned char>(bytes[pos + 3]);
+        if (pos + 4 + length > bytes.size())
+            throw std::runtime_error("truncated FLAC metadata");
+        blocks.push_back({head & 0x7f, bytes.substr(pos + 4, length)});
+        pos += 4 + length;
+    }
+    audioStart = pos;
+    return blocks;
+}
+
+VorbisComments parseVorbisComment(const std::string& body, std::string* vendor) {
+    VorbisComments out;
+    std::size_t pos = 0;
+    const auto take32 = [&]() {
+        if (pos + 4 > body.size())
+            throw std::runtime_error("truncated Vorbis comment");
+        const std::uint32_t v = get32(body, pos);
+        pos += 4;
+        return v;
+    };
+    const auto takeText = [&](std::uint32_t n) {
+        if (pos + n > body.size())
+            throw std::runtime_error("truncated Vorbis comment");
+        std::string t = body.substr(pos, n);
+        pos += n;
+        return t;
+    };
+    const std::string v = takeText(take32());
+    if (vendor)
+        *vendor = v;
+    const std::uint32_t count = take32();
+    for (std::uint32_t i = 0; i < count; ++i) {
+        const std::string entry = takeText(take32());
+        const std::size_t eq = entry.find('=');
+        if (eq != std::string::npos)
+            out.emplace_back(entry.substr(0, eq), entry.substr(eq + 1));
+    }
+    return out;
+}
+
+std::string vorbisCommentBody(const std::string& vendor, const VorbisComments& comments) {
+    std::string body;
+    put32(body, static_cast<std::uint32_t>(vendor.size()));
+    body += vendor;
+    put32(body, static_cast<std::uint32_t>(comments.size()));
+    for (const auto& [key, value] : comments) {
+        // Field names are ASCII 0x20-0x7D without '=' (Vorbis I, section 5.2.3).
+        for (char c : key)
+            if (c < 0x20 || c > 0x7d || c == '=')
+                throw std::runtime_error("invalid Vorbis comment name \"" + key + "\"");
+        const std::string entry = key + "=" + value;
+        put32(body, static_cast<std::uint32_t>(entry.size()));
+        body += entry;
+    }
+    return body;
+}
+
+// Replaces the FLAC file's Vorbis comment block (libFLAC writes one with its vendor string)
+// by `comments`, right after STREAMINFO. Frames never point back into the metadata, so they
+// are copied unchanged.
+void setFlacComments(const std::string& path, const VorbisComments& comments) {
+    const std::string bytes = readWholeFile(path);
+    std::size_t audioStart = 0;
+    const std::vector<FlacBlock> blocks = flacBlocks(bytes, audioStart);
+    std::string vendor = "Footfall";
+    std::vector<FlacBlock> kept;
+    for (const FlacBlock& b : blocks) {
+        if (b.type == kFlacVorbisComment)
+            parseVorbisComment(b.body, &vendor);
+        else
+            kept.push_back(b);
+    }
+    if (kept.empty() || kept.front().type != kFlacStreamInfo)
+        throw std::runtime_error("FLAC stream without STREAMINFO");
+    const std::string body = vorbisCommentBody(vendor, comments);
+    if (body.size() >= (1u << 24))
+        throw std::runtime_error("the take's metadata is too large for a FLAC comment block");
+    kept.insert(kept.begin() + 1, FlacBlock{kFlacVorbisComment, body});
+
+    std::string out = "fLaC";
+    for (std::size_t i = 0; i < kept.size(); ++i) {
+        const std::size_t n = kept[i].body.size();
+        out += static_cast<char>((i + 1 == kept.size() ? 0x80 : 0) | kept[i].type);
+        out += static_cast<char>((n >> 16) & 0xff);
+        out += static_cast<char>((n >> 8) & 0xff);
+        out += static_cast<char>(n & 0xff);
+        out += kept[i].body;
+    }
+    out.append(bytes, audioStart, std::string::npos);
+    std::ofstream file(path, std::ios::binary | std::ios::trunc);
+    file.write(out.data(), static_cast<std::streamsize>(out.size()));
+    file.flush();
+    if (!file)
+        throw std::runtime_error("cannot write the FLAC comments (disk full?)");
+}
+
+void writeFlac(const std::string& tmp, const AudioBuffer& audio, const WriteOptions& options) {
+    SF_INFO info{};
+    info.samplerate = audio.sampleRate();
+    info.channels = audio.channels();
+    info.format = SF_FORMAT_FLAC | SF_FORMAT_PCM_24;
+    {
+        SndfilePtr file(sf_open(tmp.c_str(), SFM_WRITE, &info));
+        if (!file)
+            throw std::runtime_error(sf_strerror(nullptr));
+        // 24-bit codes in the top bits of an int: libsndfile passes them to FLAC unscaled, so
+        // the file holds exactly samplesAsWritten()'s values.
+        std::vector<std::int32_t> codes = integerCodes(audio, AudioFormat::Flac);
+        for (std::int32_t& v : codes)
+            v = static_cast<std::int32_t>(static_cast<std::uint32_t>(v) << 8);
+        const sf_count_t written =
+            sf_writef_int(file.get(), codes.data(), static_cast<sf_count_t>(audio.frames()));
+        if (written != static_cast<sf_count_t>(audio.frames()))
+            throw std::runtime_error(sf_strerror(file.get()));
+    }
+    setFlacComments(tmp, options.vorbisComments);
+}
+
+// Walks a RIFF/WAVE file's top-level chunks; `visit(id, size, in)` returns true to stop (with
+// `in` positioned at the payload).
+template <typename Visit> bool walkRiff(std::ifstream& in, Visit visit) {
+    char head[12];
+    if (!in.read(head, 12) || std::memcmp(head, "RIFF", 4) != 0 ||
+        std::memcmp(head + 8, "WAVE", 4) != 0)
+        return false;
+    char chunk[8];
+    while (in.read(chunk, 8)) {
+        const std::string id(chunk, 4);
+        const std::uint32_t size = get32(std::string(chunk, 8), 4);
+        const std::streamoff payload = in.tellg();
+        if (visit(id, size, in))
+            return true;
+        in.clear();
+        in.seekg(payload + static_cast<std::streamoff>(size) + (size % 2));
+    }
+    return false;
 }
 
 } // namespace
+
+AudioBuffer samplesAsWritten(const AudioBuffer& audio, AudioFormat format,
+                             std::uint32_t ditherSeed) {
+    AudioBuffer out = audio;
+    const int channels = out.channels();
+    const std::size_t frames = out.frames();
+    const bool integer = format != AudioFormat::Wav32Float;
+    const float fullScale = format == AudioFormat::Wav16 ? 32768.0f : 8388608.0f;
+    DitherRng rng{ditherSeed ? ditherSeed : 1u};
+    // Frame by frame, channels interleaved: the dither sequence of earlier versions.
+    for (std::size_t i = 0; i < frames; ++i) {
+        for (int c = 0; c < channels; ++c) {
+            float& s = out.channel(c)[i];
+            if (!std::isfinite(s))
+                s = 0.0f;
+            if (!integer)
+                continue; // the raw take: no clipping, no dither
+            if (format == AudioFormat::Wav16)
+                s += (rng.uniform() - rng.uniform()) / fullScale; // TPDF, +-1 LSB peak
+            // Integer formats cannot hold overs: clip at the largest code, then round to a
+            // code (a power-of-two scale, so both steps are exact in float).
+            s = std::clamp(s, -1.0f, (fullScale - 1.0f) / fullScale);
+            // "+ 0.0f": code 0 reads back as +0, not as the -0 that rounding -0.3 LSB gives.
+            s = std::nearbyint(s * fullScale) / fullScale + 0.0f;
+        }
+    }
+    return out;
+}
 
 void writeAudioFile(const std::string& path, const AudioBuffer& audio,
                     const WriteOptions& options) {
@@ -144,70 +464,25 @@ void writeAudioFile(const std::string& path, const AudioBuffer& audio,
     const std::string tmp =
         (dir / ("." + target.filename().string() + "." + std::to_string(::getpid()) + ".part"))
             .string();
-
-    SF_INFO info{};
-    info.samplerate = audio.sampleRate();
-    info.channels = audio.channels();
-    info.format = sndfileFormat(options.format);
-    {
-        SndfilePtr file(sf_open(tmp.c_str(), SFM_WRITE, &info));
-        if (!file)
-            throw std::runtime_error("cannot write " + path + ": " + sf_strerror(nullptr));
-        const bool isWav = options.format != AudioFormat::Flac;
-        if (isWav) {
-            // Chunks must be set before the first sample is written.
-            SF_BROADCAST_INFO_VAR(2048) bext{};
-            copyField(bext.description, sizeof bext.description, options.bext.description);
-            copyField(bext.originator, sizeof bext.originator, options.bext.originator);
-            copyField(bext.originator_reference, sizeof bext.originator_reference,
-                      options.bext.originatorReference);
-            copyField(bext.origination_date, sizeof bext.origination_date,
-                      options.bext.originationDate);
-            copyField(bext.origination_time, sizeof bext.origination_time,
-                      options.bext.originationTime);
-            bext.version = 2;
-            const auto& l = options.bext.loudness;
-            bext.loudness_value = loudnessField(l ? l->integratedLufs : std::nullopt);
-            bext.loudness_range = loudnessField(l ? l->loudnessRangeLu : std::nullopt);
-            bext.max_true_peak_level = loudnessField(l ? l->truePeakDbtp : std::nullopt);
-            bext.max_momentary_loudness = loudnessField(l ? l->maxMomentaryLufs : std::nullopt);
-            bext.max_shortterm_loudness = loudnessField(l ? l->maxShortTermLufs : std::nullopt);
-            std::string history = options.bext.codingHistory;
-            if (history.size() > 2000)
-                history.resize(2000);
-            copyField(bext.coding_history, sizeof bext.coding_history, history);
-            bext.coding_history_size = static_cast<std::uint32_t>(history.size());
-            if (sf_command(file.get(), SFC_SET_BROADCAST_INFO, &bext, sizeof bext) != SF_TRUE) {
-                file.reset();
-                std::remove(tmp.c_str());
-                throw std::runtime_error("cannot write the bext chunk of " + path);
-            }
-            if (!options.ixml.empty()) {
-                SF_CHUNK_INFO chunk{};
-                std::strncpy(chunk.id, "iXML", sizeof chunk.id);
-                chunk.id_size = 4;
-                std::string payload = options.ixml;
-                if (payload.size() % 2)
-                    payload += ' '; // RIFF chunks are word aligned
-                chunk.datalen = static_cast<unsigned>(payload.size());
-                chunk.data = payload.data();
-                if (sf_set_chunk(file.get(), &chunk) != SF_ERR_NO_ERROR) {
-                    file.reset();
-                    std::remove(tmp.c_str());
-                    throw std::runtime_error("cannot write the iXML chunk of " + path);
-                }
-            }
+    const AudioBuffer prepared = options.samplesPrepared
+                                     ? AudioBuffer()
+                                     : samplesAsWritten(audio, options.format, options.ditherSeed);
+    const AudioBuffer& samples = options.samplesPrepared ? audio : prepared;
+    try {
+        if (options.format == AudioFormat::Flac) {
+            writeFlac(tmp, samples, options);
+        } else {
+            std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+            if (!out)
+                throw std::runtime_error(std::strerror(errno));
+            writeWav(out, samples, options);
+            out.flush();
+            if (!out)
+                throw std::runtime_error("write failed (disk full?)");
         }
-        const std::vector<float> data = prepareSamples(audio, options);
-        const sf_count_t written =
-            sf_writef_float(file.get(), data.data(), static_cast<sf_count_t>(audio.frames()));
-        if (written != static_cast<sf_count_t>(audio.frames())) {
-            const std::string why = sf_strerror(file.get());
-            file.reset();
-            std::remove(tmp.c_str());
-            throw std::runtime_error("cannot write " + path + ": " + why);
-        }
-        sf_write_sync(file.get());
+    } catch (const std::exception& e) {
+        std::remove(tmp.c_str());
+        throw std::runtime_error("cannot write " + path + ": " + e.what());
     }
     std::error_code ec;
     fs::rename(tmp, target, ec);
@@ -246,6 +521,8 @@ std::optional<BroadcastInfo> readBroadcastInfo(const std::string& path) {
     out.originatorReference = field(bext.originator_reference, sizeof bext.originator_reference);
     out.originationDate = field(bext.origination_date, sizeof bext.origination_date);
     out.originationTime = field(bext.origination_time, sizeof bext.origination_time);
+    out.timeReference =
+        (static_cast<std::uint64_t>(bext.time_reference_high) << 32) | bext.time_reference_low;
     out.codingHistory =
         field(bext.coding_history,
               std::min<std::size_t>(bext.coding_history_size, sizeof bext.coding_history));
@@ -261,27 +538,64 @@ std::optional<BroadcastInfo> readBroadcastInfo(const std::string& path) {
     return out;
 }
 
-std::optional<std::string> readChunk(const std::string& path, const std::string& chunkId) {
-    SF_INFO info{};
-    SndfilePtr file(sf_open(path.c_str(), SFM_READ, &info));
-    if (!file)
-        return std::nullopt;
-    SF_CHUNK_INFO query{};
-    std::strncpy(query.id, chunkId.c_str(), sizeof query.id - 1);
-    query.id_size = static_cast<unsigned>(std::min<std::size_t>(chunkId.size(), 4));
-    SF_CHUNK_ITERATOR* it = sf_get_chunk_iterator(file.get(), &query);
-    if (!it)
-        return std::nullopt;
-    SF_CHUNK_INFO chunk{};
-    if (sf_get_chunk_size(it, &chunk) != SF_ERR_NO_ERROR || chunk.datalen == 0)
-        return std::nullopt;
-    std::string data(chunk.datalen, '\0');
-    chunk.data = data.data();
-    if (sf_get_chunk_data(it, &chunk) != SF_ERR_NO_ERROR)
-        return std::nullopt;
-    while (!data.empty() && (data.back() == '\0' || data.back() == ' '))
-        data.pop_back();
+std::optional<std::string> readChunkData(const std::string& path, const std::string& chunkId) {
+    std::ifstream in(path, std::ios::binary);
+    std::optional<std::string> data;
+    walkRiff(in, [&](const std::string& id, std::uint32_t size, std::ifstream& stream) {
+        if (id != chunkId)
+            return false;
+        std::string payload(size, '\0');
+        if (stream.read(payload.data(), size))
+            data = std::move(payload);
+        return true;
+    });
     return data;
+}
+
+std::optional<std::string> readChunk(const std::string& path, const std::string& chunkId) {
+    std::optional<std::string> data = readChunkData(path, chunkId);
+    if (!data || data->empty())
+        return std::nullopt;
+    while (!data->empty() && (data->back() == '\0' || data->back() == ' '))
+        data->pop_back();
+    return data;
+}
+
+std::vector<std::pair<std::string, std::uint32_t>> listChunks(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    std::vector<std::pair<std::string, std::uint32_t>> chunks;
+    walkRiff(in, [&](const std::string& id, std::uint32_t size, std::ifstream&) {
+        chunks.emplace_back(id, size);
+        return false;
+    });
+    return chunks;
+}
+
+VorbisComments readVorbisComments(const std::string& path) {
+    // Only the metadata blocks at the head of the file are read, not the audio.
+    std::ifstream in(path, std::ios::binary);
+    char magic[4];
+    if (!in.read(magic, 4) || std::memcmp(magic, "fLaC", 4) != 0)
+        return {};
+    unsigned char head[4];
+    for (bool last = false; !last && in.read(reinterpret_cast<char*>(head), 4);) {
+        last = (head[0] & 0x80u) != 0;
+        const std::size_t length =
+            (std::size_t{head[1]} << 16) | (std::size_t{head[2]} << 8) | head[3];
+        if ((head[0] & 0x7f) != kFlacVorbisComment) {
+            in.seekg(static_cast<std::streamoff>(length), std::ios::cur);
+            continue;
+        }
+        std::string body(length, '\0');
+        if (!in.read(body.data(), static_cast<std::streamsize>(length)))
+            return {};
+        try {
+            return parseVorbisComment(body, nullptr);
+        } catch (const std::exception&) {
+            return {};
+        }
+    }
+    return {};
 }
 
 } // namespace footfall

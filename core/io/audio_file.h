@@ -1,4 +1,7 @@
-// Writing and reading takes with libsndfile: WAV (32f/24/16) and FLAC, BWF bext + iXML.
+// Writing and reading takes: WAV (32f/24/16) with BWF bext + iXML, written by our own RIFF
+// writer (libsndfile would append a contradicting coding-history line and writes a float fmt
+// chunk that sox warns about), and FLAC through libsndfile with Vorbis comments. Reading is
+// libsndfile's.
 #pragma once
 
 #include "audio/audio_buffer.h"
@@ -7,6 +10,8 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace footfall {
 
@@ -17,31 +22,55 @@ std::string audioFormatName(AudioFormat format);
 std::string audioFormatExtension(AudioFormat format);   // "wav" or "flac"
 std::string audioFormatDescription(AudioFormat format); // "WAV 32-bit float", ...
 
+// The bext text fields are ASCII (the writer transliterates them: transliterateToAscii).
 struct BroadcastInfo {
-    std::string description;         // bext Description (256 chars): the prompt
-    std::string originator;          // 32 chars: "Footfall"
-    std::string originatorReference; // 32 chars: unique take reference
-    std::string originationDate;     // yyyy-mm-dd
-    std::string originationTime;     // hh:mm:ss
-    std::string codingHistory;
+    std::string description;          // bext Description (256 chars): the prompt
+    std::string originator;           // 32 chars: "Footfall"
+    std::string originatorReference;  // 32 chars: unique take reference
+    std::string originationDate;      // yyyy-mm-dd
+    std::string originationTime;      // hh:mm:ss
+    std::uint64_t timeReference = 0;  // first sample's position; derived files: in the source
+    std::string codingHistory;        // EBU R98 lines, each ending in CR LF
     std::optional<Loudness> loudness; // bext v2 loudness fields
 };
 
+using VorbisComments = std::vector<std::pair<std::string, std::string>>; // KEY, UTF-8 value
+
 struct WriteOptions {
     AudioFormat format = AudioFormat::Wav32Float;
-    BroadcastInfo bext;           // written for WAV only
-    std::string ixml;             // complete <BWFXML> document; WAV only; empty = none
-    std::uint32_t ditherSeed = 1; // TPDF dither for 16-bit, deterministic per take
+    BroadcastInfo bext;            // written for WAV only
+    std::string ixml;              // complete <BWFXML> document; WAV only; empty = none
+    VorbisComments vorbisComments; // FLAC only
+    std::uint32_t ditherSeed = 1;  // TPDF dither for 16-bit, deterministic per take
+    // `audio` is samplesAsWritten()'s result already (measured before writing): written as is,
+    // without a second dither.
+    bool samplesPrepared = false;
 };
+
+// The samples exactly as `format` stores them: non-finite values become 0; integer formats
+// (24-bit WAV and FLAC, 16-bit WAV) are clipped to their range, 16-bit gets TPDF dither
+// (seeded by `ditherSeed`), and all are rounded to their codes. What describes a file (its
+// peak in the sidecar) is measured on this.
+AudioBuffer samplesAsWritten(const AudioBuffer& audio, AudioFormat format,
+                             std::uint32_t ditherSeed = 1);
 
 // Writes atomically: a temporary file in the target folder, renamed over `path` only when
 // complete. Throws std::runtime_error naming the path on failure.
+// WAV layout: RIFF/WAVE, fmt (PCM: 16 bytes, tag 1; 32-bit float: 18 bytes, tag 3 with
+// cbSize 0, then a fact chunk), bext v2, iXML, data.
 void writeAudioFile(const std::string& path, const AudioBuffer& audio, const WriteOptions& options);
 
 AudioBuffer readAudioFile(const std::string& path);
 
-// Read-back for tests and the metadata panel.
+// Read-back for tests, the metadata panel and re-import.
 std::optional<BroadcastInfo> readBroadcastInfo(const std::string& path);
+// A RIFF chunk's payload (the first top-level chunk with that id) as text: trailing NULs and
+// spaces removed. readChunkData: the exact payload bytes.
 std::optional<std::string> readChunk(const std::string& path, const std::string& chunkId);
+std::optional<std::string> readChunkData(const std::string& path, const std::string& chunkId);
+// The ids and payload sizes of a RIFF file's top-level chunks, in file order.
+std::vector<std::pair<std::string, std::uint32_t>> listChunks(const std::string& path);
+// A FLAC file's Vorbis comments in file order (empty for other files).
+VorbisComments readVorbisComments(const std::string& path);
 
 } // namespace footfall

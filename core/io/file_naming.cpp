@@ -1,9 +1,13 @@
 #include "io/file_naming.h"
 
+#include "io/transliterate.h"
+
 #include <cctype>
+#include <cstdio>
 #include <ctime>
 #include <filesystem>
 #include <sstream>
+#include <vector>
 
 namespace footfall {
 
@@ -12,7 +16,7 @@ namespace fs = std::filesystem;
 std::string sanitizePrompt(const std::string& prompt, std::size_t maxLength) {
     std::string out;
     bool pendingSeparator = false;
-    for (unsigned char ch : prompt) {
+    for (unsigned char ch : transliterateToAscii(prompt)) {
         if (std::isalnum(ch) && ch < 128) {
             if (pendingSeparator && !out.empty())
                 out += '_';
@@ -47,38 +51,58 @@ std::string timestampedFileName(const std::string& prompt,
 }
 
 std::string ucsFxName(const std::string& prompt) {
-    // CamelCase words, letters and digits only (UCS reserves '_' for block separators).
-    std::string out;
-    bool startWord = true;
-    for (unsigned char ch : prompt) {
-        if (std::isalnum(ch) && ch < 128) {
-            out += static_cast<char>(startWord ? std::toupper(ch) : std::tolower(ch));
-            startWord = false;
-        } else {
-            startWord = true;
+    // CamelCase words, letters and digits only (UCS reserves '_' for block separators and
+    // reads a '-' in the FXName as the end of a VendorCategory).
+    std::vector<std::string> words(1);
+    for (unsigned char ch : transliterateToAscii(prompt)) {
+        if (std::isalnum(ch)) {
+            std::string& w = words.back();
+            w += static_cast<char>(w.empty() ? std::toupper(ch) : std::tolower(ch));
+        } else if (!words.back().empty()) {
+            words.emplace_back();
         }
-        if (out.size() >= 25)
+    }
+    std::string out;
+    for (const std::string& w : words) {
+        if (w.empty())
+            continue;
+        if (out.size() + w.size() > kUcsFxNameLength) {
+            if (out.empty())
+                out = w.substr(0, kUcsFxNameLength);
             break;
+        }
+        out += w;
     }
     return out.empty() ? std::string("Untitled") : out;
+}
+
+std::string ucsTemplateCatId(const std::string& templ) {
+    const std::size_t end = templ.find_first_of("_-<");
+    return templ.substr(0, end);
 }
 
 namespace {
 
 std::string ucsBlock(const std::string& value, const std::string& fallback) {
     std::string out;
-    for (unsigned char ch : value)
-        if (std::isalnum(ch) && ch < 128)
+    for (unsigned char ch : transliterateToAscii(value))
+        if (std::isalnum(ch))
             out += static_cast<char>(ch);
     if (out.size() > 32)
         out.resize(32);
     return out.empty() ? fallback : out;
 }
 
+std::string twoDigits(int number) {
+    char buf[16];
+    std::snprintf(buf, sizeof buf, "%02d", number);
+    return buf;
+}
+
 } // namespace
 
 std::string ucsFileName(const std::string& templ, const UcsFields& fields,
-                        const std::string& extension) {
+                        const std::string& extension, int number) {
     std::string name;
     for (std::size_t i = 0; i < templ.size();) {
         if (templ[i] == '<') {
@@ -86,11 +110,12 @@ std::string ucsFileName(const std::string& templ, const UcsFields& fields,
             if (end != std::string::npos) {
                 const std::string key = templ.substr(i + 1, end - i - 1);
                 if (key == "FXName")
-                    name += ucsBlock(fields.fxName, "Untitled");
+                    name += ucsBlock(fields.fxName, "Untitled") +
+                            (number > 0 ? twoDigits(number) : std::string());
                 else if (key == "Creator")
-                    name += ucsBlock(fields.creator, "FF");
+                    name += ucsBlock(fields.creator, kDefaultUcsCreatorId);
                 else if (key == "Source")
-                    name += ucsBlock(fields.source, "Footfall");
+                    name += ucsBlock(fields.source, kDefaultUcsSourceId);
                 i = end + 1;
                 continue;
             }
@@ -101,7 +126,7 @@ std::string ucsFileName(const std::string& templ, const UcsFields& fields,
             name += static_cast<char>(ch);
     }
     if (name.empty())
-        name = "FEETHmn_Untitled_FF_Footfall";
+        name = std::string("FEETHmn_Untitled_") + kDefaultUcsCreatorId + "_" + kDefaultUcsSourceId;
     return name + "." + extension;
 }
 
@@ -114,6 +139,18 @@ std::string uniquePath(const std::string& folder, const std::string& fileName) {
     for (int n = 2; fs::exists(candidate) || fs::exists(candidate.string() + ".part"); ++n)
         candidate = dir / (stem + "_" + std::to_string(n) + ext);
     return candidate.string();
+}
+
+std::string uniqueUcsPath(const std::string& folder, const std::string& templ,
+                          const UcsFields& fields, const std::string& extension) {
+    if (templ.find("<FXName>") == std::string::npos) // no FXName to number
+        return uniquePath(folder, ucsFileName(templ, fields, extension));
+    const fs::path dir(folder.empty() ? "." : folder);
+    for (int n = 0;; n = n > 0 ? n + 1 : 2) {
+        const fs::path candidate = dir / ucsFileName(templ, fields, extension, n);
+        if (!fs::exists(candidate) && !fs::exists(candidate.string() + ".part"))
+            return candidate.string();
+    }
 }
 
 } // namespace footfall

@@ -11,6 +11,7 @@
 
 #include "tiny_sao_model.h"
 
+#include <csignal>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -39,6 +40,17 @@ private:
         return r;
     }
     QString out(const char* name) { return m_dir.path() + "/" + name; }
+    Result runTool(const QString& program, const QStringList& args) {
+        QProcess p;
+        p.start(program, args);
+        Result r;
+        if (!p.waitForFinished(60000))
+            return r;
+        r.exitCode = p.exitCode();
+        r.out = p.readAllStandardOutput();
+        r.err = p.readAllStandardError();
+        return r;
+    }
 
     // The tiny Stable Audio Open folder and the LoRAW fixtures (built once; QSKIP without them).
     QString m_parity;
@@ -127,6 +139,55 @@ private Q_SLOTS:
         QVERIFY(dataA > 0 && dataB > 0);
         QCOMPARE(da.mid(dataA), db.mid(dataB));
     }
+    // `--recall TAKE.json` generates the take again: same seed and settings, same samples.
+    QByteArray sampleData(const QString& path) {
+        QFile f(path);
+        if (!f.open(QIODevice::ReadOnly))
+            return {};
+        const QByteArray bytes = f.readAll();
+        return bytes.mid(bytes.lastIndexOf("data"));
+    }
+    void recallRegeneratesTheTake() {
+        const Result a = run({"--prompt", "high heels on marble", "--duration", "1.2", "--batch",
+                              "2", "--format", "wav16", "--output", out("recall-a"), "--json"});
+        QCOMPARE(a.exitCode, 0);
+        const QJsonArray takes = QJsonDocument::fromJson(a.out).array();
+        QCOMPARE(takes.size(), 2);
+        const QJsonObject second = takes[1].toObject();
+        const QString sidecar = second["output_path"].toString().replace(".wav", ".json");
+        const Result b = run({"--recall", sidecar, "--output", out("recall-b"), "--json"});
+        QCOMPARE(b.exitCode, 0);
+        const QJsonObject m = QJsonDocument::fromJson(b.out).object();
+        QCOMPARE(m["seed"].toInteger(), second["seed"].toInteger());
+        QCOMPARE(m["format"].toString(), QString("wav16"));
+        QCOMPARE(sampleData(m["output_path"].toString()),
+                 sampleData(second["output_path"].toString()));
+        // Options given with --recall override the take's.
+        const Result c =
+            run({"--recall", sidecar, "--seed", "3", "--output", out("recall-c"), "--json"});
+        QCOMPARE(c.exitCode, 0);
+        QCOMPARE(QJsonDocument::fromJson(c.out).object()["seed"].toInt(), 3);
+        expectError({"--recall", out("no-such-take.json")}, "no-such-take.json");
+    }
+    void recallRegeneratesASaoTakeWithItsLora() {
+        if (!requireTinyModel())
+            FOOTFALL_SKIP_UNLESS_CI(qPrintable(m_tinySkip));
+        const Result a = run({"--engine", "sao", "--model", m_tinyModel, "--prompt",
+                              "boots on gravel", "--duration", "0.1", "--steps", "4", "--device",
+                              "cpu", "--lora", parity("lora_tiny.ckpt") + ":0.7", "--lora-gradio",
+                              "--output", out("recall-sao-a"), "--json"});
+        QCOMPARE(a.exitCode, 0);
+        const QJsonObject first = QJsonDocument::fromJson(a.out).object();
+        const QString sidecar = first["output_path"].toString().replace(".wav", ".json");
+        const Result b = run({"--recall", sidecar, "--output", out("recall-sao-b"), "--json"});
+        QCOMPARE(b.exitCode, 0);
+        const QJsonObject m = QJsonDocument::fromJson(b.out).object();
+        QCOMPARE(m["seed"].toInteger(), first["seed"].toInteger());
+        QCOMPARE(m["loras"].toArray()[0].toObject()["mode"].toString(),
+                 QString("loraw-gradio-compatible"));
+        QCOMPARE(sampleData(m["output_path"].toString()),
+                 sampleData(first["output_path"].toString()));
+    }
     void humanSummaryHasTheSeedsSections() {
         const Result r = run({"--prompt", "running on gravel", "--duration", "1", "--output",
                               out("summary"), "--batch", "2", "--seed", "10"});
@@ -165,6 +226,13 @@ private Q_SLOTS:
         expectError({"--prompt", "x", "--device", "tpu"}, "tpu");
         expectError({"--prompt", "x", "--engine", "magic", "--output", out("bad")}, "magic");
         expectError({"--bogus"}, "--bogus");
+        // Samplers are checked for every engine, naming the engine's own.
+        expectError({"--prompt", "x", "--engine", "procedural", "--sampler", "nosuch", "--output",
+                     out("bad")},
+                    "nosuch");
+        expectError({"--prompt", "x", "--precision", "int4", "--output", out("bad")}, "int4");
+        expectError({"--prompt", "x", "--steps", "1000000000000", "--output", out("bad")},
+                    "--steps");
         expectError({"--prompt", "x", "--lora", out("nope.safetensors")}, "nope.safetensors");
         QVERIFY(!QDir(out("bad")).exists() || QDir(out("bad")).entryList(QDir::Files).isEmpty());
     }
@@ -172,9 +240,11 @@ private Q_SLOTS:
         const QString ro = out("readonly");
         QDir().mkpath(ro);
         ::chmod(ro.toLocal8Bit().constData(), 0555);
-        if (::access(ro.toLocal8Bit().constData(), W_OK) == 0)
-            QSKIP("running as a user who can write anywhere (root): covered by a file path below");
-        expectError({"--prompt", "x", "--output", ro}, "not writable");
+        if (::access(ro.toLocal8Bit().constData(), W_OK) != 0)
+            expectError({"--prompt", "x", "--output", ro}, "not writable");
+        // A folder that exists and that nobody, root included, can create files in.
+        expectError({"--prompt", "x", "--output", "/proc/self/fdinfo"}, "not writable");
+        QVERIFY(QDir(ro).entryList(QDir::Files | QDir::Hidden).isEmpty());
     }
     void outputFolderThatIsAFile() {
         QFile f(out("afile"));
@@ -195,7 +265,7 @@ private Q_SLOTS:
     }
     void saoWithLora() {
         if (!requireTinyModel())
-            QSKIP(qPrintable(m_tinySkip));
+            FOOTFALL_SKIP_UNLESS_CI(qPrintable(m_tinySkip));
         const QString folder = out("sao-lora");
         const Result r = run({"--engine",      "sao",
                               "--model",       m_tinyModel,
@@ -228,8 +298,8 @@ private Q_SLOTS:
     }
     void seedLoraCheckpointForm() {
         if (!requireTinyModel())
-            QSKIP(qPrintable(m_tinySkip));
-        // The seed's form: --checkpoint is the LoRA, --config its training config.
+            FOOTFALL_SKIP_UNLESS_CI(qPrintable(m_tinySkip));
+        // The --checkpoint form: --checkpoint is the LoRA, --config its training config.
         const Result r = run({"--checkpoint", parity("lora_tiny.ckpt"), "--config",
                               parity("model_config.json"), "--model", m_tinyModel, "--prompt",
                               "boots on gravel", "--duration", "0.1", "--steps", "4", "--seed", "7",
@@ -265,6 +335,59 @@ private Q_SLOTS:
         expectError({"--checkpoint", parity("lora_tiny.ckpt"), "--prompt", "x", "--output",
                      out("seed-lora-bad")},
                     "lora_tiny.ckpt is a LoRA: give the base model with --model DIR");
+    }
+    // SIGTERM (and Ctrl-C) during a run: exit 1 with one line, every take finished before it
+    // whole on disk (audio readable, sidecar parsed), no half-written file left.
+    void terminatedRunKeepsFinishedTakesWhole() {
+        if (!requireTinyModel())
+            FOOTFALL_SKIP_UNLESS_CI(qPrintable(m_tinySkip));
+        for (const int signal : {SIGTERM, SIGINT}) {
+            const QString folder = out(signal == SIGTERM ? "sigterm" : "sigint");
+            QProcess p;
+            p.start(FOOTFALL_CLI,
+                    {"--engine", "sao", "--model", m_tinyModel, "--prompt", "boots on gravel",
+                     "--duration", "0.1", "--steps", "150", "--device", "cpu", "--batch", "20",
+                     "--seed", "1", "--output", folder, "--quiet"});
+            QVERIFY(p.waitForStarted());
+            QTRY_VERIFY_WITH_TIMEOUT(!QDir(folder).entryList({"*.json"}, QDir::Files).isEmpty(),
+                                     120000);
+            ::kill(static_cast<pid_t>(p.processId()), signal);
+            QVERIFY(p.waitForFinished(120000));
+            QCOMPARE(p.exitStatus(), QProcess::NormalExit);
+            QCOMPARE(p.exitCode(), 1);
+            const QString err = QString::fromUtf8(p.readAllStandardError()).trimmed();
+            QVERIFY2(err.startsWith("footfall-cli: error: cancelled") && err.count('\n') == 0,
+                     qPrintable(err));
+            const QStringList sidecars = QDir(folder).entryList({"*.json"}, QDir::Files);
+            QVERIFY(sidecars.size() < 20);
+            QCOMPARE(QDir(folder).entryList({"*.wav"}, QDir::Files).size(), sidecars.size());
+            for (const QString& name : sidecars) {
+                QFile f(QDir(folder).filePath(name));
+                QVERIFY(f.open(QIODevice::ReadOnly));
+                const QJsonObject m = QJsonDocument::fromJson(f.readAll()).object();
+                QVERIFY2(!m.isEmpty(), qPrintable(name));
+                const QString wav = m["output_path"].toString();
+                QVERIFY(QFileInfo(wav).isFile());
+                const Result info = runTool("sox", {"--i", "-s", wav});
+                QCOMPARE(info.out.trimmed().toLongLong(), m["num_samples"].toInteger());
+            }
+            // Hidden temporary files of an interrupted write are removed.
+            QCOMPARE(QDir(folder).entryList(QDir::Files | QDir::Hidden).size(),
+                     2 * sidecars.size());
+        }
+    }
+    void cudaOnAMachineWithoutOne() {
+        if (!requireTinyModel())
+            FOOTFALL_SKIP_UNLESS_CI(qPrintable(m_tinySkip));
+        const Result r =
+            run({"--engine", "sao", "--model", m_tinyModel, "--prompt", "x", "--duration", "0.1",
+                 "--steps", "2", "--device", "cuda", "--output", out("cuda")});
+        if (r.exitCode == 0)
+            QSKIP("this machine has a CUDA GPU: the error cannot be seen here");
+        QCOMPARE(r.exitCode, 1);
+        const QString err = QString::fromUtf8(r.err).trimmed();
+        QVERIFY2(err.contains("CUDA") && err.count('\n') == 0, qPrintable(err));
+        QVERIFY(QDir(out("cuda")).entryList(QDir::Files).isEmpty());
     }
     void jsonErrorsAreJsonToo() {
         const Result r = run({"--prompt", "x", "--steps", "0", "--json"});

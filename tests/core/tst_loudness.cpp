@@ -76,6 +76,48 @@ private Q_SLOTS:
         const auto l = measureLoudness(b);
         QVERIFY2(*l.truePeakDbtp > -1.0, qPrintable(QString::number(*l.truePeakDbtp)));
     }
+    void rankingTakesIntegratedThenWholeTakeThenMomentary() {
+        Loudness l;
+        QVERIFY(!loudnessForRanking(l)); // nothing defined (silence): nothing to rank by
+        l.maxMomentaryLufs = -30.0;
+        QCOMPARE(*loudnessForRanking(l), -30.0);
+        l.wholeTakeLufs = -25.0;
+        QCOMPARE(*loudnessForRanking(l), -25.0);
+        l.integratedLufs = -20.0;
+        QCOMPARE(*loudnessForRanking(l), -20.0);
+        l.maxShortTermLufs = -10.0; // never a ranking figure
+        l.truePeakDbtp = -1.0;
+        QCOMPARE(*loudnessForRanking(l), -20.0);
+        // A take below the -70 LUFS absolute gate has no integrated loudness: it is ranked by
+        // its whole-take loudness.
+        const Loudness faint = measureLoudness(test::sine(1000, std::pow(10.0, -75.0 / 20.0), 1.0));
+        QVERIFY(!faint.integratedLufs && faint.wholeTakeLufs);
+        QCOMPARE(*loudnessForRanking(faint), *faint.wholeTakeLufs);
+        const Loudness walk = measureLoudness(test::sine(1000, 0.1, 5.0));
+        QCOMPARE(*loudnessForRanking(walk), *walk.integratedLufs);
+        QVERIFY(!loudnessForRanking(measureLoudness(AudioBuffer(2, 44100, 44100))));
+    }
+    void jsonRoundTripKeepsUndefinedValuesEmpty() {
+        // A short take (mostly undefined) and a long one (every value defined), through text.
+        for (const double seconds : {0.3, 5.0}) {
+            const Loudness l = measureLoudness(test::noise(0.3, seconds));
+            const Loudness back = loudnessFromJson(nlohmann::json::parse(toJson(l).dump()));
+            QVERIFY(back.integratedLufs == l.integratedLufs);
+            QVERIFY(back.maxMomentaryLufs == l.maxMomentaryLufs);
+            QVERIFY(back.maxShortTermLufs == l.maxShortTermLufs);
+            QVERIFY(back.loudnessRangeLu == l.loudnessRangeLu);
+            QVERIFY(back.truePeakDbtp == l.truePeakDbtp);
+            QVERIFY(back.wholeTakeLufs == l.wholeTakeLufs);
+            QVERIFY(back.note == l.note);
+        }
+        // Missing keys and odd values read as undefined, not as an error.
+        const Loudness partial =
+            loudnessFromJson({{"integrated_lufs", "loud"}, {"whole_take_lufs", -20.5}});
+        QVERIFY(!partial.integratedLufs && !partial.maxMomentaryLufs);
+        QCOMPARE(*partial.wholeTakeLufs, -20.5);
+        QVERIFY(!loudnessFromJson(nlohmann::json()).wholeTakeLufs);
+        QVERIFY(!loudnessFromJson("not an object").wholeTakeLufs);
+    }
 };
 
 QTEST_APPLESS_MAIN(TestLoudness)

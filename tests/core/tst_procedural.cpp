@@ -1,8 +1,9 @@
 // The procedural footstep engine: determinism, the prompt vocabulary, and audio properties
 // measured with small, independent analysers written here (onsets, spectrum, correlation).
-#include "engine/procedural/footstep_prompt.h"
-#include "engine/procedural/footstep_synth.h"
-#include "engine/procedural/procedural_engine.h"
+#include "engine_run.h"
+#include "engines/procedural/footstep_prompt.h"
+#include "engines/procedural/footstep_synth.h"
+#include "engines/procedural/procedural_engine.h"
 
 #include <QtTest>
 
@@ -27,9 +28,9 @@ GenerationRequest makeRequest(const std::string& prompt, double seconds, std::in
     return request;
 }
 
-GeneratedAudio generateOne(const std::string& prompt, double seconds, std::int64_t seed) {
+test::EngineTake generateOne(const std::string& prompt, double seconds, std::int64_t seed) {
     auto engine = makeProceduralEngine();
-    auto takes = engine->generate(makeRequest(prompt, seconds, seed), {}, nullptr);
+    auto takes = test::runEngine(*engine, makeRequest(prompt, seconds, seed), {}, nullptr);
     if (takes.size() != 1)
         qFatal("expected one take");
     return std::move(takes.front());
@@ -443,7 +444,7 @@ private Q_SLOTS:
         token.cancel();
         bool thrown = false;
         try {
-            engine->generate(makeRequest("walking on concrete", 5.0, 1), {}, &token);
+            test::runEngine(*engine, makeRequest("walking on concrete", 5.0, 1), {}, &token);
         } catch (const Cancelled&) {
             thrown = true;
         }
@@ -456,8 +457,8 @@ private Q_SLOTS:
         int calls = 0;
         bool thrown = false;
         try {
-            engine->generate(
-                makeRequest("walking on concrete", 30.0, 1),
+            test::runEngine(
+                *engine, makeRequest("walking on concrete", 30.0, 1),
                 [&](const Progress& p) {
                     ++calls;
                     if (p.step == 3)
@@ -475,7 +476,7 @@ private Q_SLOTS:
         auto engine = makeProceduralEngine();
         auto request = makeRequest("walking on gravel", 2.0, 500);
         request.batchSize = 3;
-        const auto takes = engine->generate(request, {}, nullptr);
+        const auto takes = test::runEngine(*engine, request, {}, nullptr);
         QCOMPARE(takes.size(), std::size_t(3));
         for (int i = 0; i < 3; ++i)
             QCOMPARE(takes[i].seed, std::int64_t(500 + i));
@@ -485,7 +486,7 @@ private Q_SLOTS:
         QVERIFY(identical(takes[2].audio, generateOne("walking on gravel", 2.0, 502).audio));
 
         request.seed = -1;
-        const auto random = engine->generate(request, {}, nullptr);
+        const auto random = test::runEngine(*engine, request, {}, nullptr);
         QCOMPARE(random.size(), std::size_t(3));
         QVERIFY(random[0].seed >= 0);
         QCOMPARE(random[1].seed, random[0].seed + 1);
@@ -497,8 +498,8 @@ private Q_SLOTS:
         auto request = makeRequest("running on gravel", 4.0, 77);
         request.batchSize = 2;
         std::vector<Progress> seen;
-        const auto takes = engine->generate(
-            request, [&](const Progress& p) { seen.push_back(p); }, nullptr);
+        const auto takes = test::runEngine(
+            *engine, request, [&](const Progress& p) { seen.push_back(p); }, nullptr);
         QCOMPARE(takes.size(), std::size_t(2));
         for (int take = 0; take < 2; ++take) {
             std::vector<Progress> mine;

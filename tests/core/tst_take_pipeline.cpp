@@ -1,5 +1,5 @@
 // Request validation, the take pipeline and the metadata schema, with a fake engine.
-#include "engine/take_pipeline.h"
+#include "generation/take_generation.h"
 #include "io/audio_file.h"
 #include "io/metadata.h"
 #include "signals.h"
@@ -20,11 +20,12 @@ public:
     int cancelAfter = -1; // cancel token set by the engine itself after this many takes
     CancelToken* token = nullptr;
     std::string name() const override { return "sine"; }
-    std::string defaultSampler() const override { return "none"; }
+    std::vector<std::string> samplers() const override { return {"none", "other"}; }
     std::string deviceDescription() const override { return "cpu (test)"; }
     nlohmann::json modelInfo() const override { return {{"name", "sine"}}; }
-    std::vector<GeneratedAudio> generate(const GenerationRequest& r, const ProgressCallback& p,
-                                         const CancelToken* cancel) override {
+    GeneratedAudio generate(const ResolvedTake& take, const ProgressCallback& p,
+                            const CancelToken* cancel) override {
+        const GenerationRequest& r = take.request;
         if (cancelAfter >= 0 && calls >= cancelAfter && token)
             token->cancel();
         throwIfCancelled(cancel);
@@ -32,10 +33,9 @@ public:
         if (p)
             p({Phase::Sampling, 1, 1, 0, 1});
         GeneratedAudio g;
-        g.seed = r.seed;
         g.audio = test::sine(100.0 + r.seed % 1000, 0.5, r.durationSeconds);
         g.engineDetails = {{"frequency", 100.0 + r.seed % 1000}};
-        return {g};
+        return g;
     }
 };
 
@@ -72,11 +72,62 @@ private Q_SLOTS:
         bad = r;
         bad.loras.push_back({"x.safetensors", 3.0, ""});
         QVERIFY(QString::fromStdString(validateRequest(bad).front()).contains("LoRA strength"));
+        // Files the request names must exist (checked before any engine work).
+        QVERIFY(QString::fromStdString(validateRequest(bad).back()).contains("x.safetensors"));
+        bad = r;
+        bad.initAudioPath = "/no/such/take.wav";
+        QVERIFY(QString::fromStdString(validateRequest(bad).front()).contains("init audio"));
+        bad = r;
+        bad.engine.device = "tpu";
+        QVERIFY(QString::fromStdString(validateRequest(bad).front()).contains("tpu"));
+        bad = r;
+        bad.engine.precision = "int4";
+        QVERIFY(QString::fromStdString(validateRequest(bad).front()).contains("int4"));
+        bad = r;
+        bad.prompt = "boots\x01on gravel";
+        QVERIFY(QString::fromStdString(validateRequest(bad).front()).contains("control"));
+        bad = r;
+        bad.prompt = "boots \xC3\x28 gravel"; // a broken two-byte sequence
+        QVERIFY(QString::fromStdString(validateRequest(bad).front()).contains("UTF-8"));
+        bad.prompt = "Schritte auf Kies, \xC3\xA4ngstlich"; // valid UTF-8
+        QVERIFY(validateRequest(bad).empty());
+        bad.prompt = std::string(RequestLimits::maxPromptLength + 1, 'a');
+        QVERIFY(QString::fromStdString(validateRequest(bad).front()).contains("longer"));
     }
-    void randomSeedIsResolvedAndReported() {
-        const auto s = resolveSeed(-1);
-        QVERIFY(s >= 0 && s < 4294967295LL);
-        QCOMPARE(resolveSeed(42), std::int64_t(42));
+    void resolvingGivesEachTakeItsSeedAndTheSampler() {
+        SineEngine engine;
+        GenerationRequest r;
+        r.prompt = "steps";
+        r.seed = 42;
+        r.batchSize = 3;
+        auto takes = resolveRequest(r, engine);
+        QCOMPARE(takes.size(), std::size_t(3));
+        for (int i = 0; i < 3; ++i) {
+            QCOMPARE(takes[i].request.seed, std::int64_t(42 + i));
+            QCOMPARE(takes[i].request.batchSize, 1);
+            QCOMPARE(takes[i].request.sampler, std::string("none")); // the engine's default
+            QCOMPARE(takes[i].index, i);
+            QCOMPARE(takes[i].count, 3);
+        }
+        // A random seed is drawn once per run, then +1 per take, inside the seed range.
+        r.seed = -1;
+        takes = resolveRequest(r, engine);
+        QVERIFY(takes[0].request.seed >= 0 && takes[0].request.seed <= RequestLimits::maxSeed);
+        QCOMPARE(takes[2].request.seed, takeSeed(takes[0].request.seed, 2));
+        // The largest seed wraps to 0 for the next take.
+        QCOMPARE(takeSeed(RequestLimits::maxSeed, 1), std::int64_t(0));
+        // A sampler the engine does not have is refused for every engine, naming its own.
+        r.sampler = "nosuch";
+        try {
+            resolveRequest(r, engine);
+            QFAIL("an unknown sampler was accepted");
+        } catch (const GenerationError& e) {
+            const QString message = QString::fromUtf8(e.what());
+            QVERIFY2(message.contains("nosuch") && message.contains("none, other"),
+                     qPrintable(message));
+        }
+        r.sampler = "other";
+        QCOMPARE(resolveRequest(r, engine).front().request.sampler, std::string("other"));
     }
     void takesAreSavedWithTheSeedsMetadata() {
         QTemporaryDir dir;

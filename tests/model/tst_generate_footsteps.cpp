@@ -1,6 +1,6 @@
-// The seed's library entry point: audio as a tensor and a buffer, always saved.
+// The library entry point for scripts: audio as a tensor and a buffer, always saved.
+#include "engines/generate_footsteps.h"
 #include "io/audio_file.h"
-#include "pipeline/generate_footsteps.h"
 
 #include <ATen/ATen.h>
 #include <QTemporaryDir>
@@ -15,12 +15,13 @@ class TestGenerateFootsteps : public QObject {
 private Q_SLOTS:
     void returnsTensorBufferPathAndMetadata() {
         QTemporaryDir dir;
-        FootstepsArguments args;
-        args.prompt = "boots on concrete";
-        args.output = dir.path().toStdString();
-        args.duration = 1.5;
-        args.seed = 99;
-        const auto result = generate_footsteps(args);
+        GenerationRequest request;
+        request.prompt = "boots on concrete";
+        request.durationSeconds = 1.5;
+        request.seed = 99;
+        OutputOptions output;
+        output.folder = dir.path().toStdString();
+        const auto result = generate_footsteps(request, output);
         QCOMPARE(result.sampleRate, 44100);
         QCOMPARE(result.audio.dim(), int64_t(2));
         QCOMPARE(result.audio.size(0), int64_t(2));
@@ -39,13 +40,14 @@ private Q_SLOTS:
             }
     }
     void errorsAreGenerationErrors() {
-        FootstepsArguments args;
-        args.prompt = "boots";
-        args.output = "/proc/no-such-place";
-        QVERIFY_THROWS_EXCEPTION(GenerationError, generate_footsteps(args));
-        args.output = ".";
-        args.steps = 0;
-        QVERIFY_THROWS_EXCEPTION(GenerationError, generate_footsteps(args));
+        GenerationRequest request;
+        request.prompt = "boots";
+        OutputOptions output;
+        output.folder = "/proc/no-such-place";
+        QVERIFY_THROWS_EXCEPTION(GenerationError, generate_footsteps(request, output));
+        output.folder = QDir::tempPath().toStdString();
+        request.steps = 0;
+        QVERIFY_THROWS_EXCEPTION(GenerationError, generate_footsteps(request, output));
     }
 };
 

@@ -1,8 +1,8 @@
 // model_config.json parsing: the published SAO 1.0 config, the parity configs (values compared
 // with the raw JSON, so other reference sets pass too), and broken variants, each rejected with
 // a GenerationError naming the key.
-#include "engine/engine.h"
-#include "model/model_config.h"
+#include "base/errors.h"
+#include "model/sao/model_config.h"
 #include "parity.h"
 
 #include <nlohmann/json.hpp>
@@ -84,13 +84,14 @@ class TestModelConfig : public QObject {
 
         const json& p = m["pretransform"];
         const json& pc = p["config"];
-        QCOMPARE(c.pretransform.type, std::string("autoencoder"));
         QCOMPARE(c.pretransform.iterateBatch, p.value("iterate_batch", false));
         QCOMPARE(c.pretransform.scale, p.value("scale", 1.0));
         QCOMPARE(c.pretransform.latentDim, pc["latent_dim"].get<int64_t>());
         QCOMPARE(c.pretransform.downsamplingRatio, pc["downsampling_ratio"].get<int64_t>());
         QCOMPARE(c.pretransform.ioChannels, pc["io_channels"].get<int64_t>());
         QCOMPARE(c.pretransform.bottleneckType, pc["bottleneck"]["type"].get<std::string>());
+        QCOMPARE(c.pretransform.vaeBottleneck(), pc["bottleneck"]["type"] == "vae");
+        QCOMPARE(c.pretransform.softClip, pc["decoder"].value("soft_clip", false));
         for (const char* side : {"encoder", "decoder"}) {
             const OobleckConfig& o =
                 std::string(side) == "encoder" ? c.pretransform.encoder : c.pretransform.decoder;
@@ -107,17 +108,8 @@ class TestModelConfig : public QObject {
         QCOMPARE(c.pretransform.decoder.finalTanh,
                  pc["decoder"]["config"].value("final_tanh", true));
         QCOMPARE(c.latentLength(), c.sampleSize / c.pretransform.downsamplingRatio);
-
-        QCOMPARE(c.lora.has_value(), j.contains("lora"));
-        if (c.lora) {
-            const json& l = j["lora"];
-            QCOMPARE(c.lora->rank, l["rank"].get<int64_t>());
-            QCOMPARE(c.lora->alpha, l["alpha"].get<double>());
-            QCOMPARE(c.lora->multiplier, l.value("multiplier", 1.0));
-            QCOMPARE(c.lora->componentWhitelist,
-                     l["component_whitelist"].get<std::vector<std::string>>());
-            QCOMPARE(c.lora->weightDecompose, l.value("weight_decompose", false));
-        }
+        // The `lora` section is LoRAW's, read by lora_config.h: only kept in raw here.
+        QCOMPARE(c.raw, j);
     }
 
 private Q_SLOTS:
@@ -125,7 +117,7 @@ private Q_SLOTS:
         const json j = sao10Json();
         const ModelConfig c = parseModelConfig(j);
         compareWithRaw(c, j);
-        // Spec §1.1 / §4: the derived sizes of the real model.
+        // The derived sizes of the real model.
         QCOMPARE(c.latentLength(), int64_t(1024));
         QCOMPARE(c.diffusion.objective, DiffusionObjective::V);
         QCOMPARE(c.diffusion.dit.dimHeads(), int64_t(64));
@@ -136,7 +128,6 @@ private Q_SLOTS:
         QCOMPARE(c.diffusion.dit.ffInnerDim(), int64_t(6144));
         QCOMPARE(c.diffusion.dit.qkNorm, QkNorm::None);
         QVERIFY(!c.pretransform.decoder.finalTanh);
-        QVERIFY(!c.lora.has_value());
     }
 
     void parityConfigs_data() {
@@ -215,17 +206,27 @@ private Q_SLOTS:
         row("dac", "/model/pretransform/type", "\"dac_pretrained\"", "model.pretransform.type");
         row("io_channels", "/model/io_channels", "32", "model.io_channels");
         row("model type", "/model_type", "\"diffusion_uncond\"", "model_type");
-        row("lora alpha", "/lora/alpha", "", "lora.alpha");
-        row("lora whitelist", "/lora/component_whitelist", "\"transformer\"",
-            "lora.component_whitelist");
-        row("lora rank", "/lora/rank", "-4", "lora.rank");
+        row("decoder strides", "/model/pretransform/config/decoder/config/strides",
+            "[2, 4, 4, 8, 16]", "model.pretransform.config.downsampling_ratio");
+        row("antialias", "/model/pretransform/config/encoder/config/antialias_activation", "true",
+            "model.pretransform.config.encoder.config.antialias_activation");
+        row("nested pretransform", "/model/pretransform/config/pretransform", "{}",
+            "model.pretransform.config.pretransform");
+        row("pretransform scale 0", "/model/pretransform/scale", "0", "model.pretransform.scale");
+        row("bottleneck", "/model/pretransform/config/bottleneck", "{\"type\": \"rvq\"}",
+            "model.pretransform.config.bottleneck.type");
+        row("channels", "/model/pretransform/config/decoder/config/channels", "0",
+            "model.pretransform.config.decoder.config.channels");
+        row("decoder type", "/model/pretransform/config/decoder/type", "\"dac\"",
+            "model.pretransform.config.decoder.type");
+        row("soft_clip", "/model/pretransform/config/decoder/soft_clip", "1",
+            "model.pretransform.config.decoder.soft_clip");
     }
     void broken() {
         QFETCH(QString, pointer);
         QFETCH(QString, value);
         QFETCH(QString, mentions);
         json j = sao10Json();
-        j["lora"] = {{"component_whitelist", {"transformer"}}, {"rank", 16}, {"alpha", 16}};
         QVERIFY(parseError(j).empty());
         const json::json_pointer ptr(pointer.toStdString());
         if (value.isEmpty())
@@ -237,6 +238,76 @@ private Q_SLOTS:
         qInfo("%s", message.c_str());
         QVERIFY2(message.find("test config") != std::string::npos, message.c_str());
         QVERIFY2(message.find(mentions.toStdString()) != std::string::npos, message.c_str());
+    }
+
+    // model.pretransform: the one parse the VAE is built from. SAO 1.0's values, the derived
+    // downsampling ratio (product of the strides), defaults, and the bare section.
+    void pretransform() {
+        const json j = sao10Json();
+        const PretransformConfig p = parseModelConfig(j).pretransform;
+        QCOMPARE(p.scale, 1.0);
+        QVERIFY(p.iterateBatch);
+        QVERIFY(!p.chunked && !p.softClip && !p.modelHalf);
+        QVERIFY(p.vaeBottleneck());
+        QCOMPARE(p.latentDim, int64_t(64));
+        QCOMPARE(p.ioChannels, int64_t(2));
+        QCOMPARE(p.downsamplingRatio, int64_t(2048));
+        for (const OobleckConfig* o : {&p.encoder, &p.decoder}) {
+            QCOMPARE(o->strides, (std::vector<int64_t>{2, 4, 4, 8, 8}));
+            QCOMPARE(o->cMults, (std::vector<int64_t>{1, 2, 4, 8, 16}));
+            QCOMPARE(o->channels, int64_t(128));
+            QCOMPARE(o->audioChannels, int64_t(2));
+            QVERIFY(o->useSnake);
+            QVERIFY(!o->useNearestUpsample);
+            int64_t product = 1;
+            for (int64_t s : o->strides)
+                product *= s;
+            QCOMPARE(product, p.downsamplingRatio);
+        }
+        QCOMPARE(p.encoder.latentDim, 2 * p.latentDim); // mean and scale
+        QCOMPARE(p.decoder.latentDim, p.latentDim);
+        QVERIFY(!p.decoder.finalTanh);
+        QVERIFY(p.encoder.finalTanh); // decoder-only key: the encoder keeps the default
+
+        // The bare section parses the same; its messages still name the full key path.
+        json section = j["model"]["pretransform"];
+        const PretransformConfig bare = parsePretransformConfig(section, "vae.json");
+        QCOMPARE(bare.downsamplingRatio, p.downsamplingRatio);
+        QCOMPARE(bare.decoder.strides, p.decoder.strides);
+
+        // Other strides: the ratio must follow; absent coder keys take the original defaults.
+        section["config"]["encoder"]["config"] = {
+            {"latent_dim", 4}, {"strides", {3, 5}}, {"c_mults", {1, 2}}};
+        section["config"]["decoder"]["config"] = {
+            {"latent_dim", 2}, {"strides", {3, 5}}, {"c_mults", {1, 2}}};
+        section["config"]["latent_dim"] = 2;
+        section["config"]["downsampling_ratio"] = 15;
+        section["config"]["decoder"]["soft_clip"] = true;
+        section["scale"] = 0.5;
+        section["chunked"] = true;
+        const PretransformConfig other = parsePretransformConfig(section, "vae.json");
+        QCOMPARE(other.downsamplingRatio, int64_t(15));
+        QCOMPARE(other.encoder.channels, int64_t(128));
+        QCOMPARE(other.decoder.audioChannels, int64_t(2));
+        QVERIFY(!other.encoder.useSnake);
+        QVERIFY(other.decoder.finalTanh);
+        QVERIFY(other.softClip && other.chunked);
+        QCOMPARE(other.scale, 0.5);
+        section["config"]["downsampling_ratio"] = 16;
+        try {
+            parsePretransformConfig(section, "vae.json");
+            QFAIL("accepted a ratio that is not the product of the strides");
+        } catch (const GenerationError& e) {
+            const std::string message = e.what();
+            QVERIFY2(message.find("vae.json") != std::string::npos, e.what());
+            QVERIFY2(message.find("model.pretransform.config.downsampling_ratio") !=
+                         std::string::npos,
+                     e.what());
+            QVERIFY2(message.find("15") != std::string::npos, e.what());
+        }
+        QVERIFY_THROWS_EXCEPTION(GenerationError, parsePretransformConfig(json::array(), "x"));
+        section.erase("config");
+        QVERIFY_THROWS_EXCEPTION(GenerationError, parsePretransformConfig(section, "x"));
     }
 
     void files() {

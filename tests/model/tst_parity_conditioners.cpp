@@ -1,8 +1,8 @@
 // The "conditioners" parity case: T5 conditioner (mask zeroing), number conditioners and the
 // assembly of cross-attention / global conditioning, against the original's tensors.
-#include "engine/engine.h"
-#include "model/conditioners.h"
-#include "model/model_config.h"
+#include "base/errors.h"
+#include "model/sao/conditioners.h"
+#include "model/sao/model_config.h"
 #include "parity.h"
 
 #include <ATen/ATen.h>

@@ -1,8 +1,8 @@
 // End-to-end parity through SaoPipeline: tokens -> T5 -> conditioners -> DiT sampling with CFG ->
 // VAE decode, against generate_diffusion_cond on the tiny SAO 1.0-type (end_to_end) and SAO
 // small-type (end_to_end_small) models, with the recorded noise replayed.
-#include "engine/engine.h"
-#include "model/sao_pipeline.h"
+
+#include "model/sao/sao_model.h"
 #include "parity.h"
 
 #include <ATen/ATen.h>

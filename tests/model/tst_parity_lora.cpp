@@ -1,12 +1,13 @@
 // LoRAW LoRA against the original (case `lora`): both file forms (.ckpt read by the restricted
-// unpickler, .safetensors), merged weights (training-faithful and LoRAW-gradio strength²),
-// DiT outputs with the LoRA merged, and exact unmerge back to the base weights.
-#include "engine/engine.h"
-#include "model/dit.h"
-#include "model/lora_apply.h"
-#include "model/lora_file.h"
-#include "model/model_config.h"
-#include "model/weights.h"
+// unpickler, .safetensors); LoRAW's two semantics separately: dump_weights' merged weights
+// (alpha/rank, no multiplier) and its LoRA forward (alpha/rank x multiplier), which agree only
+// at multiplier 1; the LoRAW-gradio merge (strength²); exact unmerge back to the base weights.
+
+#include "model/lora/lora_apply.h"
+#include "model/lora/lora_file.h"
+#include "model/runtime/weights.h"
+#include "model/sao/dit.h"
+#include "model/sao/model_config.h"
 #include "parity.h"
 
 #include <ATen/ATen.h>
@@ -14,7 +15,12 @@
 #include <QtTest>
 
 #include <cstring>
+#include <map>
 #include <memory>
+#include <regex>
+#include <string>
+#include <utility>
+#include <vector>
 
 using namespace footfall::model;
 using namespace footfall::test;
@@ -61,7 +67,6 @@ private Q_SLOTS:
         const std::string loraPath =
             parityPath(weights.at(fileKey.toStdString()).get<std::string>());
         const ModelConfig config = loadModelConfig(parityPath("model_config.json"));
-        QVERIFY2(config.lora.has_value(), "model_config.json has no lora section");
 
         DiffusionTransformer dit(config.diffusion.dit, config.diffusion.objective);
         dit.load(WeightSource::open(parityPath(weights.at("file").get<std::string>())));
@@ -76,49 +81,80 @@ private Q_SLOTS:
         LoraMerger merger(params.named());
 
         // The LoRA's training settings: the case's lora_config == model_config.json's section.
-        LoraSpec spec(lora, 1.0);
-        spec.config = LoraTrainingConfig::fromModelConfig(*config.lora);
+        const LoraTrainingConfig training = LoraTrainingConfig::fromModelConfig(config);
+        QVERIFY2(training.present, "model_config.json has no lora section");
         const LoraTrainingConfig fromCase = LoraTrainingConfig::fromJson(
             nlohmann::json{{"lora", c.json.at("lora_config")}}, "lora.json");
-        QCOMPARE(*spec.config.alpha, *fromCase.alpha);
-        QCOMPARE(*spec.config.rank, *fromCase.rank);
-        merger.apply({spec});
-        QCOMPARE(merger.touchedCount(), lora->modules.size());
+        QCOMPARE(*training.alpha, *fromCase.alpha);
+        QCOMPARE(*training.rank, *fromCase.rank);
+        QCOMPARE(training.multiplier, fromCase.multiplier);
+        DitConditioning cond;
+        cond.crossAttnCond = c.input("cross_attn_cond");
+        cond.globalCond = c.input("global_cond");
+        const at::Tensor x = c.input("x"), t = c.input("t");
+        const auto checkOutputs = [&](const std::vector<std::pair<std::string, double>>& outputs) {
+            for (const auto& [name, scale] : outputs) {
+                DitGuidance guidance;
+                guidance.cfgScale = scale;
+                const at::Tensor out = dit.forward(x, t, cond, guidance);
+                FOOTFALL_VERIFY_CLOSE(out, c.expected(name), c.tolerance(name),
+                                      fileKey.toStdString() + " " + name);
+            }
+        };
 
-        // Merged weights: W + up@down * alpha/rank.
+        // LoRAW's dump_weights: W + up@down * alpha/rank, without the multiplier (it merges
+        // the modules as loaded with multiplier 1): our merge with the multiplier set to 1.
+        LoraSpec dump(lora, 1.0);
+        dump.config = training;
+        dump.config.multiplier = 1.0;
+        merger.apply({dump});
+        QCOMPARE(merger.touchedCount(), lora->modules.size());
         const auto merged = expectedWithPrefix(c, "merged");
         QVERIFY(!merged.empty());
+        std::map<std::string, at::Tensor> dumpDeltas;
         for (const auto& name : merged) {
             const std::string key = name.substr(std::strlen("merged."));
             const NamedParameter* p = params.find(key);
             QVERIFY2(p, key.c_str());
             FOOTFALL_VERIFY_CLOSE(*p->tensor, c.expected(name), c.tolerance(name),
                                   fileKey.toStdString() + " " + name);
+            dumpDeltas[key] = *p->tensor - before[key];
+        }
+        checkOutputs({{"out_cfg6_merged", 6.0}});
+
+        // LoRAW's forward (the original ran the un-merged LoRA): W x + up(down(x)) * alpha/rank
+        // * multiplier, i.e. our merge with the training config's multiplier; within the case
+        // tolerance of the un-merged forward, as LoRAW's own dump_weights is at multiplier 1.
+        LoraSpec forward(lora, 1.0);
+        forward.config = training;
+        merger.apply({forward});
+        checkOutputs({{"out_cfg1_lora", 1.0}, {"out_cfg6_lora", 6.0}});
+        // The two semantics differ by the multiplier alone.
+        for (const auto& [key, dumpDelta] : dumpDeltas) {
+            const at::Tensor delta = *params.find(key)->tensor - before[key];
+            QVERIFY2(at::allclose(delta, dumpDelta * training.multiplier, 1e-5, 1e-6), key.c_str());
         }
 
-        // DiT outputs with the LoRA (the original ran the un-merged LoRA forward; the merged
-        // model matches it within the case tolerance, as LoRAW's own dump_weights does).
-        DitConditioning cond;
-        cond.crossAttnCond = c.input("cross_attn_cond");
-        cond.globalCond = c.input("global_cond");
-        const at::Tensor x = c.input("x"), t = c.input("t");
-        for (const auto& [name, scale] : std::vector<std::pair<std::string, double>>{
-                 {"out_cfg1_lora", 1.0}, {"out_cfg6_lora", 6.0}, {"out_cfg6_merged", 6.0}}) {
-            DitGuidance guidance;
-            guidance.cfgScale = scale;
-            const at::Tensor out = dit.forward(x, t, cond, guidance);
-            FOOTFALL_VERIFY_CLOSE(out, c.expected(name), c.tolerance(name),
-                                  fileKey.toStdString() + " " + name);
+        // LoRAW gradio: scale 1, the slider value (in the expected names) squared.
+        std::string gradioPrefix;
+        double slider = 0.0;
+        const std::regex gradioName("(merged_gradio_mul([0-9]+(?:\\.[0-9]+)?))\\..*");
+        for (const auto& name : c.expectedNames()) {
+            std::smatch m;
+            if (std::regex_match(name, m, gradioName)) {
+                QVERIFY2(gradioPrefix.empty() || gradioPrefix == m[1].str(), name.c_str());
+                gradioPrefix = m[1].str();
+                slider = std::stod(m[2].str());
+            }
         }
-
-        // LoRAW gradio: scale 1, slider 0.5 squared.
-        LoraSpec gradio(lora, 0.5, LoraMergeMode::LorawGradioCompatible);
-        gradio.config = spec.config; // ignored in this mode, as LoRAW's gradio does
+        QVERIFY2(!gradioPrefix.empty(), "no merged_gradio_mul<strength> outputs");
+        LoraSpec gradio(lora, slider, LoraMergeMode::LorawGradioCompatible);
+        gradio.config = training; // ignored in this mode, as LoRAW's gradio does
         merger.apply({gradio});
-        const auto gradioNames = expectedWithPrefix(c, "merged_gradio_mul0.5");
+        const auto gradioNames = expectedWithPrefix(c, gradioPrefix);
         QVERIFY(!gradioNames.empty());
         for (const auto& name : gradioNames) {
-            const std::string key = name.substr(std::strlen("merged_gradio_mul0.5."));
+            const std::string key = name.substr(gradioPrefix.size() + 1);
             FOOTFALL_VERIFY_CLOSE(*params.find(key)->tensor, c.expected(name), c.tolerance(name),
                                   fileKey.toStdString() + " " + name);
         }

@@ -3,13 +3,13 @@
 // SDE noise, k-euler, v-ddim) and the sampler_rf case (logSNR t schedule, euler / pingpong with
 // replayed noise / dpmpp). Also: the seeded noise stream against generate_diffusion_cond's,
 // cancellation from the step callback, and errors for unknown samplers.
-#include "engine/engine.h"
-#include "model/dit.h"
-#include "model/model_config.h"
-#include "model/noise.h"
-#include "model/safetensors.h"
-#include "model/samplers.h"
-#include "model/weights.h"
+#include "base/errors.h"
+#include "model/formats/safetensors.h"
+#include "model/runtime/weights.h"
+#include "model/sao/dit.h"
+#include "model/sao/model_config.h"
+#include "model/sao/noise.h"
+#include "model/sao/samplers.h"
 #include "parity.h"
 
 #include <ATen/ATen.h>

@@ -1,9 +1,10 @@
 // T5 encoder against HF T5EncoderModel outputs on the tiny random T5 of the parity fixtures
 // (conditioners case), the t5-base key/shape manifest, and strict-loading errors.
-#include "engine/engine.h"
-#include "model/t5_encoder.h"
-#include "model/weights.h"
+#include "base/errors.h"
+#include "model/runtime/weights.h"
+#include "model/sao/t5_encoder.h"
 #include "parity.h"
+#include "reference_formulas.h"
 
 #include <ATen/ATen.h>
 #include <ATen/Parallel.h>
@@ -89,37 +90,57 @@ private Q_SLOTS:
         FOOTFALL_VERIFY_CLOSE(out, m_case.expected(name), m_case.requiredTolerance(name), name);
     }
 
+    // The encoder's bucket of every (query, key) pair against HF's definition written out in
+    // reference_formulas.h, for the fixture's own T5 config and t5-base's (32 buckets, max
+    // distance 128), over lengths past max_distance, queries != keys (more bucket setups:
+    // tst_model_shapes).
+    void relativeBuckets_data() {
+        QTest::addColumn<qint64>("numBucketsRow");
+        QTest::addColumn<qint64>("maxDistanceRow");
+        QTest::newRow("fixture t5_config.json")
+            << qint64(m_config.numBuckets) << qint64(m_config.maxDistance);
+        const T5Config base = T5Config::fromJson(nlohmann::json::parse(kT5BaseConfig), "t5-base");
+        QTest::newRow("t5-base") << qint64(base.numBuckets) << qint64(base.maxDistance);
+    }
     void relativeBuckets() {
-        T5Encoder encoder(m_config);
-        const int64_t n = 300;
-        const at::Tensor buckets = encoder.relativePositionBuckets(n, n);
-        QCOMPARE(buckets.sizes(), (at::IntArrayRef{n, n}));
+        QFETCH(qint64, numBucketsRow);
+        QFETCH(qint64, maxDistanceRow);
+        const int64_t numBuckets = numBucketsRow, maxDistance = maxDistanceRow;
+        T5Config config = m_config;
+        config.numBuckets = numBuckets;
+        config.maxDistance = maxDistance;
+        T5Encoder encoder(config);
+        const int64_t queries = 2 * maxDistance + 21;
+        const int64_t keys = queries + 13;
+        const at::Tensor buckets = encoder.relativePositionBuckets(queries, keys);
+        QCOMPARE(buckets.sizes(), (at::IntArrayRef{queries, keys}));
+        QCOMPARE(buckets.scalar_type(), at::kLong);
         const auto b = buckets.accessor<int64_t, 2>();
-        // Exact buckets below 8 each way, keys after the query in the upper half.
-        QCOMPARE(b[10][10], int64_t(0));
-        QCOMPARE(b[10][13], int64_t(16 + 3));
-        QCOMPARE(b[10][3], int64_t(7));
-        // Log buckets up to max_distance, then the last bucket of each half.
-        for (int64_t d = 8; d < n; ++d) {
-            const int64_t expect =
-                std::min<int64_t>(15, 8 + static_cast<int64_t>(std::log(double(d) / 8.0) /
-                                                               std::log(128.0 / 8.0) * 8.0));
-            // fp32 arithmetic may sit one below at exact borders (d = 16, 32, 64, 128), as in HF.
-            QVERIFY2(b[0][d] - 16 == expect || b[0][d] - 16 == expect - 1,
-                     qPrintable(QString("d=%1 bucket %2").arg(d).arg(b[0][d])));
-            QCOMPARE(b[d][0], b[0][d] - 16);
-        }
-        QCOMPARE(b[0][n - 1], int64_t(31));
-        QCOMPARE(b[n - 1][0], int64_t(15));
+        const int64_t half = numBuckets / 2;
+        for (int64_t q = 0; q < queries; ++q)
+            for (int64_t k = 0; k < keys; ++k) {
+                const auto allowed = expectedT5Buckets(k - q, numBuckets, maxDistance);
+                if (!allowed.count(b[q][k]))
+                    QFAIL(qPrintable(QString("query %1 key %2: bucket %3, expected %4")
+                                         .arg(q)
+                                         .arg(k)
+                                         .arg(b[q][k])
+                                         .arg(*allowed.begin())));
+            }
+        // Anchors: same position, exact buckets next to it, the last bucket of each half.
+        QCOMPARE(b[5][5], int64_t(0));
+        QCOMPARE(b[5][6], half + 1);
+        QCOMPARE(b[6][5], int64_t(1));
+        QCOMPARE(b[0][keys - 1], numBuckets - 1);
+        QCOMPARE(b[queries - 1][0], half - 1);
     }
 
     // The module tree from t5-base's config.json has exactly HF T5EncoderModel's keys/shapes
     // (allocates nothing: the list only records names and declared shapes).
     void t5BaseModuleTreeMatchesManifest() {
         const QString manifestPath =
-            QString(FOOTFALL_SOURCE_DIR) + "/../shared/reference/sao-1.0-manifest.json";
-        if (!QFileInfo::exists(manifestPath))
-            QSKIP(qPrintable("manifest not found at " + manifestPath));
+            QString(FOOTFALL_SOURCE_DIR) + "/tests/model/data/sao-1.0-manifest.json";
+        QVERIFY2(QFileInfo::exists(manifestPath), qPrintable(manifestPath));
         const nlohmann::json manifest =
             readJsonFile(manifestPath.toStdString()).at("t5_base_encoder_keys");
         const T5Config config = T5Config::fromJson(nlohmann::json::parse(kT5BaseConfig), "t5-base");

@@ -1,18 +1,20 @@
 // Oobleck VAE against the original stable-audio-tools outputs (oobleck_vae case: decode and
 // encode with a replayed posterior sample), the SAO 1.0 key/shape manifest of the VAE, and
 // strict-loading errors (wrong shape, missing and unexpected keys).
-#include "engine/engine.h"
-#include "model/noise.h"
-#include "model/oobleck_vae.h"
-#include "model/safetensors.h"
-#include "model/weights.h"
+#include "base/errors.h"
+#include "model/formats/safetensors.h"
+#include "model/runtime/weights.h"
+#include "model/sao/noise.h"
+#include "model/sao/oobleck_vae.h"
 #include "parity.h"
+#include "reference_formulas.h"
 
 #include <ATen/ATen.h>
 #include <nlohmann/json.hpp>
 
 #include <QtTest>
 
+#include <algorithm>
 #include <map>
 #include <set>
 
@@ -48,7 +50,7 @@ QString compareOutputs(const ParityCase& c, const std::map<std::string, at::Tens
     return failures;
 }
 
-// The SAO 1.0 pretransform section (spec section 2; verified copies of model_config.json).
+// The SAO 1.0 pretransform section (as in tests/model/data/sao-1.0-model_config.json).
 const char* kSao10Pretransform = R"({
   "type": "autoencoder", "iterate_batch": true,
   "config": {
@@ -71,7 +73,7 @@ class TestParityVae : public QObject {
 
 private:
     ParityCase m_case;
-    VaeConfig m_config;
+    PretransformConfig m_config;
     WeightSource m_weights;
     std::string m_weightsPath;
     std::string m_prefix;
@@ -84,7 +86,7 @@ private Q_SLOTS:
         if (!footfall::test::parityDirExists())
             return;
         m_case = loadParityCase("oobleck_vae");
-        m_config = parseVaeConfig(m_case.json.at("config"), "oobleck_vae.json");
+        m_config = parsePretransformConfig(m_case.json.at("config"), "oobleck_vae.json");
         const auto& weights = m_case.json.at("weights");
         m_prefix = weights.value("key_prefix", std::string("pretransform.model."));
         m_weightsPath = parityPath(weights.at("file").get<std::string>());
@@ -101,7 +103,8 @@ private Q_SLOTS:
 
     void configMatchesModelConfig() {
         FOOTFALL_REQUIRE_PARITY_DIR();
-        const VaeConfig fromFile = loadVaeConfig(parityPath("model_config.json"));
+        const PretransformConfig fromFile =
+            loadModelConfig(parityPath("model_config.json")).pretransform;
         QCOMPARE(fromFile.latentDim, m_config.latentDim);
         QCOMPARE(fromFile.downsamplingRatio, m_config.downsamplingRatio);
         QCOMPARE(fromFile.decoder.channels, m_config.decoder.channels);
@@ -142,13 +145,19 @@ private Q_SLOTS:
         int polls = 0;
         const at::Tensor audio = vae.decode(latents, [&] { ++polls; });
         QVERIFY(polls > 0);
-        QCOMPARE(audio.size(2), latents.size(2) * m_config.downsamplingRatio);
+        // The decoder's own length (latents x ratio only when every stride is even).
+        const int64_t length =
+            footfall::test::expectedDecodedLength(m_config.decoder, latents.size(2));
+        QCOMPARE(audio.size(2), length);
+        QCOMPARE(vae.decodedLength(latents.size(2)), length);
         const QString failures = compareOutputs(m_case, {{"decoded_audio", audio}});
         QVERIFY2(failures.isEmpty(), qPrintable(failures));
     }
 
-    // Chunk placement: the first chunk's audio up to its inner edge is that chunk decoded alone;
-    // one chunk covering everything is the plain decode.
+    // Chunk placement (AudioAutoencoder.decode_audio with chunked=True): the first chunk's audio
+    // up to its inner edge is that chunk decoded alone, the last chunk's from its inner edge on
+    // is the last chunk decoded alone and ends the audio; one chunk covering everything is the
+    // plain decode. Lengths from the config (odd strides shorten every chunk's audio).
     void decodeChunked() {
         FOOTFALL_REQUIRE_PARITY_DIR();
         const OobleckVae vae(m_config, m_weights, {m_prefix, {}, false});
@@ -161,13 +170,19 @@ private Q_SLOTS:
         const int64_t overlap = chunk / 2;
         const at::Tensor chunked = vae.decodeChunked(latents, chunk, overlap);
         QCOMPARE(chunked.sizes(), vae.decode(latents).sizes());
-        const int64_t ratio = m_config.downsamplingRatio;
-        const int64_t firstEnd = (chunk - overlap / 2) * ratio;
+        const int64_t chunkLength = footfall::test::expectedDecodedLength(m_config.decoder, chunk);
+        const int64_t edge = (overlap / 2) * m_config.downsamplingRatio;
         const at::Tensor first = vae.decode(latents.slice(2, 0, chunk));
+        QCOMPARE(first.size(2), chunkLength);
+        // Up to the first chunk's inner edge, its audio's end or the second chunk's paste start
+        // (an odd overlap lets the second chunk overwrite one latent's worth).
+        const int64_t secondStart = std::min(chunk - overlap, length - chunk);
+        const int64_t firstEnd = std::min({chunk * m_config.downsamplingRatio - edge, chunkLength,
+                                           secondStart * m_config.downsamplingRatio + edge});
         QVERIFY(at::equal(chunked.slice(2, 0, firstEnd), first.slice(2, 0, firstEnd)));
         const at::Tensor last = vae.decode(latents.slice(2, length - chunk, length));
-        const int64_t lastBegin = (length - chunk + overlap / 2) * ratio;
-        QVERIFY(at::equal(chunked.slice(2, lastBegin), last.slice(2, (overlap / 2) * ratio)));
+        const int64_t lastBegin = chunked.size(2) - chunkLength + edge;
+        QVERIFY(at::equal(chunked.slice(2, lastBegin), last.slice(2, edge)));
         QVERIFY_THROWS_EXCEPTION(GenerationError, vae.decodeChunked(latents, 4, 4));
     }
 
@@ -202,7 +217,8 @@ private Q_SLOTS:
         QFETCH(QString, name);
         const ParityCase c = loadParityCase(name.toStdString());
         const auto& files = c.json.at("weights");
-        const VaeConfig config = loadVaeConfig(parityPath(files.at("config").get<std::string>()));
+        const PretransformConfig config =
+            loadModelConfig(parityPath(files.at("config").get<std::string>())).pretransform;
         const OobleckVae vae(config,
                              WeightSource::open(parityPath(files.at("model").get<std::string>())));
         const QString failures = compareOutputs(c, {{"audio", vae.decode(c.expected("latents"))}});
@@ -266,10 +282,10 @@ private Q_SLOTS:
         }
     }
 
-    // SAO 1.0 (spec sections 6 and 7.1): 365 VAE tensors, 156 112 514 parameters.
+    // SAO 1.0: 365 VAE tensors, 156 112 514 parameters (the released model's manifest).
     void sao10Manifest() {
-        const VaeConfig config =
-            parseVaeConfig(nlohmann::json::parse(kSao10Pretransform), "SAO 1.0 config");
+        const PretransformConfig config =
+            parsePretransformConfig(nlohmann::json::parse(kSao10Pretransform), "SAO 1.0 config");
         const auto shapes = oobleckParameterShapes(config);
         QCOMPARE(shapes.size(), size_t(365));
         int64_t total = 0;
@@ -322,7 +338,7 @@ private Q_SLOTS:
         json["config"]["decoder"]["config"]["final_tanh"] = true;
         json["config"]["latent_dim"] = 3;
         json["config"]["downsampling_ratio"] = 6;
-        const VaeConfig config = parseVaeConfig(json, "variant");
+        const PretransformConfig config = parsePretransformConfig(json, "variant");
         std::map<std::string, at::Tensor> tensors;
         for (const auto& [name, shape] : oobleckParameterShapes(config, "ae.")) {
             QVERIFY2(name.find("alpha") == std::string::npos, name.c_str());
@@ -342,14 +358,14 @@ private Q_SLOTS:
     void badConfigsAreRejected() {
         auto config = nlohmann::json::parse(kSao10Pretransform);
         config["config"]["decoder"]["config"]["latent_dim"] = 32;
-        QVERIFY_THROWS_EXCEPTION(GenerationError, parseVaeConfig(config, "x"));
+        QVERIFY_THROWS_EXCEPTION(GenerationError, parsePretransformConfig(config, "x"));
         config = nlohmann::json::parse(kSao10Pretransform);
         config["config"]["downsampling_ratio"] = 1024;
-        QVERIFY_THROWS_EXCEPTION(GenerationError, parseVaeConfig(config, "x"));
+        QVERIFY_THROWS_EXCEPTION(GenerationError, parsePretransformConfig(config, "x"));
         config = nlohmann::json::parse(kSao10Pretransform);
         config["config"]["encoder"]["type"] = "dac";
         try {
-            parseVaeConfig(config, "my_config.json");
+            parsePretransformConfig(config, "my_config.json");
             QFAIL("no error for an unsupported encoder");
         } catch (const GenerationError& e) {
             QVERIFY2(QString(e.what()).contains("my_config.json"), e.what());

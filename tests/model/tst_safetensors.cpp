@@ -1,8 +1,8 @@
 // The safetensors reader/writer and the weight-loading helpers: round trips, and a clear
 // GenerationError (naming file, key and what was expected) for every kind of broken file.
-#include "engine/engine.h"
-#include "model/safetensors.h"
-#include "model/weights.h"
+#include "base/errors.h"
+#include "model/formats/safetensors.h"
+#include "model/runtime/weights.h"
 
 #include <ATen/ATen.h>
 #include <nlohmann/json.hpp>

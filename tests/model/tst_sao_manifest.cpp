@@ -1,13 +1,13 @@
 // The full-size SAO 1.0 module tree (DiT + Oobleck VAE + conditioners), built from the published
 // model_config.json without loading or allocating any weights, declares exactly the 745 keys and
-// shapes of the real model.safetensors (/work/shared/reference/sao-1.0-manifest.json), and the
+// shapes of the real model.safetensors (tests/model/data/sao-1.0-manifest.json), and the
 // T5-base encoder exactly HF's keys.
-#include "model/conditioners.h"
-#include "model/dit.h"
-#include "model/model_config.h"
-#include "model/oobleck_vae.h"
-#include "model/t5_encoder.h"
-#include "model/weights.h"
+#include "model/runtime/weights.h"
+#include "model/sao/conditioners.h"
+#include "model/sao/dit.h"
+#include "model/sao/model_config.h"
+#include "model/sao/oobleck_vae.h"
+#include "model/sao/t5_encoder.h"
 #include "parity.h"
 
 #include <nlohmann/json.hpp>
@@ -23,17 +23,13 @@ using Shapes = std::map<std::string, std::vector<int64_t>>;
 
 namespace {
 
+// The key/shape manifest of the released model.safetensors, kept in tests/model/data
+// (FOOTFALL_SAO_MANIFEST overrides, e.g. to check another release).
 std::string manifestPath() {
-    // Env override, else the shared reference folder next to the checkout, else next to the
-    // parity fixtures.
     const QByteArray env = qgetenv("FOOTFALL_SAO_MANIFEST");
     if (!env.isEmpty())
         return env.toStdString();
-    const std::string besideSource =
-        std::string(FOOTFALL_SOURCE_DIR) + "/../shared/reference/sao-1.0-manifest.json";
-    if (QFileInfo::exists(QString::fromStdString(besideSource)))
-        return besideSource;
-    return footfall::test::parityPath("../reference/sao-1.0-manifest.json");
+    return std::string(FOOTFALL_SOURCE_DIR) + "/tests/model/data/sao-1.0-manifest.json";
 }
 
 ModelConfig sao10Config() {
@@ -41,7 +37,7 @@ ModelConfig sao10Config() {
                            "/tests/model/data/sao-1.0-model_config.json");
 }
 
-T5Config t5BaseConfig() { // HF t5-base / SAO's text_encoder/config.json (spec §3.1)
+T5Config t5BaseConfig() { // HF t5-base / SAO's text_encoder/config.json
     T5Config c;
     c.vocabSize = 32128;
     c.dModel = 768;
@@ -116,7 +112,7 @@ private Q_SLOTS:
         QCOMPARE(condParams.size(), size_t(6));
         addAll(declared, condParams);
 
-        for (const auto& [name, shape] : oobleckParameterShapes(vaeConfigFromModelConfig(config)))
+        for (const auto& [name, shape] : oobleckParameterShapes(config.pretransform))
             QVERIFY2(declared.emplace(name, shape).second, ("declared twice: " + name).c_str());
 
         Shapes expected;
@@ -138,7 +134,7 @@ private Q_SLOTS:
         QCOMPARE(declared.size(), size_t(745));
     }
 
-    // Spec §1.1/§1.2 parameter counts (weights + LayerNorm beta buffers + inv_freq).
+    // Parameter counts of the released models (weights + LayerNorm beta buffers + inv_freq).
     void ditElementCounts() {
         const ModelConfig config = sao10Config();
         DiffusionTransformer dit(config.diffusion.dit, config.diffusion.objective);
@@ -146,7 +142,7 @@ private Q_SLOTS:
         dit.collectParameters(params);
         QCOMPARE(declaredElementCount(params), int64_t(1056828544) + 110592 + 16);
 
-        // SAO small as the spec reconstructs it (embed 1024, depth 16, 8 heads, qk LN,
+        // SAO small as its published config describes it (embed 1024, depth 16, 8 heads, qk LN,
         // projected cond tokens, global cond 768).
         DitConfig small = config.diffusion.dit;
         small.embedDim = 1024;

@@ -1,5 +1,5 @@
 // LibTorch start-up: all cores, and a fast BLAS (OpenBLAS) rather than the reference one.
-#include "runtime/torch_runtime.h"
+#include "model/runtime/torch_runtime.h"
 
 #include <ATen/Parallel.h>
 #include <QtTest>

@@ -13,15 +13,15 @@
 // Error measure: max|actual - expected| / max|expected| (the output's scale; elementwise
 // relative errors are meaningless near zero crossings), logged with the rms relative error.
 #include "dit_parity_case.h"
-#include "model/dit.h"
-#include "model/lora_apply.h"
-#include "model/lora_file.h"
-#include "model/model_config.h"
-#include "model/noise.h"
-#include "model/number_conditioner.h"
-#include "model/oobleck_vae.h"
-#include "model/t5_encoder.h"
-#include "model/weights.h"
+#include "model/lora/lora_apply.h"
+#include "model/lora/lora_file.h"
+#include "model/runtime/weights.h"
+#include "model/sao/dit.h"
+#include "model/sao/model_config.h"
+#include "model/sao/noise.h"
+#include "model/sao/number_conditioner.h"
+#include "model/sao/oobleck_vae.h"
+#include "model/sao/t5_encoder.h"
 #include "parity.h"
 
 #include <ATen/ATen.h>
@@ -248,7 +248,8 @@ private Q_SLOTS:
         FOOTFALL_REQUIRE_PARITY_DIR();
         QFETCH(at::ScalarType, storage);
         const ParityCase c = loadParityCase("oobleck_vae");
-        const VaeConfig config = parseVaeConfig(c.json.at("config"), "oobleck_vae.json");
+        const PretransformConfig config =
+            parsePretransformConfig(c.json.at("config"), "oobleck_vae.json");
         const auto& w = c.json.at("weights");
         const std::string prefix = w.value("key_prefix", std::string("pretransform.model."));
         const WeightSource weights =
@@ -364,13 +365,13 @@ private Q_SLOTS:
         const ParityCase c = loadParityCase("lora");
         const auto& w = c.json.at("weights");
         const ModelConfig config = loadModelConfig(parityPath("model_config.json"));
-        QVERIFY(config.lora.has_value());
         const WeightSource weights =
             WeightSource::open(parityPath(w.at("file").get<std::string>()));
         auto lora = std::make_shared<LoraFile>(
             readLoraFile(parityPath(w.at("lora_file_safetensors").get<std::string>())));
         LoraSpec spec(lora, 1.0);
-        spec.config = LoraTrainingConfig::fromModelConfig(*config.lora);
+        spec.config = LoraTrainingConfig::fromModelConfig(config);
+        QVERIFY(spec.config.present);
 
         DiffusionTransformer full(config.diffusion.dit, config.diffusion.objective);
         full.load(weights);

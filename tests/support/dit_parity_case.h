@@ -3,7 +3,7 @@
 // the weight-storage test.
 #pragma once
 
-#include "model/dit.h"
+#include "model/sao/dit.h"
 #include "parity.h"
 
 #include <ATen/ATen.h>

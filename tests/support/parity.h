@@ -9,10 +9,13 @@
 // computed in float64, NaN never close.
 #pragma once
 
-#include "model/safetensors.h"
+#include "model/formats/safetensors.h"
 
 #include <ATen/ATen.h>
 #include <nlohmann/json.hpp>
+
+// After ATen: Qt headers define keyword macros that break Torch headers.
+#include "parity_dir.h"
 
 #include <QDir>
 #include <QFileInfo>
@@ -27,26 +30,6 @@
 #include <vector>
 
 namespace footfall::test {
-
-inline QString parityDir() {
-    const QByteArray env = qgetenv("FOOTFALL_PARITY_DIR");
-    if (!env.isEmpty())
-        return QString::fromLocal8Bit(env);
-#ifdef FOOTFALL_DEFAULT_PARITY_DIR
-    return QStringLiteral(FOOTFALL_DEFAULT_PARITY_DIR);
-#else
-    return QString();
-#endif
-}
-
-inline bool parityDirExists() {
-    const QString dir = parityDir();
-    return !dir.isEmpty() && QFileInfo(dir).isDir();
-}
-
-inline std::string parityPath(const std::string& file) {
-    return QDir(parityDir()).filePath(QString::fromStdString(file)).toStdString();
-}
 
 // Throws std::runtime_error (fails the test) when the file is missing or not JSON.
 inline nlohmann::json readJsonFile(const std::string& path) {
@@ -181,15 +164,6 @@ inline CloseReport allClose(const at::Tensor& actual, const at::Tensor& expected
 }
 
 } // namespace footfall::test
-
-// QSKIP (in a test function) when the parity folder is absent; never skips otherwise.
-#define FOOTFALL_REQUIRE_PARITY_DIR()                                                              \
-    do {                                                                                           \
-        if (!footfall::test::parityDirExists())                                                    \
-            QSKIP(qPrintable(QStringLiteral("parity fixtures not found at '%1' (set "              \
-                                            "FOOTFALL_PARITY_DIR)")                                \
-                                 .arg(footfall::test::parityDir())));                              \
-    } while (false)
 
 // Compares with allclose semantics, logs the max error, fails with a full report.
 #define FOOTFALL_VERIFY_CLOSE(actual, expected, tol, label)                                        \

@@ -4,11 +4,13 @@
 //   tokenizer/spiece.model (64 pieces with T5's id layout, trained here with spm_train).
 //
 //   const TinySaoModel tiny = buildTinySaoModel(parityDir, tmp.path());
-//   if (!tiny.skipReason.isEmpty()) QSKIP(qPrintable(tiny.skipReason));
+//   if (!tiny.skipReason.isEmpty()) FOOTFALL_SKIP_UNLESS_CI(qPrintable(tiny.skipReason));
 //   QVERIFY2(tiny.error.isEmpty(), qPrintable(tiny.error));
 //
 // Header-only and Torch-free: the CLI tests use it too.
 #pragma once
+
+#include "skip.h"
 
 #include <nlohmann/json.hpp>
 
@@ -26,7 +28,7 @@ namespace footfall::test {
 struct TinySaoModel {
     QString folder;     // the complete model folder
     QString spiece;     // the trained tokenizer (also copied into the folder)
-    QString skipReason; // a tool is missing: skip, do not fail
+    QString skipReason; // a tool is missing: skip (fail under CI=true), see skip.h
     QString error;      // something went wrong: fail
 };
 

@@ -1,22 +1,24 @@
-// The UI's building blocks on known signals: meters, take analysis (peaks, spectrogram),
-// the waveform/spectrogram view, engine-option comparison, translations, loudness matching,
-// the prompt builder, take records.
-#include "correlation_meter_widget.h"
-#include "export_dialog.h"
-#include "generation_panel.h"
-#include "generation_worker.h"
-#include "goniometer_widget.h"
-#include "loudness_match.h"
-#include "main_window.h"
-#include "prompt_builder.h"
-#include "take_record.h"
-#include "take_view_data.h"
-#include "translations.h"
-#include "waveform_view.h"
+// The UI's building blocks on known signals: meters, take views (peaks, spectrogram, the take's
+// own analysis), the take loader, the waveform/spectrogram view, engine-option comparison,
+// translations, loudness matching, the prompt builder, take records.
+#include "app/main_window.h"
+#include "app/translations.h"
+#include "export/export_dialog.h"
+#include "generate/generation_panel.h"
+#include "generate/generation_worker.h"
+#include "generate/prompt_builder.h"
+#include "player/loudness_match.h"
+#include "takes/take_loader.h"
+#include "takes/take_record.h"
+#include "takes/take_view_data.h"
+#include "views/correlation_meter_widget.h"
+#include "views/goniometer_widget.h"
+#include "views/waveform_view.h"
 
 #include "audio/analysis.h"
 #include "audio/loudness.h"
-#include "engine/procedural/footstep_prompt.h"
+#include "engines/procedural/footstep_prompt.h"
+#include "io/audio_file.h"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -109,7 +111,7 @@ private Q_SLOTS:
         QVERIFY(a->correlation && *a->correlation < -0.99);
         QVERIFY(a->lowestCorrelation && *a->lowestCorrelation < -0.9);
         QVERIFY(a->goniometer.midRms < 1e-6 && a->goniometer.sideRms > 0.3);
-        QVERIFY(a->loudness.truePeakDbtp.has_value());
+        QVERIFY(a->analysis.loudness.truePeakDbtp.has_value());
         QVERIFY(a->spectrogram && a->spectrogram->columns > 100);
         // Peaks: min/max per bin agree with the raw samples.
         QVERIFY(a->peaks.levels.size() >= 2);
@@ -132,6 +134,63 @@ private Q_SLOTS:
         QCOMPARE(g.sideRms(), a->goniometer.sideRms);
         QCOMPARE(g.displayGain(), a->goniometer.gain);
         QVERIFY(!prepareTakeView(nullptr));
+    }
+
+    void viewTakesTheTakesOwnAnalysis() {
+        // A take's analysis is measured once: given one, the view carries it as it is (a
+        // doctored value shows); without one, the view measures what the core measures.
+        auto audio = std::make_shared<const AudioBuffer>(test::noise(0.35, 1.0, 7, 2, kRate));
+        const TakeAnalysis core = analyseTake(*audio);
+        TakeAnalysis given = core;
+        given.phase.correlation = 0.123;
+        given.loudness.integratedLufs = -42.0;
+        const SharedTakeView a = prepareTakeView(audio, given);
+        QCOMPARE(*a->correlation, 0.123);
+        QCOMPARE(*a->analysis.loudness.integratedLufs, -42.0);
+        const SharedTakeView measured = prepareTakeView(audio);
+        QCOMPARE(*measured->correlation, *core.phase.correlation);
+        QVERIFY(measured->analysis.loudness.integratedLufs == core.loudness.integratedLufs);
+        QCOMPARE(measured->analysis.levels.peak, core.levels.peak);
+        // Mono: full correlation when the take has signal, none when it is silent.
+        auto mono = std::make_shared<const AudioBuffer>(test::sine(300, 0.5, 0.5, 1, kRate));
+        QCOMPARE(*prepareTakeView(mono)->correlation, 1.0);
+        QCOMPARE(*prepareTakeView(mono, analyseTake(*mono))->correlation, 1.0);
+        auto silent = std::make_shared<const AudioBuffer>(AudioBuffer(1, kRate, kRate));
+        QVERIFY(!prepareTakeView(silent)->correlation);
+        // Empty audio: nothing to analyse, the view is still made.
+        const SharedTakeView empty =
+            prepareTakeView(std::make_shared<const AudioBuffer>(AudioBuffer(2, 0, kRate)));
+        QVERIFY(empty && !empty->correlation && !empty->spectrogram);
+    }
+
+    void loaderUsesTheRecordedAnalysis() {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("take.wav"));
+        writeAudioFile(path.toStdString(), test::noise(0.35, 1.0, 7, 2, kRate), WriteOptions{});
+        TakeLoader loader;
+        QSignalSpy loaded(&loader, &TakeLoader::loaded);
+        const auto viewAt = [&](int i) { return loaded.at(i).at(1).value<SharedTakeView>(); };
+        // A complete record in the metadata (as its sidecar holds it) is used as it is.
+        TakeAnalysis recorded = analyseTake(readAudioFile(path.toStdString()));
+        recorded.phase.correlation = 0.123;
+        nlohmann::json metadata = {{"prompt", "boots"}};
+        recordAnalysis(metadata, recorded);
+        loader.request(path, metadata);
+        QTRY_COMPARE(loaded.size(), 1);
+        QVERIFY(viewAt(0));
+        QCOMPARE(*viewAt(0)->correlation, 0.123);
+        // Without one (an older sidecar, or none), the audio is measured.
+        metadata.erase("loudness");
+        loader.request(path, metadata);
+        QTRY_COMPARE(loaded.size(), 2);
+        loader.request(path);
+        QTRY_COMPARE(loaded.size(), 3);
+        for (int i : {1, 2}) {
+            const SharedTakeView v = viewAt(i);
+            QVERIFY(v);
+            QCOMPARE(*v->correlation, *analyseTake(*v->audio).phase.correlation);
+            QVERIFY(std::abs(*v->correlation - 0.123) > 0.05);
+        }
     }
 
     void waveformFromPeaksMatchesTheRawDrawing() {
@@ -185,7 +244,18 @@ private Q_SLOTS:
 
     void engineCacheComparesEveryOption() {
         const EngineOptions base;
-        QVERIFY(base == base);
+        // Built separately with the same values: equal, whatever the fields' defaults are.
+        EngineOptions same;
+        same.engine = base.engine;
+        same.modelDir = base.modelDir;
+        same.checkpoint = base.checkpoint;
+        same.config = base.config;
+        same.t5Dir = base.t5Dir;
+        same.device = base.device;
+        same.precision = base.precision;
+        same.lowMemory = base.lowMemory;
+        same.fullWindow = base.fullWindow;
+        QVERIFY(same == base && !(same != base));
         const auto differs = [&](auto change) {
             EngineOptions o = base;
             change(o);
@@ -288,48 +358,6 @@ private Q_SLOTS:
         QCOMPARE(panel.generateButton()->toolTip(), QStringLiteral("1 prompt waiting"));
         panel.setBusy(true, 2);
         QCOMPARE(panel.generateButton()->toolTip(), QStringLiteral("2 prompts waiting"));
-    }
-
-    void loraSelectionFromTakeMetadata() {
-        // As the SAO engine writes it (core/model/sao_engine.cpp resolveLoras).
-        auto sel =
-            loraFromMetadata({{"path", "/l/a.safetensors"},
-                              {"strength", 0.25},
-                              {"mode", "loraw-gradio-compatible"},
-                              {"dora", true},
-                              {"dora_handling", "magnitude ignored (LoRAW gradio behaviour)"},
-                              {"config", "/l/a_config.json"}},
-                             QString());
-        QVERIFY(sel);
-        QCOMPARE(QString::fromStdString(sel->path), QStringLiteral("/l/a.safetensors"));
-        QCOMPARE(sel->strength, 0.25);
-        QVERIFY(sel->lorawGradioCompatible);
-        QVERIFY(!sel->doraIgnoreMagnitude); // implied by Gradio mode, not told apart: off
-        QCOMPARE(QString::fromStdString(sel->configPath), QStringLiteral("/l/a_config.json"));
-        sel = loraFromMetadata({{"path", "/l/b.ckpt"},
-                                {"mode", "training_faithful"},
-                                {"dora_handling", "magnitude ignored (LoRAW gradio behaviour)"},
-                                {"config", nullptr}},
-                               QString());
-        QVERIFY(sel);
-        QCOMPARE(sel->strength, 1.0); // absent: the default
-        QVERIFY(!sel->lorawGradioCompatible);
-        QVERIFY(sel->doraIgnoreMagnitude);
-        QVERIFY(sel->configPath.empty());
-        sel = loraFromMetadata({{"path", "/l/c.ckpt"},
-                                {"mode", "training-faithful"},
-                                {"dora_handling", "training-faithful"},
-                                {"config", "/models/sao/model_config.json"}},
-                               QStringLiteral("/models/sao/"));
-        QVERIFY(sel && !sel->doraIgnoreMagnitude);
-        QVERIFY(sel->configPath.empty()); // the engine's own model config, not a LoRA setting
-        sel =
-            loraFromMetadata({{"path", "/l/d.ckpt"}, {"config", "embedded in d.ckpt"}}, QString());
-        QVERIFY(sel && sel->configPath.empty() && !sel->lorawGradioCompatible);
-        sel = loraFromMetadata({{"path", "/l/e.ckpt"}, {"mode", "gradio"}}, QString());
-        QVERIFY(sel && sel->lorawGradioCompatible);
-        QVERIFY(!loraFromMetadata({{"strength", 1.0}}, QString()));
-        QVERIFY(!loraFromMetadata("not an object", QString()));
     }
 
     void loudnessMatchGain() {

@@ -1,0 +1,351 @@
+#include "model/lora/lora_apply.h"
+
+#include "base/errors.h"
+
+#include <ATen/ATen.h>
+
+#include <cmath>
+#include <set>
+#include <sstream>
+
+namespace footfall::model {
+
+namespace {
+
+std::string shapeText(at::IntArrayRef shape) {
+    std::string s = "[";
+    for (size_t i = 0; i < shape.size(); ++i)
+        s += (i ? "," : "") + std::to_string(shape[i]);
+    return s + "]";
+}
+
+std::string baseName(const std::string& path) {
+    const size_t slash = path.find_last_of('/');
+    return slash == std::string::npos ? path : path.substr(slash + 1);
+}
+
+std::vector<std::string> split(const std::string& s, char sep) {
+    std::vector<std::string> out;
+    std::string part;
+    std::istringstream in(s);
+    while (std::getline(in, part, sep))
+        out.push_back(part);
+    return out;
+}
+
+bool endsWithSegment(const std::string& key, const std::string& suffix) {
+    if (key == suffix)
+        return true;
+    return key.size() > suffix.size() &&
+           key.compare(key.size() - suffix.size(), suffix.size(), suffix) == 0 &&
+           key[key.size() - suffix.size() - 1] == '.';
+}
+
+// The training settings used for one LoRA (explicit, embedded or defaults).
+LoraTrainingConfig effectiveConfig(const LoraSpec& spec) {
+    if (spec.config.present)
+        return spec.config;
+    if (spec.file->embeddedConfig.is_object() && spec.file->embeddedConfig.contains("lora"))
+        return LoraTrainingConfig::fromJson(spec.file->embeddedConfig,
+                                            spec.file->path + " (embedded model_config)");
+    return {};
+}
+
+} // namespace
+
+const char* loraMergeModeName(LoraMergeMode mode) {
+    return mode == LoraMergeMode::TrainingFaithful ? "training-faithful"
+                                                   : "loraw-gradio-compatible";
+}
+
+LoraMergeMode loraMergeModeFromName(const std::string& name) {
+    if (name == "training-faithful" || name == "training")
+        return LoraMergeMode::TrainingFaithful;
+    if (name == "loraw-gradio-compatible" || name == "loraw-gradio" || name == "gradio")
+        return LoraMergeMode::LorawGradioCompatible;
+    throw GenerationError("unknown LoRA merge mode '" + name +
+                          "' (use training-faithful or loraw-gradio-compatible)");
+}
+
+std::string loraBaseWeightKey(const std::string& moduleId) {
+    std::string key = moduleId;
+    std::replace(key.begin(), key.end(), '/', '.');
+    return key + ".weight";
+}
+
+// ---------------------------------------------------------------- LoraMerger
+
+LoraMerger::LoraMerger(std::vector<std::pair<std::string, at::Tensor*>> parameters,
+                       LoraMergeOptions options)
+    : m_options(options) {
+    for (auto& [name, tensor] : parameters)
+        if (tensor)
+            m_params[name] = Param{tensor};
+}
+
+const at::Tensor& LoraMerger::current(const std::string& key) const {
+    return *m_params.at(key).tensor;
+}
+
+std::vector<LoraTarget> LoraMerger::resolve(const LoraFile& file) const {
+    const std::string label = "LoRA '" + file.path + "'";
+    std::vector<LoraTarget> targets;
+    std::set<std::string> used;
+    for (const LoraModule& m : file.modules) {
+        const std::string exact = loraBaseWeightKey(m.id);
+        std::string weightKey;
+        if (m_params.count(exact)) {
+            weightKey = exact;
+        } else {
+            // Ids rooted differently (EMA copy, DiT-relative names): match by suffix, keeping at
+            // least the segments from "transformer" on (or two segments without one).
+            const std::vector<std::string> segs = split(m.id, '/');
+            size_t maxStart = segs.size() >= 2 ? segs.size() - 2 : 0;
+            for (size_t i = 0; i < segs.size(); ++i)
+                if (segs[i] == "transformer") {
+                    maxStart = i;
+                    break;
+                }
+            for (size_t start = 1; start <= maxStart && weightKey.empty(); ++start) {
+                std::string suffix;
+                for (size_t i = start; i < segs.size(); ++i)
+                    suffix += segs[i] + ".";
+                suffix += "weight";
+                std::vector<std::string> hits;
+                for (const auto& [name, p] : m_params)
+                    if (endsWithSegment(name, suffix))
+                        hits.push_back(name);
+                if (hits.size() > 1)
+                    throw GenerationError(label + ": module '" + m.id + "' matches several " +
+                                          "model weights ('" + hits[0] + "', '" + hits[1] +
+                                          "'); cannot tell which one it is for");
+                if (hits.size() == 1)
+                    weightKey = hits[0];
+            }
+        }
+        if (weightKey.empty())
+            throw GenerationError(label + ": module '" + m.id + "' has no base weight '" + exact +
+                                  "' in the model (a LoRA for another model or another "
+                                  "component?)");
+        if (!used.insert(weightKey).second)
+            throw GenerationError(label + ": two modules map to the same weight '" + weightKey +
+                                  "'");
+        const at::Tensor& w = current(weightKey);
+        std::vector<int64_t> expected = {m.outFeatures(), m.inFeatures()};
+        if (m.isConv())
+            expected.push_back(m.down.size(2));
+        if (w.sizes().vec() != expected)
+            throw GenerationError(
+                label + ": module '" + m.id + "' changes a weight of shape " + shapeText(expected) +
+                " (lora_up " + shapeText(m.up.sizes()) + " x lora_down " +
+                shapeText(m.down.sizes()) + ") but the model's '" + weightKey + "' is " +
+                shapeText(w.sizes()) + ": the LoRA was trained for another model");
+        if (!at::isFloatingType(w.scalar_type()))
+            throw GenerationError(label + ": the model's '" + weightKey +
+                                  "' is not a floating-point weight");
+        LoraTarget t{m.id, weightKey, ""};
+        if (weightKey.size() > 6 && weightKey.compare(weightKey.size() - 6, 6, "weight") == 0) {
+            const std::string bias = weightKey.substr(0, weightKey.size() - 6) + "bias";
+            if (m_params.count(bias))
+                t.biasKey = bias;
+        }
+        targets.push_back(std::move(t));
+    }
+    return targets;
+}
+
+void LoraMerger::unmerge() {
+    for (auto& [key, pristine] : m_pristine) {
+        at::Tensor& slot = *m_params.at(key).tensor;
+        slot = pristine.original.device() == pristine.device
+                   ? pristine.original
+                   : pristine.original.to(pristine.device);
+    }
+    m_pristine.clear();
+    m_metadata = nlohmann::json::array();
+}
+
+void LoraMerger::apply(const std::vector<LoraSpec>& loras) {
+    struct Planned {
+        const LoraSpec* spec;
+        LoraTrainingConfig config;
+        std::vector<LoraTarget> targets;
+    };
+    // 1. Validate everything before touching the model.
+    std::vector<Planned> plan;
+    nlohmann::json metadata = nlohmann::json::array();
+    for (const LoraSpec& spec : loras) {
+        if (!spec.file)
+            throw GenerationError("LoRA: no file given");
+        const std::string label = "LoRA '" + spec.file->path + "'";
+        if (!std::isfinite(spec.strength) || spec.strength < 0.0 || spec.strength > 2.0)
+            throw GenerationError(label + ": strength " + std::to_string(spec.strength) +
+                                  " is outside 0…2");
+        Planned p{&spec, effectiveConfig(spec), resolve(*spec.file)};
+        if (!p.config.componentWhitelist.empty())
+            for (const LoraModule& m : spec.file->modules) {
+                bool inside = false;
+                for (const std::string& seg : split(m.id, '/'))
+                    for (const std::string& allowed : p.config.componentWhitelist)
+                        inside = inside || seg == allowed;
+                if (!inside)
+                    throw GenerationError(label + ": module '" + m.id +
+                                          "' lies outside the component_whitelist of its "
+                                          "config; is it the config this LoRA was trained with?");
+            }
+        const bool gradio = spec.mode == LoraMergeMode::LorawGradioCompatible;
+        nlohmann::json j;
+        j["file"] = baseName(spec.file->path);
+        j["path"] = spec.file->path;
+        j["format"] = spec.file->format;
+        j["size"] = spec.file->fileSize;
+        j["sha256"] = spec.file->sha256;
+        j["strength"] = spec.strength;
+        j["mode"] = loraMergeModeName(spec.mode);
+        j["modules"] = spec.file->modules.size();
+        j["applied"] = spec.strength > 0.0;
+        if (gradio) {
+            j["mode_description"] =
+                "LoRAW gradio LoRAMerger: W + strength^2 * up@down (alpha/rank not applied)";
+            j["effective_scale"] = spec.strength * spec.strength;
+        } else {
+            j["config"] = p.config.toJson();
+            j["mode_description"] =
+                "LoRAW training forward: W + strength * multiplier * alpha/rank * up@down";
+        }
+        if (spec.file->hasDora())
+            j["dora"] = gradio || spec.doraIgnoreMagnitude
+                            ? "magnitude ignored (LoRAW gradio behaviour)"
+                            : "training-faithful (m / ||W + alpha/rank up@down|| row scaling)";
+        if (p.config.present && p.config.weightDecompose != spec.file->hasDora())
+            j["note"] = std::string("the config says weight_decompose ") +
+                        (p.config.weightDecompose ? "true" : "false") + " but the file " +
+                        (spec.file->hasDora() ? "has" : "has no") +
+                        " DoRA magnitudes; the file decides";
+        metadata.push_back(std::move(j));
+        plan.push_back(std::move(p));
+    }
+
+    // 2. Back to the base weights, then merge in float32. Merged tensors of the previous apply
+    // that nobody else holds are recycled as outputs (no fresh allocation per switch).
+    std::map<std::string, at::Tensor> recycle;
+    for (auto& [key, pristine] : m_pristine) {
+        at::Tensor& slot = *m_params.at(key).tensor;
+        if (slot.use_count() == 1 && slot.storage().use_count() == 1 && slot.is_contiguous() &&
+            slot.storage_offset() == 0)
+            recycle[key] = std::move(slot);
+    }
+    unmerge();
+    auto recycled = [&](const std::string& key, const at::Tensor& like) -> at::Tensor {
+        auto it = recycle.find(key);
+        if (it == recycle.end() || it->second.sizes() != like.sizes() ||
+            it->second.scalar_type() != like.scalar_type() || it->second.device() != like.device())
+            return at::Tensor();
+        at::Tensor t = std::move(it->second);
+        recycle.erase(it);
+        return t;
+    };
+    // fp32 working copies of the touched tensors, as 2-D [out, in * k] matrices. The first
+    // delta on a float32 weight is fused with the copy (addmm), so a switch reads each base
+    // weight once and writes the merged one once.
+    std::map<std::string, at::Tensor> work;
+    auto addDelta = [&](const std::string& key, const at::Tensor& up, const at::Tensor& down,
+                        double c) -> at::Tensor& {
+        auto it = work.find(key);
+        if (it != work.end()) {
+            if (c != 0.0)
+                it->second.addmm_(up, down, 1.0, c);
+            return it->second;
+        }
+        const at::Tensor& base = current(key);
+        const at::Tensor base2 = base.reshape({base.size(0), -1});
+        if (base2.scalar_type() == at::kFloat && c != 0.0) {
+            at::Tensor out = recycled(key, base);
+            if (!out.defined())
+                return work[key] = at::addmm(base2, up, down, 1.0, c);
+            at::Tensor out2 = out.view(base2.sizes());
+            at::addmm_out(out2, base2, up, down, 1.0, c);
+            return work[key] = out2;
+        }
+        at::Tensor w = base2.to(base2.options().dtype(at::kFloat), false, /*copy=*/true);
+        if (c != 0.0)
+            w.addmm_(up, down, 1.0, c);
+        return work[key] = w;
+    };
+    size_t metaIndex = 0;
+    for (const Planned& p : plan) {
+        const LoraSpec& spec = *p.spec;
+        nlohmann::json& meta = metadata[metaIndex++];
+        if (spec.strength == 0.0)
+            continue;
+        const bool gradio = spec.mode == LoraMergeMode::LorawGradioCompatible;
+        std::set<double> scales;
+        for (size_t i = 0; i < spec.file->modules.size(); ++i) {
+            const LoraModule& m = spec.file->modules[i];
+            const LoraTarget& t = p.targets[i];
+            const at::Tensor& base = current(t.weightKey);
+            const auto opts = base.options().dtype(at::kFloat);
+            const int64_t rank = m.rank();
+            const at::Tensor up = m.up.to(opts).reshape({m.outFeatures(), rank});
+            const at::Tensor down = m.down.to(opts).reshape({rank, -1});
+            const bool dora = m.isDora() && !gradio && !spec.doraIgnoreMagnitude;
+            if (gradio) {
+                // LoRAMerger: scale 16/16; load_weights(multiplier) scales up and down (DoRA: 1).
+                addDelta(t.weightKey, up, down, m.isDora() ? 1.0 : spec.strength * spec.strength);
+                continue;
+            }
+            const double k = p.config.scale(rank);
+            const double c = k * p.config.multiplier * spec.strength;
+            scales.insert(k);
+            if (!dora) {
+                addDelta(t.weightKey, up, down, c);
+                continue;
+            }
+            // y = (m / ||W + k U D||_row) ⊙ (W x + b + c U D x)
+            at::Tensor& w = addDelta(t.weightKey, up, down, 0.0);
+            const at::Tensor delta = at::matmul(up, down);
+            const at::Tensor norm = at::linalg_vector_norm(w + delta * k, 2, {1}, /*keepdim=*/true);
+            const at::Tensor s = m.doraMagnitude.to(opts).reshape({-1, 1}) / norm;
+            w = (w + delta * c) * s;
+            if (!t.biasKey.empty()) {
+                at::Tensor& b = addDelta(t.biasKey, at::Tensor(), at::Tensor(), 0.0);
+                b = b * s;
+            }
+        }
+        if (!gradio) {
+            meta["scale"] = scales.size() == 1
+                                ? nlohmann::json(*scales.begin())
+                                : nlohmann::json(std::vector<double>(scales.begin(), scales.end()));
+            meta["effective_scale"] =
+                scales.size() == 1
+                    ? nlohmann::json(*scales.begin() * p.config.multiplier * spec.strength)
+                    : nlohmann::json(nullptr);
+        }
+    }
+
+    // 3. Cast back (may throw: nothing committed yet), then commit (no-throw).
+    std::vector<std::pair<std::string, at::Tensor>> merged;
+    std::vector<std::pair<std::string, Pristine>> pristine;
+    for (auto& [key, w32] : work) {
+        const at::Tensor& original = current(key);
+        at::Tensor result = w32.reshape(original.sizes());
+        if (result.scalar_type() != original.scalar_type() ||
+            result.device() != original.device()) {
+            at::Tensor out = recycled(key, original);
+            result = out.defined() ? out.copy_(result) : result.to(original.scalar_type());
+        }
+        merged.emplace_back(key, result.contiguous());
+        Pristine keep{original, original.device()};
+        if (m_options.backupOnHost && !original.device().is_cpu())
+            keep.original = original.to(at::kCPU);
+        pristine.emplace_back(key, std::move(keep));
+    }
+    work.clear();
+    for (size_t i = 0; i < merged.size(); ++i) {
+        *m_params.at(merged[i].first).tensor = std::move(merged[i].second);
+        m_pristine.emplace(pristine[i].first, std::move(pristine[i].second));
+    }
+    m_metadata = std::move(metadata);
+}
+
+} // namespace footfall::model

@@ -1,0 +1,93 @@
+#include "model/runtime/torch_runtime.h"
+
+#include <ATen/Context.h>
+#include <ATen/Parallel.h>
+#include <torch/version.h>
+
+#include <dlfcn.h>
+#include <link.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <mutex>
+#include <thread>
+
+namespace footfall {
+
+namespace {
+
+// Which shared object provides the BLAS entry point libtorch calls. The Debian reference
+// libblas is ~20x slower than OpenBLAS and is picked silently when OpenBLAS is missing.
+std::string resolvedBlas() {
+    void* sym = dlsym(RTLD_DEFAULT, "sgemm_");
+    if (!sym)
+        return {};
+    Dl_info info{};
+    if (dladdr(sym, &info) && info.dli_fname) {
+        char real[4096];
+        if (realpath(info.dli_fname, real))
+            return real;
+        return info.dli_fname;
+    }
+    return {};
+}
+
+} // namespace
+
+const TorchRuntimeInfo& initTorchRuntime(int threads) {
+    static TorchRuntimeInfo info;
+    static std::once_flag once;
+    std::call_once(once, [threads] {
+        const unsigned cores = std::thread::hardware_concurrency();
+        info.threads = threads > 0 ? threads : static_cast<int>(cores ? cores : 1);
+        // FOOTFALL_THREADS overrides: on a loaded 2-core machine ATen's spinning OpenMP pool
+        // can lose to a single ATen thread (OpenBLAS runs its own threads either way).
+        bool overridden = threads > 0;
+        if (threads <= 0)
+            if (const char* env = std::getenv("FOOTFALL_THREADS")) {
+                const int n = std::atoi(env);
+                if (n > 0 && n <= 1024) {
+                    info.threads = n;
+                    overridden = true;
+                }
+            }
+        at::set_num_threads(info.threads);
+        // The original turns TF32 off before sampling; with it on, CUDA results drift past the
+        // parity tolerances (the VAE by 6e-4).
+        at::globalContext().setAllowTF32CuBLAS(false);
+        at::globalContext().setAllowTF32CuDNN(false);
+        info.blas = resolvedBlas();
+        info.torchVersion = TORCH_VERSION;
+        info.cudaAvailable = at::hasCUDA();
+        // Pip LibTorch carries MKL inside libtorch_cpu: that is not the reference BLAS.
+        const bool reference = !at::hasMKL() && info.blas.find("openblas") == std::string::npos &&
+                               info.blas.find("blis") == std::string::npos &&
+                               info.blas.find("mkl") == std::string::npos &&
+                               info.blas.find("atlas") == std::string::npos && !info.blas.empty();
+        // A threaded BLAS that is not MKL parallelises each GEMM itself; an explicit thread
+        // count from the caller or FOOTFALL_THREADS applies to every phase.
+        const bool threadedBlas = !at::hasMKL() &&
+                                  info.blas.find("openblas") != std::string::npos &&
+                                  info.blas.find("serial") == std::string::npos;
+        info.matmulThreads = (!overridden && threadedBlas) ? 1 : info.threads;
+        if (reference) {
+            info.warning = "LibTorch is using the reference BLAS (" + info.blas +
+                           "): generation will be about 20x slower. Install libopenblas0-pthread.";
+            std::fprintf(stderr, "footfall: warning: %s\n", info.warning.c_str());
+        }
+    });
+    return info;
+}
+
+MatmulPhaseThreads::MatmulPhaseThreads() : m_previous(at::get_num_threads()) {
+    const int wanted = initTorchRuntime().matmulThreads;
+    if (wanted != m_previous)
+        at::set_num_threads(wanted);
+}
+
+MatmulPhaseThreads::~MatmulPhaseThreads() {
+    if (at::get_num_threads() != m_previous)
+        at::set_num_threads(m_previous);
+}
+
+} // namespace footfall

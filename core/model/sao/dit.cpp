@@ -1,0 +1,426 @@
+#include "model/sao/dit.h"
+
+#include "base/errors.h"
+
+#include <ATen/ATen.h>
+
+#include <cmath>
+
+namespace footfall::model {
+
+namespace {
+
+constexpr double kPi = 3.14159265358979323846; // Python math.pi
+constexpr int64_t kTimestepFeatures = 256;     // FourierFeatures(1, 256) in dit.py
+constexpr double kBlockNormEps = 1e-5;         // transformer.py LayerNorm default
+constexpr double kQkNormEps = 1e-6;            // nn.LayerNorm(dim_heads, eps=1e-6) for qk_norm "ln"
+
+// Sequential(Linear, SiLU, Linear) as used by every embedding MLP of the DiT.
+at::Tensor mlp(const at::Tensor& x, const at::Tensor& w0, const at::Tensor& b0,
+               const at::Tensor& w2, const at::Tensor& b2) {
+    const at::Tensor h = at::silu(at::linear(x, computeView(w0, x), computeView(b0, x)));
+    return at::linear(h, computeView(w2, h), computeView(b2, h));
+}
+
+// LayerNorm over the last `dim` features with the affine parameters as `x` needs them.
+at::Tensor layerNorm(const at::Tensor& x, int64_t dim, const at::Tensor& weight,
+                     const at::Tensor& bias, double eps) {
+    return at::layer_norm(x, {dim}, computeView(weight, x), computeView(bias, x), eps);
+}
+
+// 'b n (h d) -> b h n d'
+at::Tensor splitHeads(const at::Tensor& t, int64_t heads) {
+    const int64_t b = t.size(0), n = t.size(1);
+    return t.reshape({b, n, heads, t.size(2) / heads}).transpose(1, 2);
+}
+
+[[noreturn]] void badInput(const std::string& what) {
+    throw GenerationError("DiT input: " + what);
+}
+
+} // namespace
+
+DiffusionTransformer::DiffusionTransformer(const DitConfig& config, DiffusionObjective objective)
+    : m_config(config), m_objective(objective) {
+    m_blocks.resize(static_cast<size_t>(config.depth));
+    for (int64_t i = 0; i < config.depth; ++i) {
+        DitBlock& block = m_blocks[static_cast<size_t>(i)];
+        block.crossAttends = config.layerCrossAttends(i);
+        block.selfAttn.isCross = false;
+        block.crossAttn.isCross = true;
+    }
+}
+
+void DiffusionTransformer::collectParameters(ParameterList& out, const std::string& prefix) {
+    const DitConfig& c = m_config;
+    const int64_t e = c.embedDim;
+    const int64_t d = c.dimHeads();
+    const int64_t dimIn = c.ioChannels * c.patchSize;
+
+    out.add(prefix + "timestep_features.weight", &m_timestepFeatures, {kTimestepFeatures / 2, 1});
+    out.add(prefix + "to_timestep_embed.0.weight", &m_timestepW0, {e, kTimestepFeatures});
+    out.add(prefix + "to_timestep_embed.0.bias", &m_timestepB0, {e});
+    out.add(prefix + "to_timestep_embed.2.weight", &m_timestepW2, {e, e});
+    out.add(prefix + "to_timestep_embed.2.bias", &m_timestepB2, {e});
+    if (c.condTokenDim > 0) {
+        const int64_t ce = c.condEmbedDim();
+        out.add(prefix + "to_cond_embed.0.weight", &m_condW0, {ce, c.condTokenDim});
+        out.add(prefix + "to_cond_embed.2.weight", &m_condW2, {ce, ce});
+    }
+    if (c.globalCondDim > 0) {
+        const int64_t ge = c.globalEmbedDim();
+        out.add(prefix + "to_global_embed.0.weight", &m_globalW0, {ge, c.globalCondDim});
+        out.add(prefix + "to_global_embed.2.weight", &m_globalW2, {ge, ge});
+    }
+
+    const std::string tp = prefix + "transformer.";
+    for (size_t i = 0; i < m_blocks.size(); ++i) {
+        DitBlock& b = m_blocks[i];
+        const std::string lp = tp + "layers." + std::to_string(i) + ".";
+        auto qkNorm = [&](DitAttention& a, const std::string& ap) {
+            if (c.qkNorm != QkNorm::LayerNorm)
+                return;
+            out.add(ap + "q_norm.weight", &a.qNormWeight, {d});
+            out.add(ap + "q_norm.bias", &a.qNormBias, {d});
+            out.add(ap + "k_norm.weight", &a.kNormWeight, {d});
+            out.add(ap + "k_norm.bias", &a.kNormBias, {d});
+        };
+        out.add(lp + "pre_norm.gamma", &b.preNormGamma, {e});
+        out.add(lp + "pre_norm.beta", &b.preNormBeta, {e});
+        out.add(lp + "self_attn.to_qkv.weight", &b.selfAttn.toQkv, {3 * e, e});
+        out.add(lp + "self_attn.to_out.weight", &b.selfAttn.toOut, {e, e});
+        qkNorm(b.selfAttn, lp + "self_attn.");
+        if (b.crossAttends) {
+            const int64_t ce = c.condEmbedDim();
+            out.add(lp + "cross_attend_norm.gamma", &b.crossNormGamma, {e});
+            out.add(lp + "cross_attend_norm.beta", &b.crossNormBeta, {e});
+            out.add(lp + "cross_attn.to_q.weight", &b.crossAttn.toQ, {e, e});
+            out.add(lp + "cross_attn.to_kv.weight", &b.crossAttn.toKv, {2 * ce, ce});
+            out.add(lp + "cross_attn.to_out.weight", &b.crossAttn.toOut, {e, e});
+            qkNorm(b.crossAttn, lp + "cross_attn.");
+        }
+        const int64_t inner = c.ffInnerDim();
+        out.add(lp + "ff_norm.gamma", &b.ffNormGamma, {e});
+        out.add(lp + "ff_norm.beta", &b.ffNormBeta, {e});
+        out.add(lp + "ff.ff.0.proj.weight", &b.ffProjWeight, {2 * inner, e});
+        out.add(lp + "ff.ff.0.proj.bias", &b.ffProjBias, {2 * inner});
+        out.add(lp + "ff.ff.2.weight", &b.ffOutWeight, {e, inner});
+        out.add(lp + "ff.ff.2.bias", &b.ffOutBias, {e});
+    }
+    out.add(tp + "project_in.weight", &m_projectIn, {e, dimIn});
+    out.add(tp + "project_out.weight", &m_projectOut, {dimIn, e});
+    if (c.rotaryPosEmb)
+        out.add(tp + "rotary_pos_emb.inv_freq", &m_invFreq, {c.rotaryDim() / 2});
+    // input_concat_dim is 0 (config check), so the pre-conv sees io_channels.
+    out.add(prefix + "preprocess_conv.weight", &m_preprocessConv, {c.ioChannels, c.ioChannels, 1});
+    out.add(prefix + "postprocess_conv.weight", &m_postprocessConv,
+            {c.ioChannels, c.ioChannels, 1});
+}
+
+void DiffusionTransformer::load(const WeightSource& weights, const WeightTarget& target,
+                                const std::string& prefix) {
+    ParameterList params;
+    collectParameters(params, prefix);
+    LoadOptions options;
+    options.target = target;
+    options.strictPrefixes = {prefix};
+    loadParameters(params, weights, options);
+    m_compute = target.compute;
+    if (target.computeDtype() != target.dtype) {
+        const WeightTarget full{target.computeDtype(), target.device};
+        for (const auto& e : params.entries())
+            if (keepsComputePrecision(e.name)) // a copy: never pin a mapped file's pages
+                *e.tensor = weights.require(e.name, e.shape, full).clone();
+    }
+}
+
+bool DiffusionTransformer::keepsComputePrecision(const std::string& key) {
+    const auto endsWith = [&key](const std::string& suffix) {
+        return key.size() >= suffix.size() &&
+               key.compare(key.size() - suffix.size(), suffix.size(), suffix) == 0;
+    };
+    return endsWith("timestep_features.weight") || endsWith("rotary_pos_emb.inv_freq");
+}
+
+at::ScalarType DiffusionTransformer::dtype() const {
+    return m_compute.value_or(storageDtype());
+}
+
+at::ScalarType DiffusionTransformer::storageDtype() const {
+    return m_projectIn.defined() ? m_projectIn.scalar_type() : at::kFloat;
+}
+
+at::Device DiffusionTransformer::device() const {
+    return m_projectIn.defined() ? m_projectIn.device() : at::Device(at::kCPU);
+}
+
+at::Tensor DiffusionTransformer::normalizeHeads(const at::Tensor& t, const at::Tensor& weight,
+                                                const at::Tensor& bias) const {
+    switch (m_config.qkNorm) {
+    case QkNorm::None:
+        return t;
+    case QkNorm::LayerNorm:
+        return layerNorm(t, t.size(-1), weight, bias, kQkNormEps);
+    case QkNorm::L2: // F.normalize(dim=-1): x / max(||x||, 1e-12)
+        return t / at::clamp_min(at::norm(t, 2, {-1}, true), 1e-12);
+    }
+    return t;
+}
+
+at::Tensor DiffusionTransformer::applyRotary(const at::Tensor& t, const at::Tensor& cos,
+                                             const at::Tensor& sin) const {
+    // Partial, half-split (GPT-NeoX) rotary on the first rotary_dim features, in float32.
+    const int64_t rot = cos.size(-1);
+    const at::Tensor tf = t.to(at::kFloat);
+    const at::Tensor head = tf.narrow(-1, 0, rot);
+    const at::Tensor x1 = head.narrow(-1, 0, rot / 2);
+    const at::Tensor x2 = head.narrow(-1, rot / 2, rot / 2);
+    const at::Tensor rotated = at::cat({-x2, x1}, -1);
+    const at::Tensor out = head * cos + rotated * sin;
+    if (rot == tf.size(-1))
+        return out;
+    return at::cat({out, tf.narrow(-1, rot, tf.size(-1) - rot)}, -1);
+}
+
+at::Tensor DiffusionTransformer::attend(const at::Tensor& q, const at::Tensor& k,
+                                        const at::Tensor& v) const {
+    // softmax(q kᵀ / √d) v, unmasked (scaled_dot_product_attention's math; absent in 1.13).
+    const double scale = std::sqrt(static_cast<double>(q.size(-1)));
+    const at::Tensor scores = at::matmul(q, k.transpose(-2, -1)) / scale;
+    return at::matmul(at::softmax(scores, -1), v);
+}
+
+at::Tensor DiffusionTransformer::selfAttention(const DitAttention& attn, const at::Tensor& x,
+                                               const at::Tensor& cos, const at::Tensor& sin) const {
+    const int64_t heads = m_config.numHeads;
+    const auto qkv = at::linear(x, computeView(attn.toQkv, x)).chunk(3, -1);
+    at::Tensor q = splitHeads(qkv[0], heads);
+    at::Tensor k = splitHeads(qkv[1], heads);
+    const at::Tensor v = splitHeads(qkv[2], heads);
+    q = normalizeHeads(q, attn.qNormWeight, attn.qNormBias);
+    k = normalizeHeads(k, attn.kNormWeight, attn.kNormBias);
+    if (cos.defined()) {
+        q = applyRotary(q, cos, sin).to(v.scalar_type());
+        k = applyRotary(k, cos, sin).to(v.scalar_type());
+    }
+    const at::Tensor out = attend(q, k, v);
+    return at::linear(out.transpose(1, 2).reshape({x.size(0), x.size(1), -1}),
+                      computeView(attn.toOut, x));
+}
+
+at::Tensor DiffusionTransformer::crossAttention(const DitAttention& attn, const at::Tensor& x,
+                                                const at::Tensor& k, const at::Tensor& v) const {
+    at::Tensor q = splitHeads(at::linear(x, computeView(attn.toQ, x)), m_config.numHeads);
+    q = normalizeHeads(q, attn.qNormWeight, attn.qNormBias);
+    const at::Tensor out = attend(q, k, v);
+    return at::linear(out.transpose(1, 2).reshape({x.size(0), x.size(1), -1}),
+                      computeView(attn.toOut, x));
+}
+
+DiffusionTransformer::Prepared DiffusionTransformer::prepare(const DitConditioning& cond,
+                                                             const DitGuidance& guidance) const {
+    if (!isLoaded())
+        throw GenerationError("DiT used before its weights were loaded");
+    const DitConfig& c = m_config;
+    const auto options = at::TensorOptions().dtype(dtype()).device(device());
+    Prepared p;
+    p.guidance = guidance;
+    p.batch = -1;
+
+    if (cond.globalCond.defined() && c.globalCondDim > 0) {
+        const at::Tensor g = cond.globalCond.to(options);
+        if (g.dim() != 2 || g.size(1) != c.globalCondDim)
+            badInput("global_cond has shape " + shapeToString(g.sizes()) + ", expected [B, " +
+                     std::to_string(c.globalCondDim) + "]");
+        p.batch = g.size(0);
+        p.globalEmbed = mlp(g, m_globalW0, {}, m_globalW2, {});
+    }
+
+    if (cond.crossAttnCond.defined() && c.condTokenDim > 0) {
+        const at::Tensor x = cond.crossAttnCond.to(options);
+        if (x.dim() != 3 || x.size(2) != c.condTokenDim)
+            badInput("cross_attn_cond has shape " + shapeToString(x.sizes()) +
+                     ", expected [B, S, " + std::to_string(c.condTokenDim) + "]");
+        if (p.batch >= 0 && p.batch != x.size(0))
+            badInput("cross_attn_cond has " + std::to_string(x.size(0)) +
+                     " items but global_cond has " + std::to_string(p.batch));
+        p.batch = x.size(0);
+        p.hasCross = true;
+        at::Tensor batch = x;
+        if (guidance.cfgScale != 1.0) {
+            // The null branch zeroes every cross-attention token (timing tokens included)
+            // before to_cond_embed; a negative prompt replaces it, masked tokens zeroed.
+            const at::Tensor null = at::zeros_like(x);
+            at::Tensor uncond = null;
+            if (cond.negativeCrossAttnCond.defined()) {
+                uncond = cond.negativeCrossAttnCond.to(options);
+                if (uncond.sizes() != x.sizes())
+                    badInput("negative_cross_attn_cond has shape " + shapeToString(uncond.sizes()) +
+                             ", expected " + shapeToString(x.sizes()));
+                if (cond.negativeCrossAttnMask.defined()) {
+                    const at::Tensor mask =
+                        cond.negativeCrossAttnMask.to(device()).to(at::kBool).unsqueeze(2);
+                    if (mask.size(0) != x.size(0) || mask.size(1) != x.size(1))
+                        badInput("negative_cross_attn_mask has shape " +
+                                 shapeToString(cond.negativeCrossAttnMask.sizes()) +
+                                 ", expected [" + std::to_string(x.size(0)) + ", " +
+                                 std::to_string(x.size(1)) + "]");
+                    uncond = at::where(mask, uncond, null);
+                }
+            }
+            batch = at::cat({x, uncond}, 0);
+            p.hasUncond = true;
+        }
+        const at::Tensor context = mlp(batch, m_condW0, {}, m_condW2, {});
+        const int64_t kvHeads = c.crossKvHeads();
+        p.keys.resize(m_blocks.size());
+        p.values.resize(m_blocks.size());
+        for (size_t i = 0; i < m_blocks.size(); ++i) {
+            const DitBlock& b = m_blocks[i];
+            if (!b.crossAttends)
+                continue;
+            const auto kv =
+                at::linear(context, computeView(b.crossAttn.toKv, context)).chunk(2, -1);
+            at::Tensor k = splitHeads(kv[0], kvHeads);
+            at::Tensor v = splitHeads(kv[1], kvHeads);
+            k = normalizeHeads(k, b.crossAttn.kNormWeight, b.crossAttn.kNormBias);
+            if (kvHeads != c.numHeads) {
+                // Grouped heads: query head h uses kv head h / (heads / kv_heads).
+                k = k.repeat_interleave(c.numHeads / kvHeads, 1);
+                v = v.repeat_interleave(c.numHeads / kvHeads, 1);
+            }
+            p.keys[i] = k.contiguous();
+            p.values[i] = v.contiguous();
+        }
+    }
+    return p;
+}
+
+bool DiffusionTransformer::usesGuidance(const at::Tensor& t, const Prepared& prepared) const {
+    if (!prepared.hasUncond || prepared.guidance.cfgScale == 1.0)
+        return false;
+    const at::Tensor t0 = t.reshape({-1}).narrow(0, 0, 1).to(at::kFloat);
+    const at::Tensor sigma = m_objective == DiffusionObjective::V ? at::sin(t0 * kPi / 2) : t0;
+    const float s = sigma.item<float>();
+    return static_cast<float>(prepared.guidance.cfgIntervalMin) <= s &&
+           s <= static_cast<float>(prepared.guidance.cfgIntervalMax);
+}
+
+at::Tensor DiffusionTransformer::forward(const at::Tensor& xIn, const at::Tensor& tIn,
+                                         const Prepared& prepared) const {
+    if (!isLoaded())
+        throw GenerationError("DiT used before its weights were loaded");
+    const DitConfig& c = m_config;
+    const auto options = at::TensorOptions().dtype(dtype()).device(device());
+    const at::Tensor x = xIn.to(options);
+    if (x.dim() != 3 || x.size(1) != c.ioChannels)
+        badInput("x has shape " + shapeToString(x.sizes()) + ", expected [B, " +
+                 std::to_string(c.ioChannels) + ", L]");
+    if (x.size(2) % c.patchSize != 0)
+        badInput("latent length " + std::to_string(x.size(2)) +
+                 " is not a multiple of the patch size " + std::to_string(c.patchSize));
+    const int64_t b = x.size(0);
+    if (prepared.batch >= 0 && prepared.batch != b)
+        badInput("x has " + std::to_string(b) + " items but the conditioning has " +
+                 std::to_string(prepared.batch));
+    at::Tensor t = tIn.to(options).reshape({-1});
+    if (t.numel() == 1 && b != 1)
+        t = t.expand({b}).contiguous();
+    if (t.numel() != b)
+        badInput("t has " + std::to_string(t.numel()) + " values for " + std::to_string(b) +
+                 " items");
+
+    if (!usesGuidance(t, prepared))
+        return forwardPass(x, t, prepared, 0, prepared.globalEmbed);
+
+    const at::Tensor g = prepared.globalEmbed.defined()
+                             ? at::cat({prepared.globalEmbed, prepared.globalEmbed}, 0)
+                             : at::Tensor();
+    const at::Tensor out = forwardPass(at::cat({x, x}, 0), at::cat({t, t}, 0), prepared, 0, g);
+    const auto halves = out.chunk(2, 0);
+    const at::Tensor& condOut = halves[0];
+    const at::Tensor& uncondOut = halves[1];
+    const double scale = prepared.guidance.cfgScale;
+    const at::Tensor cfg = uncondOut + (condOut - uncondOut) * scale;
+    const double phi = prepared.guidance.scalePhi;
+    if (phi == 0.0)
+        return cfg;
+    const at::Tensor condStd = at::std(condOut, {1}, /*unbiased=*/true, /*keepdim=*/true);
+    const at::Tensor cfgStd = at::std(cfg, {1}, /*unbiased=*/true, /*keepdim=*/true);
+    return phi * (cfg * (condStd / cfgStd)) + (1.0 - phi) * cfg;
+}
+
+at::Tensor DiffusionTransformer::forward(const at::Tensor& x, const at::Tensor& t,
+                                         const DitConditioning& cond,
+                                         const DitGuidance& guidance) const {
+    return forward(x, t, prepare(cond, guidance));
+}
+
+at::Tensor DiffusionTransformer::forwardPass(const at::Tensor& xIn, const at::Tensor& t,
+                                             const Prepared& prepared, int64_t firstRow,
+                                             const at::Tensor& globalEmbed) const {
+    const DitConfig& c = m_config;
+    const int64_t rows = xIn.size(0);
+    const int64_t p = c.patchSize;
+
+    // Timestep: FourierFeatures [cos | sin] of 2π t wᵀ, then the MLP; added to the global
+    // embedding and prepended as one token.
+    const at::Tensor angle = t.unsqueeze(1) * (2.0 * kPi);
+    const at::Tensor f = at::matmul(angle, computeView(m_timestepFeatures, angle).t());
+    const at::Tensor timestep = mlp(at::cat({at::cos(f), at::sin(f)}, -1), m_timestepW0,
+                                    m_timestepB0, m_timestepW2, m_timestepB2);
+    const at::Tensor global = globalEmbed.defined() ? globalEmbed + timestep : timestep;
+    const at::Tensor prepend = global.unsqueeze(1);
+
+    at::Tensor x = at::conv1d(xIn, computeView(m_preprocessConv, xIn)) + xIn;
+    x = x.transpose(1, 2); // [rows, L, C]
+    if (p > 1)             // 'b (t p) c -> b t (c p)'
+        x = x.reshape({rows, x.size(1) / p, p, x.size(2)})
+                .permute({0, 1, 3, 2})
+                .reshape({rows, x.size(1) / p, x.size(2) * p});
+
+    at::Tensor h = at::cat({prepend, at::linear(x, computeView(m_projectIn, x))}, 1);
+    const int64_t n = h.size(1);
+
+    at::Tensor cos, sin;
+    if (c.rotaryPosEmb) {
+        const at::Tensor invFreq = m_invFreq.to(at::kFloat);
+        const at::Tensor pos = at::arange(n, invFreq.options());
+        const at::Tensor freqs = at::outer(pos, invFreq);
+        const at::Tensor angles = at::cat({freqs, freqs}, -1);
+        cos = at::cos(angles);
+        sin = at::sin(angles);
+    }
+
+    for (size_t i = 0; i < m_blocks.size(); ++i) {
+        const DitBlock& b = m_blocks[i];
+        const int64_t e = c.embedDim;
+        h = h + selfAttention(b.selfAttn,
+                              layerNorm(h, e, b.preNormGamma, b.preNormBeta, kBlockNormEps), cos,
+                              sin);
+        if (b.crossAttends && prepared.hasCross) {
+            const at::Tensor k = prepared.keys[i].narrow(0, firstRow, rows);
+            const at::Tensor v = prepared.values[i].narrow(0, firstRow, rows);
+            h = h + crossAttention(
+                        b.crossAttn,
+                        layerNorm(h, e, b.crossNormGamma, b.crossNormBeta, kBlockNormEps), k, v);
+        }
+        const at::Tensor ffIn = layerNorm(h, e, b.ffNormGamma, b.ffNormBeta, kBlockNormEps);
+        const auto glu =
+            at::linear(ffIn, computeView(b.ffProjWeight, ffIn), computeView(b.ffProjBias, ffIn))
+                .chunk(2, -1);
+        const at::Tensor gated = glu[0] * at::silu(glu[1]);
+        h = h +
+            at::linear(gated, computeView(b.ffOutWeight, gated), computeView(b.ffOutBias, gated));
+    }
+
+    // Drop the prepended token, back to [rows, C, L].
+    at::Tensor y = at::linear(h, computeView(m_projectOut, h)).transpose(1, 2).narrow(2, 1, n - 1);
+    if (p > 1) // 'b (c p) t -> b c (t p)'
+        y = y.reshape({rows, c.ioChannels, p, n - 1})
+                .permute({0, 1, 3, 2})
+                .reshape({rows, c.ioChannels, (n - 1) * p});
+    return at::conv1d(y, computeView(m_postprocessConv, y)) + y;
+}
+
+} // namespace footfall::model

@@ -1,0 +1,467 @@
+#include "model/sao/sao_model.h"
+
+#include "io/audio_file.h"
+#include "model/runtime/torch_runtime.h"
+#include "model/sao/resample.h"
+
+#include <ATen/ATen.h>
+#include <ATen/Parallel.h>
+
+#include <algorithm>
+#include <cctype>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <optional>
+
+namespace fs = std::filesystem;
+
+namespace footfall::model {
+namespace {
+
+std::string lower(std::string s) {
+    for (auto& c : s)
+        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return s;
+}
+
+nlohmann::json fileIdentity(const std::string& path) {
+    if (path.empty())
+        return nullptr;
+    nlohmann::json j;
+    j["file"] = fs::path(path).filename().string();
+    j["path"] = path;
+    std::error_code ec;
+    const auto size = fs::file_size(path, ec);
+    if (!ec)
+        j["bytes"] = size;
+    return j;
+}
+
+// PadCrop(randomize=False) + set_audio_channels of the original.
+at::Tensor padCropChannels(const at::Tensor& audio, int64_t length, int64_t channels) {
+    at::Tensor out = at::zeros({audio.size(0), length}, audio.options());
+    const int64_t n = std::min(length, audio.size(1));
+    out.narrow(1, 0, n).copy_(audio.narrow(1, 0, n));
+    out = out.unsqueeze(0);
+    if (channels == 1)
+        return out.mean(1, true);
+    if (channels == 2) {
+        if (out.size(1) == 1)
+            return out.repeat({1, 2, 1});
+        if (out.size(1) > 2)
+            return out.narrow(1, 0, 2);
+    }
+    return out;
+}
+
+} // namespace
+
+SaoPipeline::SaoPipeline(SaoModelFiles files, DeviceSettings settings)
+    : m_files(std::move(files)), m_settings(std::move(settings)) {
+    m_config = loadModelConfig(m_files.modelConfig);
+    if (m_config.modelType != "diffusion_cond")
+        throw GenerationError(m_files.modelConfig + ": model_type is '" + m_config.modelType +
+                              "'; Footfall runs diffusion_cond models (Stable Audio Open)");
+    if (m_config.pretransform.downsamplingRatio <= 0 || m_config.sampleRate <= 0 ||
+        m_config.sampleSize <= 0)
+        throw GenerationError(m_files.modelConfig +
+                              ": sample_size, sample_rate and the autoencoder pretransform "
+                              "(downsampling_ratio) are required");
+    bool needsT5 = false;
+    for (const auto& c : m_config.conditioning.configs)
+        needsT5 = needsT5 || c.type == "t5";
+    if (needsT5) {
+        if (m_files.t5Config.empty() || m_files.t5Weights.empty())
+            throw GenerationError(m_files.modelConfig +
+                                  " has a T5 prompt conditioner, but no T5 encoder was given");
+        m_t5Config = T5Config::fromFile(m_files.t5Config);
+    }
+    m_device = resolveDevice(m_settings.device, m_settings.precision);
+}
+
+SaoPipeline::~SaoPipeline() = default;
+
+std::string SaoPipeline::defaultSampler() const {
+    return m_config.diffusion.isRectifiedFlow() ? "pingpong" : "dpmpp-3m-sde";
+}
+
+double SaoPipeline::windowSeconds() const {
+    return static_cast<double>(m_config.latentLength() * m_config.pretransform.downsamplingRatio) /
+           sampleRate();
+}
+
+void SaoPipeline::unload() {
+    m_loaded = false;
+    ++m_modelGeneration; // pointers into m_dit (LoRA merges) are about to dangle
+    m_vae.reset();
+    m_dit.reset();
+    m_conditioner.reset();
+    m_t5Weights.reset();
+    m_weights.reset();
+}
+
+void SaoPipeline::loadOn(const ResolvedDevice& device) {
+    unload();
+    const WeightTarget target{device.storageDtype, device.device, device.dtype};
+    WeightTarget ditTarget = target;
+    if (m_settings.lowMemory && !device.device.is_cuda() && device.storageDtype == at::kFloat)
+        ditTarget.dtype = at::kHalf; // the DiT is 4.2 GB of the 5.3 GB in fp32
+    if (!m_tokenizer && !m_files.tokenizer.empty())
+        m_tokenizer = std::make_shared<const SpmTokenizer>(m_files.tokenizer);
+    m_weights = openModelWeights(m_files.weights);
+
+    // The original loads its checkpoint strictly: any tensor outside the three parts is foreign.
+    std::vector<std::string> stray;
+    for (const auto& key : m_weights->keys())
+        if (key.rfind("model.model.", 0) != 0 && key.rfind("pretransform.model.", 0) != 0 &&
+            key.rfind("conditioner.", 0) != 0)
+            stray.push_back(key);
+    if (!stray.empty())
+        throw GenerationError("weights " + m_files.weights + " hold " +
+                              std::to_string(stray.size()) + " key(s) that are not part of a " +
+                              "Stable Audio Open model, e.g. '" + stray.front() +
+                              "' (a training checkpoint? unwrap it first)");
+
+    m_dit = std::make_unique<DiffusionTransformer>(m_config.diffusion.dit,
+                                                   m_config.diffusion.objective);
+    m_dit->load(*m_weights, ditTarget);
+    VaeLoadOptions vaeOptions;
+    vaeOptions.target = target;
+    vaeOptions.withEncoder = !m_settings.lowMemory;
+    m_vae = std::make_unique<OobleckVae>(m_config.pretransform, *m_weights, vaeOptions);
+    m_conditioner =
+        std::make_unique<MultiConditioner>(m_config.conditioning, m_t5Config, m_tokenizer);
+    m_conditioner->load(*m_weights, target);
+    if (m_conditioner->hasT5()) {
+        m_t5Weights = std::make_unique<WeightSource>(WeightSource::open(m_files.t5Weights));
+        m_conditioner->loadT5(*m_t5Weights, {device.t5StorageDtype, device.device, device.t5Dtype});
+    }
+    m_device = device;
+    m_loaded = true;
+    // Half-precision storage copied what it needs: keeping the float32 source open would hold
+    // both copies (fully for a .ckpt, as mapped pages for safetensors). Reopened on demand.
+    if (ditTarget.dtype != at::kFloat)
+        m_weights.reset();
+}
+
+void SaoPipeline::ensureLoaded(const std::string& deviceOverride) {
+    const bool explicitDevice = !deviceOverride.empty() && lower(deviceOverride) != "auto";
+    // Without an explicit device, whatever is loaded stays (including a CPU fallback).
+    if (m_loaded && !explicitDevice)
+        return;
+    const std::string wanted = explicitDevice ? deviceOverride : m_settings.device;
+    ResolvedDevice r = resolveDevice(wanted, m_settings.precision);
+    if (m_loaded && r.device == m_device.device && r.dtype == m_device.dtype &&
+        r.storageDtype == m_device.storageDtype)
+        return;
+    try {
+        loadOn(r);
+    } catch (const GenerationError&) {
+        unload();
+        throw; // a file problem: the same on every device
+    } catch (const std::exception& e) {
+        unload();
+        const std::string lowered = lower(wanted.empty() ? "auto" : wanted);
+        if (!r.device.is_cuda() || lowered != "auto")
+            throw GenerationError(std::string("loading the model on ") + r.description +
+                                  " failed: " + e.what());
+        // Automatic choice: a GPU that cannot hold the model falls back to the CPU.
+        const std::string reason = e.what();
+        ResolvedDevice cpu = resolveDevice("cpu", m_settings.precision);
+        cpu.note = "CUDA could not load the model (" + reason.substr(0, reason.find('\n')) +
+                   "); fell back to the CPU";
+        loadOn(cpu);
+    }
+}
+
+LatentPlan SaoPipeline::plan(double durationSeconds, bool fullWindow) const {
+    if (!(durationSeconds > 0.0) || !std::isfinite(durationSeconds))
+        throw GenerationError("the duration must be a positive number of seconds");
+    const int64_t ratio = m_config.pretransform.downsamplingRatio;
+    const int64_t patch = std::max<int64_t>(1, m_config.diffusion.dit.patchSize);
+    const int64_t full = m_config.latentLength();
+    LatentPlan p;
+    p.fullWindow = fullWindow;
+    const double samples = durationSeconds * sampleRate();
+    if (fullWindow) {
+        p.latentLength = full;
+    } else {
+        // Only the latents the duration needs, a whole number of the model's minimum unit.
+        const auto needed =
+            static_cast<int64_t>(std::ceil(samples / static_cast<double>(ratio) - 1e-9));
+        p.latentLength = std::max<int64_t>(patch, (needed + patch - 1) / patch * patch);
+    }
+    if (p.latentLength > full && !fullWindow) {
+        char message[256];
+        std::snprintf(message, sizeof message,
+                      "%.2f s is longer than this model's window of %.2f s (sample_size %lld at "
+                      "%lld Hz)",
+                      durationSeconds, windowSeconds(), static_cast<long long>(m_config.sampleSize),
+                      static_cast<long long>(m_config.sampleRate));
+        throw GenerationError(message);
+    }
+    p.sampleSize = p.latentLength * ratio;
+    p.outputFrames = std::min<int64_t>(p.sampleSize, std::llround(samples));
+    p.outputFrames = std::max<int64_t>(1, p.outputFrames);
+    return p;
+}
+
+MultiConditioner& SaoPipeline::conditioner() {
+    ensureLoaded();
+    return *m_conditioner;
+}
+
+DiffusionTransformer& SaoPipeline::dit() {
+    ensureLoaded();
+    return *m_dit;
+}
+
+OobleckVae& SaoPipeline::vae() {
+    ensureLoaded();
+    return *m_vae;
+}
+
+ConditioningInputs SaoPipeline::condition(const std::vector<ConditioningMetadata>& batch) {
+    ensureLoaded();
+    const MatmulPhaseThreads threads; // T5 is matmul-bound
+    if (m_conditioner->hasT5() && !m_conditioner->isT5Loaded())
+        m_conditioner->loadT5(*m_t5Weights,
+                              {m_device.t5StorageDtype, m_device.device, m_device.t5Dtype});
+    ConditioningInputs in = assembleConditioning((*m_conditioner)(batch), m_config.diffusion);
+    const auto options = at::TensorOptions().dtype(m_device.dtype).device(m_device.device);
+    if (in.crossAttnCond.defined())
+        in.crossAttnCond = in.crossAttnCond.to(options);
+    if (in.globalCond.defined())
+        in.globalCond = in.globalCond.to(options);
+    return in;
+}
+
+SamplerSettings SaoPipeline::resolvedSampling(const SamplerSettings& s, bool) const {
+    SamplerSettings r = s;
+    if (r.sampler.empty())
+        r.sampler = defaultSampler();
+    if (m_config.diffusion.isRectifiedFlow()) {
+        if (!r.sigmaMax)
+            r.sigmaMax = 1.0;
+        r.sigmaMin.reset(); // generate_diffusion_cond drops it for RF models
+    } else {
+        // The SAO 1.0 model card's sigma range (gradio uses 0.01 / 100).
+        if (!r.sigmaMin)
+            r.sigmaMin = 0.3;
+        if (!r.sigmaMax)
+            r.sigmaMax = 500.0;
+    }
+    if (r.steps < 1)
+        throw GenerationError("steps must be at least 1");
+    return r;
+}
+
+at::Tensor SaoPipeline::sample(const ConditioningInputs& cond, const ConditioningInputs* negative,
+                               const at::Tensor& noise, const at::Tensor& initLatents,
+                               const SamplerSettings& settings, NoiseSource* noiseSource,
+                               const StepCallback& callback) {
+    ensureLoaded();
+    const MatmulPhaseThreads threads; // the DiT is matmul-bound
+    const auto options = at::TensorOptions().dtype(m_device.dtype).device(m_device.device);
+    DitConditioning dc;
+    dc.crossAttnCond = cond.crossAttnCond;
+    dc.globalCond = cond.globalCond;
+    if (negative) {
+        dc.negativeCrossAttnCond = negative->crossAttnCond.to(options);
+        dc.negativeCrossAttnMask = negative->crossAttnMask;
+    }
+    DitGuidance guidance;
+    guidance.cfgScale = settings.cfgScale;
+    const auto prepareStart = std::chrono::steady_clock::now();
+    const DiffusionTransformer::Prepared prepared = m_dit->prepare(dc, guidance);
+    m_lastPrepareMs =
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - prepareStart)
+            .count();
+    const DiffusionTransformer& dit = *m_dit;
+    const ModelFn model = [&dit, &prepared](const at::Tensor& x, const at::Tensor& t) {
+        return dit.forward(x, t, prepared);
+    };
+    const SamplerSettings s = resolvedSampling(settings, initLatents.defined());
+    const at::Tensor x0 = noise.to(options);
+    const at::Tensor init = initLatents.defined() ? initLatents.to(options) : at::Tensor();
+    if (m_config.diffusion.isRectifiedFlow()) {
+        RfSamplingOptions o;
+        o.sampler = s.sampler;
+        o.steps = s.steps;
+        o.sigmaMax = *s.sigmaMax;
+        return sampleRf(model, x0, init, o, noiseSource, callback);
+    }
+    KSamplingOptions o;
+    o.sampler = s.sampler;
+    o.steps = s.steps;
+    o.sigmaMin = *s.sigmaMin;
+    o.sigmaMax = *s.sigmaMax;
+    o.rho = s.rho;
+    return sampleK(model, x0, init, o, noiseSource, callback);
+}
+
+at::Tensor SaoPipeline::decode(const at::Tensor& latents, const std::function<void()>& poll) {
+    ensureLoaded();
+    return m_vae->decode(latents.to(m_device.device, m_device.dtype), poll);
+}
+
+at::Tensor SaoPipeline::encodeAudio(const at::Tensor& audio, int64_t rate, int64_t sampleSize,
+                                    NoiseSource* noise, const std::function<void()>& poll) {
+    ensureLoaded();
+    const int64_t channels = m_config.pretransform.ioChannels > 0 ? m_config.pretransform.ioChannels
+                                                                  : m_config.audioChannels;
+    at::Tensor x =
+        resampleLikeTorchaudio(audio.to(m_device.device, at::kFloat), rate, m_config.sampleRate);
+    x = padCropChannels(x, sampleSize, channels).to(m_device.dtype);
+    if (m_vae->hasEncoder())
+        return m_vae->encode(x, noise, poll);
+    // Low-memory mode keeps no encoder around: build one for this variation only.
+    VaeLoadOptions options;
+    options.target = {m_device.storageDtype, m_device.device, m_device.dtype};
+    const std::unique_ptr<WeightSource> reopened =
+        m_weights ? nullptr : openModelWeights(m_files.weights);
+    const OobleckVae full(m_config.pretransform, m_weights ? *m_weights : *reopened, options);
+    return full.encode(x, noise, poll);
+}
+
+std::vector<std::pair<std::string, at::Tensor*>> SaoPipeline::ditParameters() {
+    ensureLoaded();
+    ParameterList params;
+    m_dit->collectParameters(params);
+    return params.named();
+}
+
+nlohmann::json SaoPipeline::modelInfo() const {
+    nlohmann::json j;
+    j["model_config"] = fileIdentity(m_files.modelConfig);
+    j["weights"] = fileIdentity(m_files.weights);
+    j["t5_config"] = fileIdentity(m_files.t5Config);
+    j["t5_weights"] = fileIdentity(m_files.t5Weights);
+    j["tokenizer"] = fileIdentity(m_files.tokenizer);
+    j["objective"] = objectiveName(m_config.diffusion.objective);
+    j["sample_rate"] = m_config.sampleRate;
+    j["sample_size"] = m_config.sampleSize;
+    j["window_seconds"] = windowSeconds();
+    return j;
+}
+
+SaoOutput SaoPipeline::generate(const SaoTake& take, const ProgressCallback& progress,
+                                const CancelToken* cancel, int takeIndex, int takes) {
+    const auto report = [&](Phase phase, int step, int total) {
+        if (progress) {
+            Progress p;
+            p.phase = phase;
+            p.step = step;
+            p.total = total;
+            p.take = takeIndex;
+            p.takes = takes;
+            progress(p);
+        }
+    };
+    const auto poll = [cancel] { throwIfCancelled(cancel); };
+
+    throwIfCancelled(cancel);
+    const LatentPlan plan = this->plan(take.durationSeconds, take.fullWindow);
+    report(Phase::Loading, 0, 0);
+    ensureLoaded();
+    throwIfCancelled(cancel);
+
+    // torch.manual_seed(seed); noise = torch.randn([B, io_channels, latent_len]) first, as the
+    // original; init-audio encoding and pingpong continue the same stream.
+    SeededNoise rng(take.seed, m_device.device);
+    const int64_t channels =
+        m_config.ioChannels > 0 ? m_config.ioChannels : m_config.diffusion.dit.ioChannels;
+    const at::Tensor noise = rng.randn({1, channels, plan.latentLength});
+
+    report(Phase::Encoding, 0, 0);
+    ConditioningMetadata meta;
+    for (const auto& t5 : m_conditioner->t5Conditioners())
+        meta.texts[t5->id()] = take.prompt;
+    meta.numbers["seconds_start"] = take.secondsStart;
+    meta.numbers["seconds_total"] = take.durationSeconds;
+    const ConditioningInputs cond = condition({meta});
+    std::optional<ConditioningInputs> negative;
+    if (!take.negativePrompt.empty()) {
+        ConditioningMetadata neg = meta;
+        for (auto& [id, text] : neg.texts)
+            text = take.negativePrompt;
+        negative = condition({neg});
+    }
+    if (m_settings.lowMemory)
+        m_conditioner->releaseT5();
+    throwIfCancelled(cancel);
+
+    SamplerSettings sampling = take.sampling;
+    at::Tensor initLatents;
+    if (!take.initAudioPath.empty()) {
+        const AudioBuffer buffer = readAudioFile(take.initAudioPath);
+        if (buffer.empty())
+            throw GenerationError("the init audio " + take.initAudioPath + " has no samples");
+        at::Tensor audio = at::empty({buffer.channels(), static_cast<int64_t>(buffer.frames())});
+        for (int c = 0; c < buffer.channels(); ++c)
+            std::memcpy(audio[c].data_ptr<float>(), buffer.channel(c),
+                        buffer.frames() * sizeof(float));
+        initLatents = encodeAudio(audio, buffer.sampleRate(), plan.sampleSize, &rng, poll);
+        sampling.sigmaMax = take.initNoiseLevel;
+    }
+    const SamplerSettings resolved = resolvedSampling(sampling, initLatents.defined());
+
+    const StepCallback onStep = [&](const SamplerStep& step) {
+        throwIfCancelled(cancel);
+        report(Phase::Sampling, step.index + 1, step.count);
+    };
+    report(Phase::Sampling, 0, static_cast<int>(resolved.steps));
+    const at::Tensor latents =
+        sample(cond, negative ? &*negative : nullptr, noise, initLatents, resolved, &rng, onStep);
+    throwIfCancelled(cancel);
+
+    report(Phase::Decoding, 0, 0);
+    const at::Tensor decoded = decode(latents, poll);
+    SaoOutput out;
+    out.latents = latents;
+    // Odd decoder strides make fewer than latentLength * ratio samples (OobleckVae::decodedLength).
+    const int64_t frames = std::min<int64_t>(plan.outputFrames, decoded.size(2));
+    out.audio = decoded[0].narrow(1, 0, frames).to(at::kCPU, at::kFloat).contiguous();
+
+    nlohmann::json& d = out.details;
+    d["sampler"] = resolved.sampler;
+    d["steps"] = resolved.steps;
+    d["cfg_scale"] = resolved.cfgScale;
+    d["sigma_min"] = resolved.sigmaMin ? nlohmann::json(*resolved.sigmaMin) : nlohmann::json();
+    d["sigma_max"] = resolved.sigmaMax ? nlohmann::json(*resolved.sigmaMax) : nlohmann::json();
+    d["rho"] = resolved.rho;
+    d["objective"] = objectiveName(m_config.diffusion.objective);
+    d["seed"] = take.seed;
+    d["seconds_start"] = take.secondsStart;
+    d["seconds_total"] = take.durationSeconds;
+    d["latent_length"] = plan.latentLength;
+    d["sample_size"] = plan.sampleSize;
+    d["window"] = plan.fullWindow ? "full" : "duration";
+    d["window_seconds"] = windowSeconds();
+    d["output_frames"] = frames;
+    d["device"] = m_device.description;
+    d["dtype"] = dtypeName(m_device.dtype);
+    d["weights_dtype"] = dtypeName(m_dit->storageDtype());
+    d["t5_dtype"] = dtypeName(m_device.t5Dtype);
+    if (!m_device.note.empty())
+        d["device_note"] = m_device.note;
+    d["low_memory"] = m_settings.lowMemory;
+    d["noise"] = "torch.manual_seed(seed) stream on " +
+                 std::string(m_device.device.is_cuda() ? "cuda" : "cpu") +
+                 (resolved.sampler.find("sde") != std::string::npos
+                      ? "; SDE noise drawn from the same stream (the original's Brownian tree is "
+                        "unseeded)"
+                      : "");
+    if (!take.negativePrompt.empty())
+        d["negative_prompt"] = take.negativePrompt;
+    if (!take.initAudioPath.empty()) {
+        d["init_audio"] = take.initAudioPath;
+        d["init_noise_level"] = take.initNoiseLevel;
+    }
+    return out;
+}
+
+} // namespace footfall::model

@@ -1,0 +1,635 @@
+#include "generate/generation_panel.h"
+
+#include "generate/lora_list_widget.h"
+#include "generate/prompt_builder.h"
+#include "takes/take_store.h"
+
+#include "engines/engine_factory.h"
+#include "generation/recall.h"
+
+#include <QAction>
+#include <QCheckBox>
+#include <QComboBox>
+#include <QDir>
+#include <QDoubleSpinBox>
+#include <QFileDialog>
+#include <QFormLayout>
+#include <QGroupBox>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QLineEdit>
+#include <QListWidget>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QRandomGenerator>
+#include <QRegularExpressionValidator>
+#include <QSettings>
+#include <QSpinBox>
+#include <QToolButton>
+#include <QVBoxLayout>
+
+namespace footfall::ui {
+
+namespace {
+constexpr int kHistorySize = 50;
+
+QLineEdit* folderRow(QWidget* parent, const QString& name, QLayout*& rowOut, const QString& title) {
+    auto* edit = new QLineEdit(parent);
+    edit->setObjectName(name);
+    auto* browse = new QToolButton(parent);
+    browse->setText(QStringLiteral("…"));
+    browse->setToolTip(title);
+    QObject::connect(browse, &QToolButton::clicked, parent, [parent, edit, title] {
+        const QString dir = QFileDialog::getExistingDirectory(parent, title, edit->text());
+        if (!dir.isEmpty())
+            edit->setText(dir);
+    });
+    auto* row = new QHBoxLayout;
+    row->setContentsMargins(0, 0, 0, 0);
+    row->addWidget(edit, 1);
+    row->addWidget(browse);
+    rowOut = row;
+    return edit;
+}
+} // namespace
+
+GenerationPanel::GenerationPanel(QWidget* parent) : QWidget(parent) {
+    setObjectName(QStringLiteral("generationPanel"));
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(6, 4, 6, 4);
+    layout->setSpacing(4);
+
+    m_error = new QLabel(this);
+    m_error->setObjectName(QStringLiteral("errorBanner"));
+    m_error->setWordWrap(true);
+    m_error->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_error->setVisible(false);
+
+    layout->addWidget(buildPromptBox());
+    layout->addWidget(buildSettingsBox());
+    layout->addWidget(buildEngineBox());
+    layout->addWidget(buildAdvancedBox());
+
+    m_generate = new QPushButton(tr("Generate"), this);
+    m_generate->setObjectName(QStringLiteral("generateButton"));
+    m_generate->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Return));
+    m_generate->setToolTip(
+        tr("Generate (Ctrl+Enter). While a run is going, this queues the prompt."));
+    m_generate->setDefault(true);
+    m_cancel = new QPushButton(tr("Cancel"), this);
+    m_cancel->setObjectName(QStringLiteral("cancelButton"));
+    m_cancel->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Period));
+    m_cancel->setToolTip(tr("Stop the run within one step and drop the queue (Ctrl+.)"));
+    m_cancel->setEnabled(false);
+    connect(m_generate, &QPushButton::clicked, this, &GenerationPanel::generateRequested);
+    connect(m_cancel, &QPushButton::clicked, this, &GenerationPanel::cancelRequested);
+    auto* buttons = new QHBoxLayout;
+    buttons->addWidget(m_generate, 2);
+    buttons->addWidget(m_cancel, 1);
+    layout->addLayout(buttons);
+
+    m_progress = new QProgressBar(this);
+    m_progress->setObjectName(QStringLiteral("progressBar"));
+    m_progress->setRange(0, 1000);
+    m_progress->setValue(0);
+    m_progress->setTextVisible(false);
+    m_progress->setMaximumHeight(8);
+    layout->addWidget(m_progress);
+    m_status = new QLabel(tr("Ready"), this);
+    m_status->setObjectName(QStringLiteral("statusLabel"));
+    // No word wrap: a height-for-width label would make the scroll area size the panel to its
+    // preferred height (a needless scroll bar); the full text is in the tooltip.
+    layout->addWidget(m_status);
+    layout->addWidget(m_error);
+    layout->addWidget(buildQueueBox(), 1);
+}
+
+QWidget* GenerationPanel::buildPromptBox() {
+    auto* box = new QGroupBox(tr("Prompt"), this);
+    auto* v = new QVBoxLayout(box);
+    m_prompt = new QComboBox(box);
+    m_prompt->setObjectName(QStringLiteral("promptEdit"));
+    m_prompt->setEditable(true);
+    m_prompt->setInsertPolicy(QComboBox::NoInsert);
+    m_prompt->setMaxCount(kHistorySize);
+    m_prompt->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+    m_prompt->setMinimumContentsLength(12);
+    m_prompt->lineEdit()->setPlaceholderText(tr("e.g. heavy boots walking on wet gravel"));
+    m_prompt->setToolTip(tr("The prompt; the list holds your recent prompts"));
+    m_prompt->lineEdit()->setClearButtonEnabled(true);
+    v->addWidget(m_prompt);
+    m_negative = new QLineEdit(box);
+    m_negative->setObjectName(QStringLiteral("negativePromptEdit"));
+    m_negative->setPlaceholderText(tr("Negative prompt (what to avoid)"));
+    v->addWidget(m_negative);
+
+    m_builderToggle = new QToolButton(box);
+    m_builderToggle->setObjectName(QStringLiteral("builderToggle"));
+    m_builderToggle->setText(tr("Prompt builder"));
+    m_builderToggle->setCheckable(true);
+    m_builderToggle->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
+    m_builderToggle->setArrowType(Qt::RightArrow);
+    m_builder = new PromptBuilder(box);
+    m_builder->setVisible(false);
+    connect(m_builderToggle, &QToolButton::toggled, this, [this](bool on) {
+        m_builderToggle->setArrowType(on ? Qt::DownArrow : Qt::RightArrow);
+        if (on)
+            m_builder->readPrompt(promptText());
+        m_builder->setVisible(on);
+    });
+    connect(m_builder, &PromptBuilder::promptBuilt, this, [this](const QString& p) {
+        if (!p.isEmpty())
+            setPromptText(p);
+    });
+    v->addWidget(m_builderToggle, 0, Qt::AlignLeft);
+    v->addWidget(m_builder);
+    return box;
+}
+
+QWidget* GenerationPanel::buildSettingsBox() {
+    auto* box = new QGroupBox(tr("Settings"), this);
+    auto* form = new QFormLayout(box);
+    form->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
+
+    m_duration = new QDoubleSpinBox(box);
+    m_duration->setObjectName(QStringLiteral("durationSpin"));
+    m_duration->setRange(RequestLimits::minDuration, RequestLimits::maxDuration);
+    m_duration->setDecimals(1);
+    m_duration->setSingleStep(0.5);
+    m_duration->setSuffix(tr(" s"));
+    m_duration->setValue(4.0);
+    m_takes = new QSpinBox(box);
+    m_takes->setObjectName(QStringLiteral("takesSpin"));
+    m_takes->setRange(1, RequestLimits::maxBatch);
+    m_takes->setValue(1);
+    auto* row1 = new QHBoxLayout;
+    row1->addWidget(m_duration, 1);
+    auto* takesLabel = new QLabel(tr("Takes"), box);
+    takesLabel->setBuddy(m_takes);
+    row1->addWidget(takesLabel);
+    row1->addWidget(m_takes, 1);
+    auto* durationLabel = new QLabel(tr("&Duration"), box);
+    durationLabel->setBuddy(m_duration);
+    form->addRow(durationLabel, row1);
+
+    m_steps = new QSpinBox(box);
+    m_steps->setObjectName(QStringLiteral("stepsSpin"));
+    m_steps->setRange(RequestLimits::minSteps, RequestLimits::maxSteps);
+    m_steps->setValue(100);
+    m_cfg = new QDoubleSpinBox(box);
+    m_cfg->setObjectName(QStringLiteral("cfgSpin"));
+    m_cfg->setRange(RequestLimits::minCfg, RequestLimits::maxCfg);
+    m_cfg->setDecimals(1);
+    m_cfg->setSingleStep(0.5);
+    m_cfg->setValue(7.0);
+    auto* row2 = new QHBoxLayout;
+    row2->addWidget(m_steps, 1);
+    auto* cfgLabel = new QLabel(tr("CFG"), box);
+    cfgLabel->setBuddy(m_cfg);
+    row2->addWidget(cfgLabel);
+    row2->addWidget(m_cfg, 1);
+    auto* stepsLabel = new QLabel(tr("&Steps"), box);
+    stepsLabel->setBuddy(m_steps);
+    form->addRow(stepsLabel, row2);
+
+    m_sampler = new QComboBox(box);
+    m_sampler->setObjectName(QStringLiteral("samplerCombo"));
+    m_sampler->setEditable(true);
+    m_sampler->addItem(tr("engine default"), QString());
+    for (const char* s : {"dpmpp-3m-sde", "dpmpp-2m-sde", "dpmpp-2m", "v-ddim", "k-euler", "euler",
+                          "pingpong", "dpmpp"})
+        m_sampler->addItem(QString::fromLatin1(s), QString::fromLatin1(s));
+    form->addRow(tr("Sa&mpler"), m_sampler);
+
+    m_seed = new QLineEdit(box);
+    m_seed->setObjectName(QStringLiteral("seedEdit"));
+    m_seed->setValidator(
+        new QRegularExpressionValidator(QRegularExpression(QStringLiteral("\\d{0,10}")), m_seed));
+    m_seed->setPlaceholderText(tr("random"));
+    m_seedLock = new QCheckBox(tr("Lock"), box);
+    m_seedLock->setObjectName(QStringLiteral("seedLock"));
+    m_seedLock->setToolTip(tr("Locked: every run uses this seed. Unlocked: a new random seed per "
+                              "run; the field shows the seed last used."));
+    auto* dice = new QToolButton(box);
+    dice->setText(QStringLiteral("⚄"));
+    dice->setToolTip(tr("New random seed (locks it)"));
+    connect(dice, &QToolButton::clicked, this, [this] {
+        m_seed->setText(QString::number(
+            QRandomGenerator::global()->bounded(static_cast<quint64>(RequestLimits::maxSeed) + 1)));
+        setSeedLocked(true);
+    });
+    connect(m_seedLock, &QCheckBox::toggled, this,
+            [this](bool locked) { m_seed->setReadOnly(!locked); });
+    m_seed->setReadOnly(true);
+    auto* row3 = new QHBoxLayout;
+    row3->addWidget(m_seed, 1);
+    row3->addWidget(m_seedLock);
+    row3->addWidget(dice);
+    auto* seedLabel = new QLabel(tr("S&eed"), box);
+    seedLabel->setBuddy(m_seed);
+    form->addRow(seedLabel, row3);
+    return box;
+}
+
+QWidget* GenerationPanel::buildEngineBox() {
+    auto* box = new QGroupBox(tr("Engine and output"), this);
+    auto* form = new QFormLayout(box);
+    form->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
+    m_engine = new QComboBox(box);
+    m_engine->setObjectName(QStringLiteral("engineCombo"));
+    m_engine->addItem(tr("auto"), QStringLiteral("auto"));
+    m_engine->setToolTip(tr("auto: Stable Audio Open when a model folder is set, else procedural"));
+    m_engine->addItem(tr("procedural"), QStringLiteral("procedural"));
+    m_engine->addItem(tr("Stable Audio Open"), QStringLiteral("sao"));
+    m_device = new QComboBox(box);
+    m_device->setToolTip(tr("Device for the model (auto, cpu or cuda)"));
+    m_device->setObjectName(QStringLiteral("deviceCombo"));
+    for (const char* d : {"auto", "cpu", "cuda"})
+        m_device->addItem(QString::fromLatin1(d), QString::fromLatin1(d));
+    auto* row = new QHBoxLayout;
+    row->addWidget(m_engine, 2);
+    row->addWidget(m_device, 1);
+    form->addRow(tr("Engine"), row);
+    QLayout* modelRow = nullptr;
+    m_modelDir = folderRow(box, QStringLiteral("modelFolderEdit"), modelRow,
+                           tr("Choose a stable-audio-open model folder"));
+    m_modelDir->setPlaceholderText(tr("none: procedural engine"));
+    form->addRow(tr("Model"), modelRow);
+    m_loras = new LoraListWidget(box);
+    form->addRow(tr("LoRAs"), m_loras);
+    QLayout* outRow = nullptr;
+    m_outputDir = folderRow(box, QStringLiteral("outputFolderEdit"), outRow,
+                            tr("Choose the folder for new takes"));
+    form->addRow(tr("Output"), outRow);
+    return box;
+}
+
+QWidget* GenerationPanel::buildAdvancedBox() {
+    auto* box = new QWidget(this);
+    auto* v = new QVBoxLayout(box);
+    v->setContentsMargins(0, 0, 0, 0);
+    m_advancedToggle = new QToolButton(box);
+    m_advancedToggle->setObjectName(QStringLiteral("advancedToggle"));
+    m_advancedToggle->setText(tr("Advanced (Stable Audio Open)"));
+    m_advancedToggle->setCheckable(true);
+    m_advancedToggle->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
+    m_advancedToggle->setArrowType(Qt::RightArrow);
+    m_advanced = new QGroupBox(box);
+    m_advanced->setObjectName(QStringLiteral("advancedBox"));
+    m_advanced->setVisible(false);
+    connect(m_advancedToggle, &QToolButton::toggled, this, [this](bool on) {
+        m_advancedToggle->setArrowType(on ? Qt::DownArrow : Qt::RightArrow);
+        m_advanced->setVisible(on);
+    });
+    auto* form = new QFormLayout(m_advanced);
+    form->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
+    m_precision = new QComboBox(m_advanced);
+    m_precision->setObjectName(QStringLiteral("precisionCombo"));
+    m_precision->addItem(tr("auto"), QStringLiteral("auto"));
+    m_precision->addItem(QStringLiteral("fp32"), QStringLiteral("fp32"));
+    m_precision->addItem(QStringLiteral("fp16"), QStringLiteral("fp16"));
+    m_precision->addItem(QStringLiteral("bf16"), QStringLiteral("bf16"));
+    m_precision->setToolTip(tr("Model precision on CUDA (half precision needs less memory); "
+                               "the CPU always computes in fp32"));
+    form->addRow(tr("Precision"), m_precision);
+    m_lowMemory = new QCheckBox(tr("Low memory"), m_advanced);
+    m_lowMemory->setObjectName(QStringLiteral("lowMemoryCheck"));
+    m_lowMemory->setToolTip(tr("Keep only the stage that runs on the device (slower, less VRAM)"));
+    m_fullWindow = new QCheckBox(tr("Full window"), m_advanced);
+    m_fullWindow->setObjectName(QStringLiteral("fullWindowCheck"));
+    m_fullWindow->setToolTip(
+        tr("Sample the model's whole window, then trim to the duration (as the reference UI)"));
+    auto* checks = new QHBoxLayout;
+    checks->addWidget(m_lowMemory);
+    checks->addWidget(m_fullWindow);
+    checks->addStretch(1);
+    form->addRow(QString(), checks);
+    QLayout* t5Row = nullptr;
+    m_t5Dir = folderRow(m_advanced, QStringLiteral("t5FolderEdit"), t5Row,
+                        tr("Choose a t5-base folder (config.json, model.safetensors, "
+                           "spiece.model)"));
+    m_t5Dir->setPlaceholderText(tr("inside the model folder"));
+    form->addRow(tr("T5"), t5Row);
+    v->addWidget(m_advancedToggle, 0, Qt::AlignLeft);
+    v->addWidget(m_advanced);
+    return box;
+}
+
+QWidget* GenerationPanel::buildQueueBox() {
+    auto* box = new QGroupBox(tr("Queue and recent runs"), this);
+    box->setObjectName(QStringLiteral("queueBox"));
+    auto* v = new QVBoxLayout(box);
+    v->setContentsMargins(4, 4, 4, 4);
+    v->setSpacing(3);
+    m_queueList = new QListWidget(box);
+    m_queueList->setObjectName(QStringLiteral("queueList"));
+    m_queueList->setToolTip(tr("Prompts waiting their turn (Delete removes the selected one)"));
+    m_queueList->setSelectionMode(QAbstractItemView::ExtendedSelection);
+    m_queueList->setMaximumHeight(82);
+    m_queueList->setVisible(false);
+    auto* del = new QAction(tr("Remove from queue"), m_queueList);
+    del->setShortcut(QKeySequence::Delete);
+    del->setShortcutContext(Qt::WidgetShortcut);
+    connect(del, &QAction::triggered, this, &GenerationPanel::removeSelectedPending);
+    m_queueList->addAction(del);
+    m_queueList->setContextMenuPolicy(Qt::ActionsContextMenu);
+    m_removePending = new QToolButton(box);
+    m_removePending->setObjectName(QStringLiteral("removePendingButton"));
+    m_removePending->setText(tr("Remove from queue"));
+    m_removePending->setVisible(false);
+    connect(m_removePending, &QToolButton::clicked, this, &GenerationPanel::removeSelectedPending);
+    m_log = new QListWidget(box);
+    m_log->setObjectName(QStringLiteral("runLog"));
+    m_log->setToolTip(tr("Finished, cancelled and failed runs, newest first"));
+    m_log->setWordWrap(true);
+    m_log->setTextElideMode(Qt::ElideRight);
+    m_log->setMinimumHeight(40);
+    auto* empty = new QListWidgetItem(tr("No runs yet"), m_log);
+    empty->setFlags(Qt::NoItemFlags);
+    empty->setData(Qt::UserRole, QStringLiteral("placeholder"));
+    v->addWidget(m_queueList);
+    v->addWidget(m_removePending, 0, Qt::AlignRight);
+    v->addWidget(m_log, 1);
+    return box;
+}
+
+void GenerationPanel::removeSelectedPending() {
+    const auto items = m_queueList->selectedItems();
+    for (QListWidgetItem* item : items)
+        Q_EMIT removePendingRequested(item->data(Qt::UserRole).toInt());
+}
+
+void GenerationPanel::setPending(const QVector<QPair<int, QString>>& jobs) {
+    m_queueList->clear();
+    for (int i = 0; i < jobs.size(); ++i) {
+        auto* item = new QListWidgetItem(QStringLiteral("%1. %2").arg(i + 1).arg(jobs[i].second),
+                                         m_queueList);
+        item->setData(Qt::UserRole, jobs[i].first);
+        item->setToolTip(jobs[i].second);
+    }
+    m_queueList->setVisible(!jobs.isEmpty());
+    m_removePending->setVisible(!jobs.isEmpty());
+}
+
+void GenerationPanel::addLogEntry(const QString& text, bool ok) {
+    if (m_log->count() == 1 &&
+        m_log->item(0)->data(Qt::UserRole).toString() == QLatin1String("placeholder"))
+        delete m_log->takeItem(0);
+    auto* item = new QListWidgetItem(
+        QStringLiteral("%1  %2").arg(ok ? QStringLiteral("✓") : QStringLiteral("✗"), text));
+    item->setToolTip(text);
+    item->setForeground(ok ? QColor(150, 210, 170) : QColor(240, 120, 110));
+    m_log->insertItem(0, item);
+    while (m_log->count() > kMaxLogEntries)
+        delete m_log->takeItem(m_log->count() - 1);
+}
+
+QStringList GenerationPanel::logEntries() const {
+    QStringList out;
+    for (int i = 0; i < m_log->count(); ++i)
+        if (m_log->item(i)->data(Qt::UserRole).toString() != QLatin1String("placeholder"))
+            out << m_log->item(i)->text();
+    return out;
+}
+
+QString GenerationPanel::outputFolder() const {
+    const QString out = m_outputDir->text().trimmed();
+    return out.isEmpty() ? TakeStore::defaultOutputFolder() : out;
+}
+
+QString GenerationPanel::promptText() const {
+    return m_prompt->currentText().trimmed();
+}
+
+void GenerationPanel::setPromptText(const QString& prompt) {
+    m_prompt->setEditText(prompt);
+}
+
+GenerationJob GenerationPanel::makeJob() const {
+    GenerationJob job;
+    GenerationRequest& r = job.request;
+    EngineOptions& e = r.engine;
+    e.engine = m_engine->currentData().toString().toStdString();
+    e.modelDir = m_modelDir->text().trimmed().toStdString();
+    e.device = m_device->currentData().toString().toStdString();
+    e.precision = m_precision->currentData().toString().toStdString();
+    e.lowMemory = m_lowMemory->isChecked();
+    e.fullWindow = m_fullWindow->isChecked();
+    e.t5Dir = m_t5Dir->text().trimmed().toStdString();
+    r.prompt = promptText().toStdString();
+    r.negativePrompt = m_negative->text().trimmed().toStdString();
+    r.durationSeconds = m_duration->value();
+    r.steps = m_steps->value();
+    r.cfgScale = m_cfg->value();
+    const QString sampler =
+        m_sampler->currentIndex() >= 0 &&
+                m_sampler->currentText() == m_sampler->itemText(m_sampler->currentIndex())
+            ? m_sampler->currentData().toString()
+            : m_sampler->currentText().trimmed();
+    r.sampler = sampler.toStdString();
+    r.batchSize = m_takes->value();
+    // The LoRA list stays filled when the procedural engine is chosen; it has no LoRAs.
+    if (resolveEngineName(e) == "sao")
+        r.loras = m_loras->loras();
+    bool ok = false;
+    const qint64 seed = m_seed->text().toLongLong(&ok);
+    r.seed = (m_seedLock->isChecked() && ok) ? seed : -1;
+    job.output.folder = outputFolder().toStdString();
+    return job;
+}
+
+void GenerationPanel::recall(const TakeRecord& take) {
+    GenerationRequest r;
+    try {
+        r = recallRequest(take.metadata);
+    } catch (const GenerationError& e) {
+        showError(tr("Cannot recall this take: %1").arg(QString::fromStdString(e.what())));
+        return;
+    }
+    const auto qs = [](const std::string& s) { return QString::fromStdString(s); };
+    const auto select = [](QComboBox* combo, const QString& value) {
+        if (const int i = combo->findData(value); i >= 0)
+            combo->setCurrentIndex(i);
+    };
+    setPromptText(qs(r.prompt));
+    m_negative->setText(qs(r.negativePrompt));
+    m_duration->setValue(r.durationSeconds);
+    m_steps->setValue(r.steps);
+    m_cfg->setValue(r.cfgScale);
+    const QString sampler = qs(r.sampler);
+    const int si = m_sampler->findData(sampler);
+    if (si >= 0)
+        m_sampler->setCurrentIndex(si);
+    else
+        m_sampler->setEditText(sampler);
+    const EngineOptions& e = r.engine;
+    select(m_engine, qs(e.engine));
+    if (!e.modelDir.empty())
+        m_modelDir->setText(qs(e.modelDir));
+    select(m_device, qs(e.device));
+    select(m_precision, qs(e.precision));
+    m_lowMemory->setChecked(e.lowMemory);
+    m_fullWindow->setChecked(e.fullWindow);
+    if (!e.t5Dir.empty())
+        m_t5Dir->setText(qs(e.t5Dir));
+    m_loras->setLoras(r.loras);
+    m_seed->setText(QString::number(r.seed));
+    setSeedLocked(true);
+    if (m_builder->isVisible())
+        m_builder->readPrompt(qs(r.prompt));
+}
+
+void GenerationPanel::setSeedLocked(bool locked) {
+    m_seedLock->setChecked(locked);
+}
+
+void GenerationPanel::showSeedUsed(qint64 seed) {
+    // A locked seed stays as typed; an unlocked one shows what the last take really used.
+    if (!m_seedLock->isChecked())
+        m_seed->setText(QString::number(seed));
+}
+
+void GenerationPanel::rememberPrompt(const QString& prompt) {
+    if (prompt.isEmpty())
+        return;
+    const QString text = promptText();
+    const int existing = m_prompt->findText(prompt);
+    if (existing >= 0)
+        m_prompt->removeItem(existing);
+    m_prompt->insertItem(0, prompt);
+    while (m_prompt->count() > kHistorySize)
+        m_prompt->removeItem(m_prompt->count() - 1);
+    m_prompt->setEditText(text);
+}
+
+QStringList GenerationPanel::promptHistory() const {
+    QStringList list;
+    for (int i = 0; i < m_prompt->count(); ++i)
+        list << m_prompt->itemText(i);
+    return list;
+}
+
+void GenerationPanel::setBusy(bool busy, int pending) {
+    m_cancel->setEnabled(busy || pending > 0);
+    m_generate->setText(busy ? tr("Queue") : tr("Generate"));
+    if (!busy && pending == 0)
+        m_progress->setValue(m_progress->value() > 0 ? m_progress->maximum() : 0);
+    if (pending > 0)
+        m_generate->setToolTip(pending == 1 ? tr("1 prompt waiting")
+                                            : tr("%n prompts waiting", "", pending));
+}
+
+void GenerationPanel::showProgress(const GenerationProgress& progress) {
+    m_progress->setValue(static_cast<int>(progress.fraction * m_progress->maximum()));
+    m_status->setText(progress.text);
+    m_status->setToolTip(progress.text);
+}
+
+void GenerationPanel::showStatus(const QString& text) {
+    m_status->setText(text);
+    m_status->setToolTip(text);
+}
+
+void GenerationPanel::showError(const QString& message) {
+    m_error->setText(message);
+    m_error->setVisible(true);
+}
+
+void GenerationPanel::clearError() {
+    m_error->clear();
+    m_error->setVisible(false);
+}
+
+QString GenerationPanel::errorText() const {
+    return m_error->isVisible() ? m_error->text() : QString();
+}
+
+QString GenerationPanel::statusText() const {
+    return m_status->text();
+}
+
+void GenerationPanel::loadSettings() {
+    QSettings s;
+    s.beginGroup(QStringLiteral("generation"));
+    const QStringList history = s.value(QStringLiteral("promptHistory")).toStringList();
+    m_prompt->clear();
+    m_prompt->addItems(history.mid(0, kHistorySize));
+    setPromptText(s.value(QStringLiteral("prompt"), history.value(0)).toString());
+    m_negative->setText(s.value(QStringLiteral("negativePrompt")).toString());
+    m_duration->setValue(s.value(QStringLiteral("duration"), 4.0).toDouble());
+    m_takes->setValue(s.value(QStringLiteral("takes"), 1).toInt());
+    m_steps->setValue(s.value(QStringLiteral("steps"), 100).toInt());
+    m_cfg->setValue(s.value(QStringLiteral("cfg"), 7.0).toDouble());
+    const QString sampler = s.value(QStringLiteral("sampler")).toString();
+    const int si = m_sampler->findData(sampler);
+    if (si >= 0)
+        m_sampler->setCurrentIndex(si);
+    else
+        m_sampler->setEditText(sampler);
+    m_seed->setText(s.value(QStringLiteral("seed")).toString());
+    setSeedLocked(s.value(QStringLiteral("seedLocked"), false).toBool());
+    m_engine->setCurrentIndex(
+        std::max(0, m_engine->findData(s.value(QStringLiteral("engine"), QStringLiteral("auto")))));
+    m_device->setCurrentIndex(
+        std::max(0, m_device->findData(s.value(QStringLiteral("device"), QStringLiteral("auto")))));
+    m_modelDir->setText(s.value(QStringLiteral("modelDir")).toString());
+    m_precision->setCurrentIndex(std::max(
+        0, m_precision->findData(s.value(QStringLiteral("precision"), QStringLiteral("auto")))));
+    m_lowMemory->setChecked(s.value(QStringLiteral("lowMemory"), false).toBool());
+    m_fullWindow->setChecked(s.value(QStringLiteral("fullWindow"), false).toBool());
+    m_t5Dir->setText(s.value(QStringLiteral("t5Dir")).toString());
+    m_outputDir->setText(
+        s.value(QStringLiteral("outputDir"), TakeStore::defaultOutputFolder()).toString());
+    std::vector<LoraSelection> loras;
+    const int n = s.beginReadArray(QStringLiteral("loras"));
+    for (int i = 0; i < n; ++i) {
+        s.setArrayIndex(i);
+        LoraSelection l;
+        l.path = s.value(QStringLiteral("path")).toString().toStdString();
+        l.strength = s.value(QStringLiteral("strength"), 1.0).toDouble();
+        l.configPath = s.value(QStringLiteral("config")).toString().toStdString();
+        l.lorawGradioCompatible = s.value(QStringLiteral("gradioCompatible"), false).toBool();
+        l.doraIgnoreMagnitude = s.value(QStringLiteral("doraIgnoreMagnitude"), false).toBool();
+        loras.push_back(l);
+    }
+    s.endArray();
+    m_loras->setLoras(loras);
+    s.endGroup();
+}
+
+void GenerationPanel::saveSettings() const {
+    QSettings s;
+    s.beginGroup(QStringLiteral("generation"));
+    s.setValue(QStringLiteral("promptHistory"), promptHistory());
+    s.setValue(QStringLiteral("prompt"), promptText());
+    s.setValue(QStringLiteral("negativePrompt"), m_negative->text());
+    s.setValue(QStringLiteral("duration"), m_duration->value());
+    s.setValue(QStringLiteral("takes"), m_takes->value());
+    s.setValue(QStringLiteral("steps"), m_steps->value());
+    s.setValue(QStringLiteral("cfg"), m_cfg->value());
+    s.setValue(QStringLiteral("sampler"), QString::fromStdString(makeJob().request.sampler));
+    s.setValue(QStringLiteral("seed"), m_seed->text());
+    s.setValue(QStringLiteral("seedLocked"), m_seedLock->isChecked());
+    s.setValue(QStringLiteral("engine"), m_engine->currentData());
+    s.setValue(QStringLiteral("device"), m_device->currentData());
+    s.setValue(QStringLiteral("modelDir"), m_modelDir->text());
+    s.setValue(QStringLiteral("precision"), m_precision->currentData());
+    s.setValue(QStringLiteral("lowMemory"), m_lowMemory->isChecked());
+    s.setValue(QStringLiteral("fullWindow"), m_fullWindow->isChecked());
+    s.setValue(QStringLiteral("t5Dir"), m_t5Dir->text());
+    s.setValue(QStringLiteral("outputDir"), m_outputDir->text());
+    const auto loras = m_loras->loras();
+    s.beginWriteArray(QStringLiteral("loras"), static_cast<int>(loras.size()));
+    for (int i = 0; i < static_cast<int>(loras.size()); ++i) {
+        s.setArrayIndex(i);
+        s.setValue(QStringLiteral("path"), QString::fromStdString(loras[i].path));
+        s.setValue(QStringLiteral("strength"), loras[i].strength);
+        s.setValue(QStringLiteral("config"), QString::fromStdString(loras[i].configPath));
+        s.setValue(QStringLiteral("gradioCompatible"), loras[i].lorawGradioCompatible);
+        s.setValue(QStringLiteral("doraIgnoreMagnitude"), loras[i].doraIgnoreMagnitude);
+    }
+    s.endArray();
+    s.endGroup();
+}
+
+} // namespace footfall::ui

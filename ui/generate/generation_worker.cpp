@@ -1,0 +1,127 @@
+#include "generate/generation_worker.h"
+
+#include "engines/engine_factory.h"
+
+#include <QCoreApplication>
+#include <QFileInfo>
+
+#include <algorithm>
+#include <exception>
+
+namespace footfall::ui {
+
+namespace {
+
+// Where each phase sits inside one take; sampling gets the bulk since it is the slow part.
+double phaseFraction(const Progress& p) {
+    const double within = p.total > 0 ? std::clamp(double(p.step) / p.total, 0.0, 1.0) : 0.0;
+    switch (p.phase) {
+    case Phase::Loading:
+        return 0.0;
+    case Phase::Encoding:
+        return 0.02;
+    case Phase::Sampling:
+        return 0.05 + 0.85 * within;
+    case Phase::Decoding:
+        return 0.90;
+    case Phase::Analysing:
+        return 0.94;
+    case Phase::Saving:
+        return 0.97;
+    case Phase::Done:
+        return 1.0;
+    }
+    return 0.0;
+}
+
+} // namespace
+
+GenerationProgress describeProgress(int jobId, const Progress& p) {
+    GenerationProgress out;
+    out.jobId = jobId;
+    const int takes = std::max(1, p.takes);
+    if (p.phase == Phase::Done) {
+        out.text = QCoreApplication::translate("GenerationWorker", "Done");
+        out.fraction = 1.0;
+        return out;
+    }
+    QString phase = QString::fromUtf8(phaseName(p.phase));
+    if (p.phase == Phase::Sampling && p.total > 0)
+        phase += QStringLiteral(" %1/%2").arg(p.step).arg(p.total);
+    out.text = takes > 1 ? QCoreApplication::translate("GenerationWorker", "Take %1/%2 · %3")
+                               .arg(p.take + 1)
+                               .arg(takes)
+                               .arg(phase)
+                         : phase;
+    out.fraction = std::clamp((p.take + phaseFraction(p)) / takes, 0.0, 1.0);
+    return out;
+}
+
+GenerationWorker::GenerationWorker(std::shared_ptr<CancelToken> cancel, QObject* parent)
+    : QObject(parent), m_cancel(std::move(cancel)) {}
+
+GenerationWorker::~GenerationWorker() = default;
+
+Engine& GenerationWorker::engineFor(const EngineOptions& options, int jobId) {
+    if (m_engine && options == m_engineOptions)
+        return *m_engine;
+    m_engine.reset(); // free the old model before loading another
+    GenerationProgress loading;
+    loading.jobId = jobId;
+    loading.text = tr("Loading %1 engine…").arg(QString::fromStdString(resolveEngineName(options)));
+    report(loading, true);
+    m_engine = createEngine(options);
+    m_engineOptions = options;
+    return *m_engine;
+}
+
+void GenerationWorker::report(const GenerationProgress& progress, bool force) {
+    // Engines may report thousands of steps: a queued signal per step would flood the GUI.
+    if (!force && progress.text == m_lastText)
+        return;
+    if (!force && m_sinceReport.isValid() && m_sinceReport.elapsed() < 15)
+        return;
+    m_lastText = progress.text;
+    m_sinceReport.start();
+    Q_EMIT progressed(progress);
+}
+
+void GenerationWorker::run(const GenerationJob& job) {
+    QString error;
+    bool cancelled = false;
+    try {
+        throwIfCancelled(m_cancel.get());
+        Engine& engine = engineFor(job.request.engine, job.id);
+        Phase lastPhase = Phase::Done;
+        const auto onProgress = [&](const Progress& p) {
+            const bool phaseChanged = p.phase != lastPhase;
+            lastPhase = p.phase;
+            report(describeProgress(job.id, p), phaseChanged || p.step == p.total);
+        };
+        const auto onSaved = [&](const Take& take) {
+            TakeRecord record;
+            record.audioPath = QString::fromStdString(take.audioPath);
+            record.sidecarPath = QString::fromStdString(take.sidecarPath);
+            record.metadata = take.metadata;
+            record.created = QDateTime::currentDateTime();
+            Q_EMIT takeSaved(
+                job.id, record,
+                prepareTakeView(std::make_shared<const AudioBuffer>(take.audio), take.analysis));
+        };
+        generateTakes(engine, job.request, job.output, onProgress, m_cancel.get(), onSaved);
+    } catch (const Cancelled&) {
+        cancelled = true;
+    } catch (const GenerationError& e) {
+        error = QString::fromStdString(e.what());
+    } catch (const std::exception& e) {
+        // Not a user error, but still a sentence in the window rather than a crash.
+        error = tr("Generation failed: %1").arg(QString::fromStdString(e.what()));
+    } catch (...) {
+        error = tr("Generation failed for an unknown reason.");
+    }
+    if (!error.isEmpty())
+        m_engine.reset(); // a failed engine may be in a bad state: rebuild next time
+    Q_EMIT finished(job.id, cancelled, error);
+}
+
+} // namespace footfall::ui
