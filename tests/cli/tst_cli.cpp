@@ -9,6 +9,7 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include "media_tools.h"
 #include "tiny_sao_model.h"
 
 #include <csignal>
@@ -40,17 +41,6 @@ private:
         return r;
     }
     QString out(const char* name) { return m_dir.path() + "/" + name; }
-    Result runTool(const QString& program, const QStringList& args) {
-        QProcess p;
-        p.start(program, args);
-        Result r;
-        if (!p.waitForFinished(60000))
-            return r;
-        r.exitCode = p.exitCode();
-        r.out = p.readAllStandardOutput();
-        r.err = p.readAllStandardError();
-        return r;
-    }
 
     // The tiny Stable Audio Open folder and the LoRAW fixtures (built once; QSKIP without them).
     QString m_parity;
@@ -368,7 +358,8 @@ private Q_SLOTS:
                 QVERIFY2(!m.isEmpty(), qPrintable(name));
                 const QString wav = m["output_path"].toString();
                 QVERIFY(QFileInfo(wav).isFile());
-                const Result info = runTool("sox", {"--i", "-s", wav});
+                const footfall::test::ToolRun info =
+                    footfall::test::runTool("sox", {"--i", "-s", wav});
                 QCOMPARE(info.out.trimmed().toLongLong(), m["num_samples"].toInteger());
             }
             // Hidden temporary files of an interrupted write are removed.
