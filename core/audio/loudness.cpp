@@ -4,6 +4,7 @@
 
 #include <cmath>
 #include <memory>
+#include <optional>
 #include <vector>
 
 namespace footfall {
@@ -18,6 +19,54 @@ std::optional<double> finiteOrEmpty(int rc, double value) {
     if (rc != EBUR128_SUCCESS || !std::isfinite(value) || value <= -HUGE_VAL)
         return std::nullopt;
     return value;
+}
+
+} // namespace
+
+// BS.1770 K-weighting (high shelf, then the RLB high-pass) as biquads designed for the sample
+// rate from the standard's analog prototypes, then the mean square over the whole take:
+// -0.691 + 10 log10(sum over channels of mean(y^2)), no gate. Front channels weigh 1.
+namespace {
+
+std::optional<double> ungatedLoudness(const AudioBuffer& audio) {
+    if (audio.frames() == 0 || audio.sampleRate() <= 0)
+        return std::nullopt;
+    constexpr double pi = 3.14159265358979323846;
+    const double rate = audio.sampleRate();
+    struct Biquad {
+        double b0, b1, b2, a1, a2;
+    };
+    double k = std::tan(pi * 1681.974450955533 / rate);
+    const double q = 0.7071752369554196;
+    const double vh = std::pow(10.0, 3.999843853973347 / 20.0);
+    const double vb = std::pow(vh, 0.4996667741545416);
+    double a0 = 1.0 + k / q + k * k;
+    const Biquad shelf{(vh + vb * k / q + k * k) / a0, 2.0 * (k * k - vh) / a0,
+                       (vh - vb * k / q + k * k) / a0, 2.0 * (k * k - 1.0) / a0,
+                       (1.0 - k / q + k * k) / a0};
+    k = std::tan(pi * 38.13547087602444 / rate);
+    const double qh = 0.5003270373238773;
+    a0 = 1.0 + k / qh + k * k;
+    const Biquad highpass{1.0, -2.0, 1.0, 2.0 * (k * k - 1.0) / a0, (1.0 - k / qh + k * k) / a0};
+    double energy = 0.0;
+    for (int c = 0; c < audio.channels(); ++c) {
+        double s1 = 0, s2 = 0, h1 = 0, h2 = 0, sum = 0;
+        const float* x = audio.channel(c);
+        for (std::size_t i = 0; i < audio.frames(); ++i) {
+            // Transposed direct form II, one section after the other.
+            const double u = shelf.b0 * x[i] + s1;
+            s1 = shelf.b1 * x[i] - shelf.a1 * u + s2;
+            s2 = shelf.b2 * x[i] - shelf.a2 * u;
+            const double y = highpass.b0 * u + h1;
+            h1 = highpass.b1 * u - highpass.a1 * y + h2;
+            h2 = highpass.b2 * u - highpass.a2 * y;
+            sum += y * y;
+        }
+        energy += sum / static_cast<double>(audio.frames());
+    }
+    if (!(energy > 0.0))
+        return std::nullopt;
+    return -0.691 + 10.0 * std::log10(energy);
 }
 
 } // namespace
@@ -98,22 +147,12 @@ Loudness measureLoudness(const AudioBuffer& audio) {
     else
         notes.push_back("silent take: true peak undefined");
 
-    // Ungated loudness of the whole take: what a short one-shot "sounds like". libebur128's
-    // window measure is quadratic in the window length, so long takes use the mean of the
-    // 400 ms block energies instead (the same quantity, sampled every 100 ms).
+    // Ungated loudness of the whole take: what a short one-shot "sounds like". Short takes
+    // compute it directly (libebur128's window measure costs seconds even for a 2 s take:
+    // its buffers are reset per call); long ones use the mean of the 400 ms block energies
+    // (the same quantity, sampled every 100 ms).
     if (duration <= 3.0) {
-        std::unique_ptr<ebur128_state, StateDeleter> whole(
-            ebur128_init(static_cast<unsigned>(audio.channels()),
-                         static_cast<unsigned long>(audio.sampleRate()), EBUR128_MODE_M));
-        const auto window = static_cast<unsigned long>(std::floor(duration * 1000.0));
-        if (whole && window > 0 &&
-            ebur128_set_max_window(whole.get(), window + 1) == EBUR128_SUCCESS) {
-            const auto inter = audio.interleaved();
-            ebur128_add_frames_float(whole.get(), inter.data(), audio.frames());
-            double w = 0;
-            const int rc = ebur128_loudness_window(whole.get(), window, &w);
-            out.wholeTakeLufs = finiteOrEmpty(rc, w);
-        }
+        out.wholeTakeLufs = ungatedLoudness(audio);
     } else if (blockCount > 0 && blockEnergySum > 0.0) {
         out.wholeTakeLufs = -0.691 + 10.0 * std::log10(blockEnergySum / blockCount);
     }

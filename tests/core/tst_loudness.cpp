@@ -2,7 +2,11 @@
 #include "audio/loudness.h"
 #include "signals.h"
 
+#include <ebur128.h>
+
 #include <QtTest>
+
+#include <cmath>
 
 using namespace footfall;
 
@@ -57,6 +61,34 @@ private Q_SLOTS:
         const auto j = toJson(l);
         QVERIFY(j["integrated_lufs"].is_null());
         QVERIFY(!j["true_peak_dbtp"].is_null());
+    }
+    // A short one-shot's whole-take loudness against libebur128's own window measure, at two
+    // sample rates and for tones where K-weighting matters (low cut, high shelf).
+    void shortTakeWholeLoudnessMatchesLibebur128() {
+        for (const int rate : {44100, 48000})
+            for (const double hz : {50.0, 997.0, 8000.0}) {
+                AudioBuffer a(2, static_cast<std::size_t>(1.3 * rate), rate);
+                for (std::size_t i = 0; i < a.frames(); ++i) {
+                    const double env = std::exp(-3.0 * double(i) / rate);
+                    a.channel(0)[i] = float(0.5 * env * std::sin(2 * M_PI * hz * i / rate));
+                    a.channel(1)[i] = float(0.25 * env * std::sin(2 * M_PI * hz * i / rate + 1));
+                }
+                const Loudness l = measureLoudness(a);
+                QVERIFY(l.wholeTakeLufs);
+                ebur128_state* st =
+                    ebur128_init(2, static_cast<unsigned long>(rate), EBUR128_MODE_M);
+                QVERIFY(st);
+                const auto window = static_cast<unsigned long>(a.durationSeconds() * 1000.0);
+                QCOMPARE(ebur128_set_max_window(st, window), EBUR128_SUCCESS);
+                const auto inter = a.interleaved();
+                ebur128_add_frames_float(st, inter.data(), a.frames());
+                double reference = 0;
+                QCOMPARE(ebur128_loudness_window(st, window, &reference), EBUR128_SUCCESS);
+                ebur128_destroy(&st);
+                qInfo("%d Hz tone at %d Hz: %.4f LUFS, libebur128 %.4f", int(hz), rate,
+                      *l.wholeTakeLufs, reference);
+                QVERIFY(std::abs(*l.wholeTakeLufs - reference) < 0.02);
+            }
     }
     void silenceIsUndefinedNotMinusInfinity() {
         AudioBuffer silent(2, 44100 * 5, 44100);
