@@ -13,6 +13,7 @@
 #include <QThread>
 #include <QtTest>
 
+#include "cli_run.h"
 #include "generation/library_index.h"
 #include "io/audio_file.h"
 
@@ -32,11 +33,7 @@ using nlohmann::json;
 
 namespace {
 
-struct Result {
-    int exitCode = -1;
-    QByteArray out;
-    QByteArray err;
-};
+using Result = footfall::test::CliResult;
 
 // What a take in a folder is, independent of when and where it was made: the sample data (a
 // WAV's data chunk byte for byte; a FLAC's decoded samples), its seed and request.
@@ -212,22 +209,8 @@ private:
 
     QString at(const QString& name) const { return m_dir.path() + "/" + name; }
 
-    Result run(const QStringList& args, const QProcessEnvironment& env = {},
-               int timeoutMs = 300000) {
-        QProcess p;
-        if (!env.isEmpty())
-            p.setProcessEnvironment(env);
-        p.start(FOOTFALL_CLI, args);
-        if (!p.waitForFinished(timeoutMs)) {
-            p.kill();
-            p.waitForFinished();
-            return {};
-        }
-        Result r;
-        r.exitCode = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -2;
-        r.out = p.readAllStandardOutput();
-        r.err = p.readAllStandardError();
-        return r;
+    Result run(const QStringList& args, const QProcessEnvironment& env = {}) {
+        return footfall::test::runCli(args, env, 300000);
     }
     static json summaryOf(const Result& r) {
         return json::parse(r.out.toStdString(), nullptr, false);

@@ -9,6 +9,7 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include "cli_run.h"
 #include "media_tools.h"
 #include "tiny_sao_model.h"
 
@@ -19,27 +20,10 @@
 class TestCli : public QObject {
     Q_OBJECT
 private:
-    struct Result {
-        int exitCode = -1;
-        QByteArray out;
-        QByteArray err;
-    };
+    using Result = footfall::test::CliResult;
     QTemporaryDir m_dir;
 
-    Result run(const QStringList& args, int timeoutMs = 120000) {
-        QProcess p;
-        p.start(FOOTFALL_CLI, args);
-        if (!p.waitForFinished(timeoutMs)) {
-            p.kill();
-            p.waitForFinished();
-            return {};
-        }
-        Result r;
-        r.exitCode = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -2;
-        r.out = p.readAllStandardOutput();
-        r.err = p.readAllStandardError();
-        return r;
-    }
+    Result run(const QStringList& args) { return footfall::test::runCli(args); }
     QString out(const char* name) { return m_dir.path() + "/" + name; }
 
     // The tiny Stable Audio Open folder and the LoRAW fixtures (built once; QSKIP without them).
