@@ -74,19 +74,6 @@ struct SndfileCloser {
 };
 using SndfilePtr = std::unique_ptr<SNDFILE, SndfileCloser>;
 
-int bitsPerSample(AudioFormat format) {
-    switch (format) {
-    case AudioFormat::Wav32Float:
-        return 32;
-    case AudioFormat::Wav16:
-        return 16;
-    case AudioFormat::Wav24:
-    case AudioFormat::Flac:
-        return 24;
-    }
-    return 32;
-}
-
 // bext v2 stores loudness as int16 in 1/100 units; 0x7fff marks "not set".
 std::int16_t loudnessField(const std::optional<double>& value) {
     if (!value)
@@ -142,7 +129,7 @@ void appendChunk(std::string& out, const char* id, const std::string& payload) {
 }
 
 std::string fmtPayload(AudioFormat format, int channels, int sampleRate) {
-    const int bits = bitsPerSample(format);
+    const int bits = audioFormatBits(format);
     const auto blockAlign = static_cast<std::uint16_t>(channels * bits / 8);
     std::string p;
     put16(p, format == AudioFormat::Wav32Float ? 3 : 1); // WAVE_FORMAT_IEEE_FLOAT : _PCM
@@ -208,7 +195,7 @@ std::vector<std::int32_t> integerCodes(const AudioBuffer& audio, AudioFormat for
 
 void writeWav(std::ofstream& out, const AudioBuffer& audio, const WriteOptions& options) {
     const int channels = audio.channels();
-    const int bytes = bitsPerSample(options.format) / 8;
+    const int bytes = audioFormatBits(options.format) / 8;
     const std::uint64_t dataSize =
         static_cast<std::uint64_t>(audio.frames()) * static_cast<std::uint64_t>(channels * bytes);
 
@@ -596,6 +583,19 @@ VorbisComments readVorbisComments(const std::string& path) {
         }
     }
     return {};
+}
+
+int audioFormatBits(AudioFormat format) {
+    switch (format) {
+    case AudioFormat::Wav32Float:
+        return 32;
+    case AudioFormat::Wav16:
+        return 16;
+    case AudioFormat::Wav24:
+    case AudioFormat::Flac:
+        return 24;
+    }
+    return 32;
 }
 
 } // namespace footfall

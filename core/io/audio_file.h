@@ -19,6 +19,8 @@ enum class AudioFormat { Wav32Float, Wav24, Wav16, Flac };
 // "wav32f" | "wav24" | "wav16" | "flac" (also accepts "wav" = wav32f, "float", "24", "16").
 std::optional<AudioFormat> parseAudioFormat(const std::string& name);
 std::string audioFormatName(AudioFormat format);
+// Bits per sample as written (FLAC: 24).
+int audioFormatBits(AudioFormat format);
 std::string audioFormatExtension(AudioFormat format);   // "wav" or "flac"
 std::string audioFormatDescription(AudioFormat format); // "WAV 32-bit float", ...
 

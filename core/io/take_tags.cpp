@@ -36,19 +36,6 @@ std::string compact(const nlohmann::json& j) {
     return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
-int wordLength(AudioFormat format) {
-    switch (format) {
-    case AudioFormat::Wav32Float:
-        return 32;
-    case AudioFormat::Wav16:
-        return 16;
-    case AudioFormat::Wav24:
-    case AudioFormat::Flac:
-        return 24;
-    }
-    return 32;
-}
-
 // What the W= field cannot say about the samples.
 std::string formatNote(AudioFormat format) {
     switch (format) {
@@ -93,8 +80,8 @@ void addNumber(VorbisComments& c, const char* key, const nlohmann::json& value) 
 std::string codingHistoryLine(AudioFormat format, int sampleRate, int channels,
                               const std::string& text) {
     const char* mode = channels == 1 ? "mono" : channels == 2 ? "stereo" : "multitrack";
-    return "A=PCM,F=" + std::to_string(sampleRate) + ",W=" + std::to_string(wordLength(format)) +
-           ",M=" + mode + ",T=" + text + "\r\n";
+    return "A=PCM,F=" + std::to_string(sampleRate) +
+           ",W=" + std::to_string(audioFormatBits(format)) + ",M=" + mode + ",T=" + text + "\r\n";
 }
 
 std::string codingHistoryFor(const nlohmann::json& m, AudioFormat format) {
