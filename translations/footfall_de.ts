@@ -11,6 +11,38 @@
         <source>Take %1/%2 · %3</source>
         <translation>Take %1/%2 · %3</translation>
     </message>
+    <message>
+        <source>Took %1</source>
+        <translation>Dauer: %1</translation>
+    </message>
+    <message>
+        <source>%1 elapsed · %2 left</source>
+        <translation>%1 vergangen · noch %2</translation>
+    </message>
+    <message>
+        <source>%1 elapsed</source>
+        <translation>%1 vergangen</translation>
+    </message>
+    <message>
+        <source>Take %1/%2: %3 elapsed</source>
+        <translation>Take %1/%2: %3 vergangen</translation>
+    </message>
+    <message>
+        <source>This take: %1 left</source>
+        <translation>Dieser Take: noch %1</translation>
+    </message>
+    <message>
+        <source>No ETA until a sampler step has been measured</source>
+        <translation>Restzeit erst, wenn ein Sampler-Schritt gemessen ist</translation>
+    </message>
+    <message>
+        <source>No ETA for decoding and saving until a take has been through them</source>
+        <translation>Restzeit für Dekodieren und Speichern erst, wenn ein Take sie durchlaufen hat</translation>
+    </message>
+    <message>
+        <source>Sampler: %1</source>
+        <translation>Sampler: %1</translation>
+    </message>
 </context>
 <context>
     <name>footfall::ui::CorrelationMeterWidget</name>

@@ -2,6 +2,7 @@
 #include "cli/batch.h"
 #include "cli/cli_options.h"
 #include "cli/index_command.h"
+#include "cli/progress_display.h"
 #include "cli/summary.h"
 #include "engines/engine_factory.h"
 #include "footfall_version.h"
@@ -31,24 +32,6 @@ int fail(const cli::CliOptions* options, const std::string& message) {
     if (options && options->json)
         std::cout << nlohmann::json{{"success", false}, {"error", message}}.dump(2) << "\n";
     return 1;
-}
-
-ProgressCallback progressPrinter(bool enabled) {
-    if (!enabled)
-        return {};
-    const bool tty = ::isatty(STDERR_FILENO);
-    return [tty](const Progress& p) {
-        std::string line = "take " + std::to_string(p.take + 1) + "/" + std::to_string(p.takes) +
-                           ": " + phaseName(p.phase);
-        if (p.total > 0)
-            line += " " + std::to_string(p.step) + "/" + std::to_string(p.total);
-        if (tty)
-            std::cerr << "\r\033[K" << line << std::flush;
-        else if (p.phase != Phase::Sampling || p.step == p.total)
-            std::cerr << line << "\n";
-        if (tty && p.phase == Phase::Done)
-            std::cerr << "\r\033[K" << std::flush;
-    };
 }
 
 int runBenchmark(Engine& engine, cli::CliOptions& o) {
@@ -128,15 +111,23 @@ int main(int argc, char** argv) {
     }
     std::signal(SIGINT, onSignal);
     std::signal(SIGTERM, onSignal);
+    // Progress goes to stderr: a bar on a terminal, plain lines in a log; none with --quiet or
+    // --json.
+    const bool terminal = ::isatty(STDERR_FILENO);
+    cli::ProgressDisplay display(std::cerr, terminal,
+                                 terminal ? cli::terminalWidth(STDERR_FILENO) : 80);
+    const bool showProgress = !options.quiet && !options.json;
     try {
         // The request is validated once, by generateTakes, before any weights are read.
         auto engine = createEngine(options.request.engine);
         if (options.benchmarkRuns > 0)
             return runBenchmark(*engine, options);
 
+        display.start(ProgressClock::now());
         const auto takes =
             generateTakes(*engine, options.request, options.output,
-                          progressPrinter(!options.quiet && !options.json), &g_cancel);
+                          showProgress ? display.callback() : ProgressCallback{}, &g_cancel);
+        display.clear();
         if (options.json) {
             if (takes.size() == 1) {
                 std::cout << takes.front().metadata.dump(2) << "\n";
@@ -152,10 +143,13 @@ int main(int argc, char** argv) {
         }
         return 0;
     } catch (const Cancelled&) {
+        display.clear();
         return fail(&options, "cancelled; takes finished before the cancel are saved");
     } catch (const GenerationError& e) {
+        display.clear();
         return fail(&options, e.what());
     } catch (const std::exception& e) {
+        display.clear();
         return fail(&options, std::string("unexpected failure: ") + e.what());
     }
 }

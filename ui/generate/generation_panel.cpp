@@ -1,4 +1,5 @@
 #include "generate/generation_panel.h"
+#include "generate/generation_worker.h"
 
 #include "generate/lora_list_widget.h"
 #include "generate/prompt_builder.h"
@@ -25,6 +26,7 @@
 #include <QRegularExpressionValidator>
 #include <QSettings>
 #include <QSpinBox>
+#include <QTimer>
 #include <QToolButton>
 #include <QVBoxLayout>
 
@@ -94,7 +96,16 @@ GenerationPanel::GenerationPanel(QWidget* parent) : QWidget(parent) {
     m_progress->setValue(0);
     m_progress->setTextVisible(false);
     m_progress->setMaximumHeight(8);
-    layout->addWidget(m_progress);
+    // Elapsed time and ETA next to the bar; its clock ticks between the worker's reports.
+    m_eta = new QLabel(this);
+    m_eta->setObjectName(QStringLiteral("etaLabel"));
+    m_etaTimer = new QTimer(this);
+    m_etaTimer->setInterval(1000);
+    connect(m_etaTimer, &QTimer::timeout, this, &GenerationPanel::showTiming);
+    auto* progressRow = new QHBoxLayout;
+    progressRow->addWidget(m_progress, 1, Qt::AlignVCenter);
+    progressRow->addWidget(m_eta, 0, Qt::AlignVCenter);
+    layout->addLayout(progressRow);
     m_status = new QLabel(tr("Ready"), this);
     m_status->setObjectName(QStringLiteral("statusLabel"));
     // No word wrap: a height-for-width label would make the scroll area size the panel to its
@@ -512,8 +523,16 @@ QStringList GenerationPanel::promptHistory() const {
 void GenerationPanel::setBusy(bool busy, int pending) {
     m_cancel->setEnabled(busy || pending > 0);
     m_generate->setText(busy ? tr("Queue") : tr("Generate"));
-    if (!busy && pending == 0)
+    if (!busy && pending == 0) {
         m_progress->setValue(m_progress->value() > 0 ? m_progress->maximum() : 0);
+        // A finished run keeps "Took …"; a cancelled or failed one has no time left to show.
+        m_etaTimer->stop();
+        if (m_timing && !m_timing->done()) {
+            m_timing.reset();
+            m_eta->clear();
+            m_eta->setToolTip({});
+        }
+    }
     if (pending > 0)
         m_generate->setToolTip(pending == 1 ? tr("1 prompt waiting")
                                             : tr("%n prompts waiting", "", pending));
@@ -523,6 +542,23 @@ void GenerationPanel::showProgress(const GenerationProgress& progress) {
     m_progress->setValue(static_cast<int>(progress.fraction * m_progress->maximum()));
     m_status->setText(progress.text);
     m_status->setToolTip(progress.text);
+    if (progress.timing) {
+        m_timing = progress.timing;
+        showTiming();
+        if (m_timing->done())
+            m_etaTimer->stop();
+        else if (!m_etaTimer->isActive())
+            m_etaTimer->start();
+    }
+}
+
+void GenerationPanel::showTiming() {
+    if (!m_timing)
+        return;
+    // The estimate as it stands now: the clocks run on, the ETA counts down.
+    const ProgressEstimate now = m_timing->advancedTo(ProgressClock::now());
+    m_eta->setText(describeTiming(now));
+    m_eta->setToolTip(describeTimingDetails(now));
 }
 
 void GenerationPanel::showStatus(const QString& text) {
@@ -546,6 +582,10 @@ QString GenerationPanel::errorText() const {
 
 QString GenerationPanel::statusText() const {
     return m_status->text();
+}
+
+QString GenerationPanel::etaText() const {
+    return m_eta->text();
 }
 
 void GenerationPanel::loadSettings() {

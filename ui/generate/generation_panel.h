@@ -27,6 +27,7 @@ class QListWidget;
 class QProgressBar;
 class QPushButton;
 class QSpinBox;
+class QTimer;
 class QToolButton;
 
 namespace footfall::ui {
@@ -52,12 +53,15 @@ public:
     QStringList promptHistory() const;
 
     void setBusy(bool busy, int pending);
+    // The bar, the status line and the time label; between reports the label's clock runs on
+    // (once a second) from the latest estimate.
     void showProgress(const GenerationProgress& progress);
     void showStatus(const QString& text);
     void showError(const QString& message);
     void clearError();
     QString errorText() const;
     QString statusText() const;
+    QString etaText() const; // the time label next to the progress bar
 
     // The queue of waiting prompts: (job id, prompt), in run order.
     void setPending(const QVector<QPair<int, QString>>& jobs);
@@ -89,6 +93,7 @@ private:
     QWidget* buildAdvancedBox();
     QWidget* buildQueueBox();
     void removeSelectedPending();
+    void showTiming();
 
     QComboBox* m_engine = nullptr;
     QLineEdit* m_modelDir = nullptr;
@@ -118,6 +123,9 @@ private:
     QPushButton* m_generate = nullptr;
     QPushButton* m_cancel = nullptr;
     QProgressBar* m_progress = nullptr;
+    QLabel* m_eta = nullptr;
+    QTimer* m_etaTimer = nullptr;
+    std::optional<ProgressEstimate> m_timing; // the latest report's, for the ticking label
     QLabel* m_status = nullptr;
     QLabel* m_error = nullptr;
 };

@@ -57,6 +57,41 @@ GenerationProgress describeProgress(int jobId, const Progress& p) {
     return out;
 }
 
+QString describeTiming(const ProgressEstimate& e) {
+    const QString elapsed = QString::fromStdString(formatDuration(e.runElapsed));
+    if (e.done())
+        return QCoreApplication::translate("GenerationWorker", "Took %1").arg(elapsed);
+    if (e.runEta)
+        return QCoreApplication::translate("GenerationWorker", "%1 elapsed · %2 left")
+            .arg(elapsed, QString::fromStdString(formatDuration(*e.runEta)));
+    return QCoreApplication::translate("GenerationWorker", "%1 elapsed").arg(elapsed);
+}
+
+QString describeTimingDetails(const ProgressEstimate& e) {
+    if (e.done())
+        return describeTiming(e);
+    const Progress& p = e.progress;
+    QStringList lines;
+    lines << QCoreApplication::translate("GenerationWorker", "Take %1/%2: %3 elapsed")
+                 .arg(p.take + 1)
+                 .arg(std::max(1, p.takes))
+                 .arg(QString::fromStdString(formatDuration(e.elapsed)));
+    if (e.eta)
+        lines << QCoreApplication::translate("GenerationWorker", "This take: %1 left")
+                     .arg(QString::fromStdString(formatDuration(*e.eta)));
+    else if (p.phase == Phase::Loading || p.phase == Phase::Encoding || p.phase == Phase::Sampling)
+        lines << QCoreApplication::translate("GenerationWorker",
+                                             "No ETA until a sampler step has been measured");
+    else
+        lines << QCoreApplication::translate(
+            "GenerationWorker",
+            "No ETA for decoding and saving until a take has been through them");
+    if (e.secondsPerStep)
+        lines << QCoreApplication::translate("GenerationWorker", "Sampler: %1")
+                     .arg(QString::fromStdString(formatStepRate(*e.secondsPerStep)));
+    return lines.join(QLatin1Char('\n'));
+}
+
 GenerationWorker::GenerationWorker(std::shared_ptr<CancelToken> cancel, QObject* parent)
     : QObject(parent), m_cancel(std::move(cancel)) {}
 
@@ -69,6 +104,7 @@ Engine& GenerationWorker::engineFor(const EngineOptions& options, int jobId) {
     GenerationProgress loading;
     loading.jobId = jobId;
     loading.text = tr("Loading %1 engine…").arg(QString::fromStdString(resolveEngineName(options)));
+    loading.timing = m_clock.estimate(ProgressClock::now());
     report(loading, true);
     m_engine = createEngine(options);
     m_engineOptions = options;
@@ -91,12 +127,19 @@ void GenerationWorker::run(const GenerationJob& job) {
     bool cancelled = false;
     try {
         throwIfCancelled(m_cancel.get());
+        // The job's clock starts before its engine is made: loading counts as waiting too.
+        m_clock.start(ProgressClock::now());
         Engine& engine = engineFor(job.request.engine, job.id);
         Phase lastPhase = Phase::Done;
         const auto onProgress = [&](const Progress& p) {
             const bool phaseChanged = p.phase != lastPhase;
             lastPhase = p.phase;
-            report(describeProgress(job.id, p), phaseChanged || p.step == p.total);
+            // Every report feeds the clock; the GUI gets them rationed (report()).
+            const double now = ProgressClock::now();
+            m_clock.update(p, now);
+            GenerationProgress progress = describeProgress(job.id, p);
+            progress.timing = m_clock.estimate(now);
+            report(progress, phaseChanged || p.step == p.total);
         };
         const auto onSaved = [&](const Take& take) {
             TakeRecord record;

@@ -45,10 +45,16 @@ private:
     EngineOptions m_engineOptions;
     QElapsedTimer m_sinceReport;
     QString m_lastText;
+    ProgressClock m_clock; // the running job's elapsed time and ETA
 };
 
 // Human text and overall fraction for one core progress report.
 GenerationProgress describeProgress(int jobId, const Progress& p);
+// The time label of a job: "12 s elapsed · 1:05 left" (the whole job: every take of it),
+// "12 s elapsed" before a sampler step was measured, "Took 1:17" at the end.
+QString describeTiming(const ProgressEstimate& e);
+// Its tooltip: the current take's elapsed time, ETA and the sampler's speed, as far as known.
+QString describeTimingDetails(const ProgressEstimate& e);
 
 } // namespace footfall::ui
 
