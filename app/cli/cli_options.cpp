@@ -1,5 +1,7 @@
 #include "cli/cli_options.h"
 
+#include "base/precision.h"
+
 #include "generation/recall.h"
 #include "io/audio_file.h"
 
@@ -187,10 +189,12 @@ void defineOptions(CLI::App& app, CliOptions& o, LoraFlags& lora) {
     text("--lora-info", o.loraInfo, "FILE", "list a LoRA file's modules, rank and dtype, then exit")
         ->group(g);
     text("--device", e.device, "NAME", "auto, cpu or cuda")->group(g);
-    text("--precision", e.precision, "NAME",
-         "auto, fp32, fp16 or bf16: CUDA compute precision (the CPU computes fp32 "
-         "and stores weights in it)")
-        ->group(g);
+    const std::string precisionHelp =
+        precisionNameList() +
+        ". CPU: auto = bf16 where the CPU has bf16 matrix units (AMX-BF16, AVX512-BF16), else "
+        "fp32; bf16 = linear layers and convolutions in bf16, the rest fp32; fp16 and "
+        "bf16-storage = 16-bit weights, fp32 compute. CUDA: the compute precision";
+    text("--precision", e.precision, "NAME", precisionHelp.c_str())->group(g);
     flag("--low-memory", e.lowMemory, "free the text encoder after encoding")->group(g);
     flag("--full-window", e.fullWindow,
          "sample the model's whole window (47 s for SAO 1.0), then trim")

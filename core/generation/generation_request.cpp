@@ -1,6 +1,7 @@
 #include "generation/generation_request.h"
 
 #include "base/errors.h"
+#include "base/precision.h"
 
 #include <cmath>
 #include <filesystem>
@@ -107,9 +108,9 @@ std::vector<std::string> validateEngineOptions(const EngineOptions& o) {
         errors.push_back("engine \"" + o.engine + "\" is unknown (auto, sao or procedural)");
     if (o.device != "auto" && o.device != "cpu" && o.device != "cuda")
         errors.push_back("device \"" + o.device + "\" is unknown (auto, cpu or cuda)");
-    if (o.precision != "auto" && o.precision != "fp32" && o.precision != "fp16" &&
-        o.precision != "bf16")
-        errors.push_back("precision \"" + o.precision + "\" is unknown (auto, fp32, fp16 or bf16)");
+    if (!isPrecisionName(o.precision))
+        errors.push_back("precision \"" + o.precision + "\" is unknown (" + precisionNameList() +
+                         ")");
     return errors;
 }
 

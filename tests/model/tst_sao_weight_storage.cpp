@@ -1,5 +1,6 @@
-// The SAO engine on the CPU with half-precision weight storage (precision bf16/fp16, low-memory
-// mode): float32 compute, the storage dtype named in the take, audio close to the float32 take.
+// The SAO engine on the CPU with half-precision weight storage (precision bf16-storage/fp16,
+// low-memory mode) and with bf16 matmuls (bf16): float32 activations, the storage and matmul
+// dtypes and the precision's reason named in the take, audio close to the float32 take.
 #include "engine_run.h"
 #include "engines/sao/sao_engine.h"
 #include "generation/engine.h"
@@ -76,6 +77,11 @@ private Q_SLOTS:
         const Result r = generate(m_tiny.folder, precision.toStdString(), lowMemory);
         QCOMPARE(QString::fromStdString(r.details["dtype"].get<std::string>()), QString("float32"));
         QCOMPARE(QString::fromStdString(r.details["weights_dtype"].get<std::string>()), storage);
+        // What ran and why, in words, for every precision.
+        QVERIFY(!r.details.value("precision", std::string()).empty());
+        QVERIFY(!r.details.value("precision_reason", std::string()).empty());
+        QCOMPARE(QString::fromStdString(r.details["matmul_dtype"].get<std::string>()),
+                 precision == "bf16" ? QString("bfloat16") : QString("float32"));
         const double err = relativeError(r.audio, m_reference.audio);
         qInfo("%s storage, low memory %d: relative error %.3g (bound %.3g)", qPrintable(storage),
               lowMemory, err, bound);
@@ -91,9 +97,11 @@ private Q_SLOTS:
         // (bf16 u = 2^-9, fp16 u = 2^-11, 4x apart) accumulated to 4.8% (bf16) and 0.4-0.5%
         // (fp16) of the take's peak when measured; the bounds leave 2x headroom. A weight used
         // without its upcast, or half-precision activations, gives errors of order 1.
+        QTest::newRow("bf16-storage") << "bf16-storage" << false << "bfloat16" << 0.1;
+        // bf16 matmuls on top of bf16 storage: activations rounded too, same order of error.
         QTest::newRow("bf16") << "bf16" << false << "bfloat16" << 0.1;
         QTest::newRow("fp16") << "fp16" << false << "float16" << 0.02;
-        QTest::newRow("low-memory") << "auto" << true << "float16" << 0.02;
+        QTest::newRow("low-memory") << "fp32" << true << "float16" << 0.02;
     }
 };
 

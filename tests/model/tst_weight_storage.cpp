@@ -209,7 +209,9 @@ private Q_SLOTS:
 
         // Reference: a float32 DiT with the same rounded weights.
         const WeightSource roundedWeights =
-            roundedSource(d.weights, storage, &DiffusionTransformer::keepsComputePrecision);
+            roundedSource(d.weights, storage, [](const std::string& key) {
+                return DiffusionTransformer::keepsComputePrecision(key);
+            });
         DiffusionTransformer rounded(d.config.dit, d.config.objective);
         rounded.load(roundedWeights, {}, d.prefix);
 

@@ -178,7 +178,7 @@ public:
     }
     std::string deviceDescription() const override {
         const ResolvedDevice& d = m_pipeline->device();
-        return d.description + ", " + dtypeName(d.dtype) +
+        return d.description + ", " + (d.precision.empty() ? dtypeName(d.dtype) : d.precision) +
                (m_pipeline->isLoaded() ? "" : " (not loaded yet)");
     }
     nlohmann::json modelInfo() const override { return m_pipeline->modelInfo(); }
@@ -209,8 +209,15 @@ public:
         take.seed = static_cast<uint64_t>(request.seed);
         take.initAudioPath = request.initAudioPath;
         take.initNoiseLevel = request.initNoiseLevel;
-        SaoOutput result =
-            m_pipeline->generate(take, progress, cancel, resolved.index, resolved.count);
+        SaoOutput result;
+        try {
+            result = m_pipeline->generate(take, progress, cancel, resolved.index, resolved.count);
+        } catch (const c10::Error& e) {
+            // A LibTorch failure inside an op: its message without the C++ backtrace.
+            throw GenerationError("the model failed on " + m_pipeline->device().description + " (" +
+                                  m_pipeline->device().precision +
+                                  "): " + e.what_without_backtrace());
+        }
         GeneratedAudio g;
         g.audio = toAudioBuffer(result.audio, static_cast<int>(m_pipeline->config().sampleRate));
         g.engineDetails = std::move(result.details);

@@ -272,6 +272,24 @@ at::Tensor SafetensorsFile::tensor(const std::string& key) const {
     return out;
 }
 
+void SafetensorsFile::releasePages(const std::string& key) const {
+#ifndef _WIN32
+    if (!m_mapping || !m_mapping->base || !contains(key))
+        return;
+    const TensorInfo& ti = info(key);
+    const uintptr_t page = static_cast<uintptr_t>(::sysconf(_SC_PAGESIZE));
+    const uintptr_t begin = reinterpret_cast<uintptr_t>(m_mapping->data + m_dataOffset + ti.begin);
+    const uintptr_t end = reinterpret_cast<uintptr_t>(m_mapping->data + m_dataOffset + ti.end);
+    // Whole pages inside this tensor only: a neighbour's pages may still be in use.
+    const uintptr_t first = (begin + page - 1) / page * page;
+    const uintptr_t last = end / page * page;
+    if (last > first) // a read-only file mapping: the pages are read again if ever touched
+        ::madvise(reinterpret_cast<void*>(first), last - first, MADV_DONTNEED);
+#else
+    (void)key;
+#endif
+}
+
 at::Tensor SafetensorsFile::tensorF32(const std::string& key) const {
     at::Tensor t = tensor(key);
     if (t.scalar_type() != at::kFloat)

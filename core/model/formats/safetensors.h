@@ -44,6 +44,10 @@ public:
     // READ-ONLY mapping when the data is suitably aligned (the mapping stays alive while any
     // such tensor does): never modify the result in place; clone() first.
     at::Tensor tensor(const std::string& key) const;
+    // Drops this tensor's pages of the mapping from the process (they stay in the page cache and
+    // are read again if a zero-copy tensor touches them): after a converted copy was made, so
+    // loading a 4.8 GB float32 file into bf16 does not hold both in memory.
+    void releasePages(const std::string& key) const;
     // Always float32 and contiguous (zero-copy when stored as F32, see tensor()).
     at::Tensor tensorF32(const std::string& key) const;
     // The "__metadata__" entry (an empty object when absent).

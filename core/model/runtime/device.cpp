@@ -1,6 +1,7 @@
 #include "model/runtime/device.h"
 
 #include "base/errors.h"
+#include "base/precision.h"
 
 #include <ATen/ATen.h>
 #include <ATen/Parallel.h>
@@ -66,8 +67,29 @@ const char* dtypeName(at::ScalarType type) {
 }
 
 ResolvedDevice resolveDevice(const std::string& deviceName, const std::string& precisionName) {
+    return resolveDevice(deviceName, precisionName, cpuFeatures());
+}
+
+ResolvedDevice resolveDevice(const std::string& deviceName, const std::string& precisionName,
+                             const CpuFeatures& cpu) {
     const std::string device = lower(deviceName.empty() ? "auto" : deviceName);
     const std::string precision = lower(precisionName.empty() ? "auto" : precisionName);
+    // Names first: a typo is an error whatever the device.
+    enum class Asked { Auto, Fp32, Bf16, Fp16, Bf16Storage } asked;
+    if (precision == "auto")
+        asked = Asked::Auto;
+    else if (precision == "fp32" || precision == "float32")
+        asked = Asked::Fp32;
+    else if (precision == "bf16" || precision == "bfloat16")
+        asked = Asked::Bf16;
+    else if (precision == "fp16" || precision == "float16" || precision == "half")
+        asked = Asked::Fp16;
+    else if (precision == "bf16-storage")
+        asked = Asked::Bf16Storage;
+    else
+        throw GenerationError("precision \"" + precisionName + "\" is unknown (" +
+                              precisionNameList() + ")");
+
     const bool cudaUsable = at::hasCUDA() && at::getNumGPUs() > 0;
     ResolvedDevice r;
     if (device == "cuda" || device.rfind("cuda:", 0) == 0) {
@@ -86,32 +108,71 @@ ResolvedDevice resolveDevice(const std::string& deviceName, const std::string& p
         throw GenerationError("device \"" + deviceName + "\" is unknown (auto, cpu or cuda)");
     }
 
-    if (precision == "auto" || precision == "fp32" || precision == "float32")
-        r.dtype = at::kFloat;
-    else if (precision == "fp16" || precision == "float16" || precision == "half")
-        r.dtype = at::kHalf;
-    else if (precision == "bf16" || precision == "bfloat16")
-        r.dtype = at::kBFloat16;
-    else
-        throw GenerationError("precision \"" + precisionName +
-                              "\" is unknown (auto, fp32, fp16 or bf16)");
-
-    r.storageDtype = r.dtype;
     if (r.device.is_cuda()) {
+        // The GPU computes in what is asked; auto stays float32 (the parity reference).
+        r.dtype = asked == Asked::Fp16                                  ? at::kHalf
+                  : asked == Asked::Bf16 || asked == Asked::Bf16Storage ? at::kBFloat16
+                                                                        : at::kFloat;
+        r.storageDtype = r.dtype;
+        r.vaeStorageDtype = r.dtype;
         r.t5Dtype = at::kHalf; // the original casts T5 to float16
         r.t5StorageDtype = at::kHalf;
+        r.precision = r.dtype == at::kHalf ? "fp16" : r.dtype == at::kBFloat16 ? "bf16" : "fp32";
+        r.precisionReason = asked == Asked::Auto ? "auto: float32 on CUDA" : "requested";
         r.description = describeCudaDevice(r.device.has_index() ? r.device.index() : 0);
-    } else {
-        // CPU half precision: fp16 matmul does not exist and bf16 is slower and inaccurate, so
-        // half precision is a storage option only and every op computes in float32.
-        if (r.dtype != at::kFloat)
-            r.note = std::string(dtypeName(r.dtype)) +
-                     " weights on the CPU are stored only; computing in float32";
-        r.dtype = at::kFloat;
-        r.t5Dtype = at::kFloat;
-        r.t5StorageDtype = r.storageDtype;
-        r.description = "cpu (" + std::to_string(at::get_num_threads()) + " threads)";
+        return r;
     }
+
+    // The CPU: activations always float32; bf16 only for the matrix products, and only where
+    // bf16 matrix units make it fast (elsewhere it runs, slowly, when asked for).
+    r.dtype = at::kFloat;
+    r.t5Dtype = at::kFloat;
+    r.description = "cpu (" + std::to_string(at::get_num_threads()) + " threads)";
+    const std::string units = cpu.hasBf16MatrixUnits()
+                                  ? std::string(cpu.amxBf16 ? "amx_bf16" : "avx512_bf16")
+                                  : std::string();
+    switch (asked) {
+    case Asked::Auto:
+        if (cpu.hasBf16MatrixUnits()) {
+            r.matmulDtype = at::kBFloat16;
+            r.storageDtype = at::kBFloat16;
+            r.precision = "bf16";
+            r.precisionReason = "auto: this CPU has bf16 matrix units (" + units +
+                                "): the DiT's linear layers in bf16, the rest float32";
+        } else {
+            r.precision = "fp32";
+            r.precisionReason = "auto: this CPU has no bf16 matrix units (AMX-BF16 or "
+                                "AVX512-BF16), where float32 is faster";
+        }
+        break;
+    case Asked::Fp32:
+        r.precision = "fp32";
+        r.precisionReason = "requested";
+        break;
+    case Asked::Bf16:
+        r.matmulDtype = at::kBFloat16;
+        r.storageDtype = at::kBFloat16;
+        r.vaeMatmulDtype = at::kBFloat16;
+        r.vaeStorageDtype = at::kBFloat16;
+        r.precision = "bf16";
+        r.precisionReason = "requested: the DiT's linear layers and the VAE's convolutions in "
+                            "bf16, the rest float32";
+        if (!cpu.hasBf16MatrixUnits())
+            r.note = "this CPU has no bf16 matrix units (AMX-BF16 or AVX512-BF16): bf16 runs "
+                     "slower than fp32 here";
+        break;
+    case Asked::Fp16:
+    case Asked::Bf16Storage:
+        // CPU fp16 matmul does not exist: half precision is a storage option, computing float32.
+        r.storageDtype = asked == Asked::Fp16 ? at::kHalf : at::kBFloat16;
+        r.vaeStorageDtype = r.storageDtype;
+        r.precision = asked == Asked::Fp16 ? "fp16-storage" : "bf16-storage";
+        r.precisionReason = "requested: weights stored in 16 bits, every op in float32";
+        if (asked == Asked::Fp16)
+            r.note = "float16 weights on the CPU are stored only; computing in float32";
+        break;
+    }
+    r.t5StorageDtype = r.matmulDtype ? at::kFloat : r.storageDtype;
     return r;
 }
 

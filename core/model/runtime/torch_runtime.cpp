@@ -79,8 +79,10 @@ const TorchRuntimeInfo& initTorchRuntime(int threads) {
     return info;
 }
 
-MatmulPhaseThreads::MatmulPhaseThreads() : m_previous(at::get_num_threads()) {
-    const int wanted = initTorchRuntime().matmulThreads;
+MatmulPhaseThreads::MatmulPhaseThreads(std::optional<at::ScalarType> oneDnnDtype)
+    : m_previous(at::get_num_threads()) {
+    const bool reduced = oneDnnDtype && *oneDnnDtype != at::kFloat;
+    const int wanted = reduced ? initTorchRuntime().threads : initTorchRuntime().matmulThreads;
     if (wanted != m_previous)
         at::set_num_threads(wanted);
 }

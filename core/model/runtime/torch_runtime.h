@@ -1,6 +1,9 @@
 // LibTorch process set-up: thread count and a check for the slow reference BLAS.
 #pragma once
 
+#include <c10/core/ScalarType.h>
+
+#include <optional>
 #include <string>
 
 namespace footfall {
@@ -19,12 +22,14 @@ const TorchRuntimeInfo& initTorchRuntime(int threads = 0);
 
 // While alive, the calling thread runs ATen ops with `matmulThreads`, then goes back. With a
 // threaded BLAS other than MKL (OpenBLAS-pthread runs its own threads in every GEMM), ATen's
-// OpenMP workers only spin against the BLAS threads in matmul-bound work. Measured on this
-// 2-core machine (full-size SAO 1.0, bench_sao): DiT CFG forward 3.2 s with 1 ATen thread vs
-// 6.4 s with 2, T5 0.18 vs 0.44 s; the VAE's convolutions (oneDNN) want all cores: 6.2 vs 9.3 s.
+// OpenMP workers only spin against the BLAS threads in float32 matmul-bound work. Measured on
+// a 2-core machine (full-size SAO 1.0, bench_sao): DiT CFG forward 3.2 s with 1 ATen thread vs
+// 6.4 s with 2, T5 0.18 vs 0.44 s. oneDNN work (convolutions, and bf16 matmuls on the CPU's
+// bf16 path) runs on ATen's own threads and wants all cores: with `oneDnnDtype` bf16/fp16 (a
+// reduced matmul dtype) nothing changes.
 class MatmulPhaseThreads {
 public:
-    MatmulPhaseThreads();
+    explicit MatmulPhaseThreads(std::optional<at::ScalarType> oneDnnDtype = std::nullopt);
     ~MatmulPhaseThreads();
     MatmulPhaseThreads(const MatmulPhaseThreads&) = delete;
     MatmulPhaseThreads& operator=(const MatmulPhaseThreads&) = delete;

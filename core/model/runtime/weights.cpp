@@ -137,6 +137,17 @@ at::Tensor WeightSource::raw(const std::string& key) const {
     return source->tensors.at(key);
 }
 
+void WeightSource::releaseFilePages(const std::string& key, const at::Tensor& loaded) const {
+    const Source* source = find(key);
+    if (!source || !source->file)
+        return;
+    // Only when `loaded` is a copy: a zero-copy tensor would read its pages back at once.
+    const at::Tensor mapped = source->file->tensor(key);
+    if (loaded.defined() && loaded.is_cpu() && loaded.storage().data() == mapped.storage().data())
+        return;
+    source->file->releasePages(key);
+}
+
 at::Tensor WeightSource::require(const std::string& key, const WeightTarget& target) const {
     return toTarget(raw(key), target);
 }
@@ -246,8 +257,10 @@ void loadParameters(const ParameterList& params, const WeightSource& source,
     if (missing.empty() && misshaped.empty() && unexpected.empty()) {
         // Only now: a mismatching checkpoint leaves the module untouched.
         for (const auto& e : params.entries())
-            if (e.tensor)
+            if (e.tensor) {
                 *e.tensor = source.require(e.name, e.shape, options.target);
+                source.releaseFilePages(e.name, *e.tensor);
+            }
         return;
     }
     std::string message = "weights " + source.description() + " do not match the model:";

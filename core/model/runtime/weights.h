@@ -25,19 +25,23 @@ namespace footfall::model {
 //
 // `dtype` is the STORAGE dtype of the weights. `compute` is the dtype of the activations (inputs
 // are converted to it, outputs come in it); unset, it is the storage dtype (float32 weights and
-// float32 compute, or half weights and half compute on CUDA). On the CPU, half weights are a
-// storage option only: {kBFloat16 or kHalf, kCPU, kFloat} keeps half the bytes and computes in
-// float32 (each weight is upcast right before its op, see computeView), because CPU bf16 matmul
-// is slow and inexact and CPU fp16 matmul does not exist.
+// float32 compute, or half weights and half compute on CUDA). `matmul`, when set and different
+// from the compute dtype, is what linear layers and convolutions run in (mixed_precision.h):
+// {kBFloat16, kCPU, kFloat, kBFloat16} is the CPU's bf16 path (bf16 matrix units, float32
+// everywhere else). Without `matmul`, half weights on the CPU are a storage option only:
+// {kBFloat16 or kHalf, kCPU, kFloat} keeps half the bytes and computes in float32 (each weight
+// upcast right before its op, see computeView).
 struct WeightTarget {
     WeightTarget() = default;
     WeightTarget(at::ScalarType dtype_, at::Device device_,
-                 std::optional<at::ScalarType> compute_ = std::nullopt)
-        : dtype(dtype_), device(device_), compute(compute_) {}
+                 std::optional<at::ScalarType> compute_ = std::nullopt,
+                 std::optional<at::ScalarType> matmul_ = std::nullopt)
+        : dtype(dtype_), device(device_), compute(compute_), matmul(matmul_) {}
 
     at::ScalarType dtype = at::kFloat;
     at::Device device = at::kCPU;
     std::optional<at::ScalarType> compute;
+    std::optional<at::ScalarType> matmul;
 
     at::ScalarType computeDtype() const { return compute.value_or(dtype); }
 };
@@ -55,6 +59,9 @@ inline at::Tensor computeView(const at::Tensor& w, const at::Tensor& like) {
 // in several sources is taken from the first source that has it.
 class WeightSource {
 public:
+    // After `loaded` was made from `key` as a copy (another dtype or device): the file's pages
+    // of that tensor leave the process (SafetensorsFile::releasePages). Nothing otherwise.
+    void releaseFilePages(const std::string& key, const at::Tensor& loaded) const;
     WeightSource() = default;
     explicit WeightSource(SafetensorsFile file);
     static WeightSource open(const std::string& path); // one safetensors file

@@ -1,6 +1,7 @@
 #include "model/sao/dit.h"
 
 #include "base/errors.h"
+#include "model/runtime/mixed_precision.h"
 
 #include <ATen/ATen.h>
 
@@ -17,9 +18,9 @@ constexpr double kQkNormEps = 1e-6;            // nn.LayerNorm(dim_heads, eps=1e
 
 // Sequential(Linear, SiLU, Linear) as used by every embedding MLP of the DiT.
 at::Tensor mlp(const at::Tensor& x, const at::Tensor& w0, const at::Tensor& b0,
-               const at::Tensor& w2, const at::Tensor& b2) {
-    const at::Tensor h = at::silu(at::linear(x, computeView(w0, x), computeView(b0, x)));
-    return at::linear(h, computeView(w2, h), computeView(b2, h));
+               const at::Tensor& w2, const at::Tensor& b2, std::optional<at::ScalarType> matmul) {
+    const at::Tensor h = at::silu(mixedLinear(x, w0, b0, matmul));
+    return mixedLinear(h, w2, b2, matmul);
 }
 
 // LayerNorm over the last `dim` features with the affine parameters as `x` needs them.
@@ -126,20 +127,41 @@ void DiffusionTransformer::load(const WeightSource& weights, const WeightTarget&
     options.strictPrefixes = {prefix};
     loadParameters(params, weights, options);
     m_compute = target.compute;
+    setMatmulDtype(target.matmul);
     if (target.computeDtype() != target.dtype) {
         const WeightTarget full{target.computeDtype(), target.device};
+        const bool mixed = target.matmul && *target.matmul != target.computeDtype();
         for (const auto& e : params.entries())
-            if (keepsComputePrecision(e.name)) // a copy: never pin a mapped file's pages
+            if (keepsComputePrecision(e.name, mixed)) { // a copy: never pin a mapped file's pages
                 *e.tensor = weights.require(e.name, e.shape, full).clone();
+                weights.releaseFilePages(e.name, *e.tensor);
+            }
     }
 }
 
-bool DiffusionTransformer::keepsComputePrecision(const std::string& key) {
+void DiffusionTransformer::setMatmulDtype(std::optional<at::ScalarType> dtype) {
+    m_matmul = dtype;
+    // q kᵀ stays in the compute dtype: softmax exponentiates the scores' absolute rounding
+    // error (bf16 rounds a score of 10 by up to 0.04, 4% of its weight), and the attention
+    // products are ~3% of a step's work at SAO's lengths.
+    m_attentionMatmul = std::nullopt;
+}
+
+bool DiffusionTransformer::keepsComputePrecision(const std::string& key, bool mixed) {
     const auto endsWith = [&key](const std::string& suffix) {
         return key.size() >= suffix.size() &&
                key.compare(key.size() - suffix.size(), suffix.size(), suffix) == 0;
     };
-    return endsWith("timestep_features.weight") || endsWith("rotary_pos_emb.inv_freq");
+    const auto contains = [&key](const std::string& part) {
+        return key.find(part) != std::string::npos;
+    };
+    if (endsWith("timestep_features.weight") || endsWith("rotary_pos_emb.inv_freq"))
+        return true;
+    // The mixed path's edges: everything outside the transformer blocks (embeddings, project
+    // in/out, the 1x1 convs) runs and is kept in the compute dtype. <1% of the work.
+    return mixed && (contains("to_timestep_embed.") || contains("to_cond_embed.") ||
+                     contains("to_global_embed.") || endsWith("project_in.weight") ||
+                     endsWith("project_out.weight") || contains("process_conv."));
 }
 
 at::ScalarType DiffusionTransformer::dtype() const {
@@ -184,16 +206,13 @@ at::Tensor DiffusionTransformer::applyRotary(const at::Tensor& t, const at::Tens
 
 at::Tensor DiffusionTransformer::attend(const at::Tensor& q, const at::Tensor& k,
                                         const at::Tensor& v) const {
-    // softmax(q kᵀ / √d) v, unmasked (scaled_dot_product_attention's math; absent in 1.13).
-    const double scale = std::sqrt(static_cast<double>(q.size(-1)));
-    const at::Tensor scores = at::matmul(q, k.transpose(-2, -1)) / scale;
-    return at::matmul(at::softmax(scores, -1), v);
+    return mixedAttention(q, k, v, m_attentionMatmul);
 }
 
 at::Tensor DiffusionTransformer::selfAttention(const DitAttention& attn, const at::Tensor& x,
                                                const at::Tensor& cos, const at::Tensor& sin) const {
     const int64_t heads = m_config.numHeads;
-    const auto qkv = at::linear(x, computeView(attn.toQkv, x)).chunk(3, -1);
+    const auto qkv = mixedLinear(x, attn.toQkv, {}, m_matmul).chunk(3, -1);
     at::Tensor q = splitHeads(qkv[0], heads);
     at::Tensor k = splitHeads(qkv[1], heads);
     const at::Tensor v = splitHeads(qkv[2], heads);
@@ -204,17 +223,17 @@ at::Tensor DiffusionTransformer::selfAttention(const DitAttention& attn, const a
         k = applyRotary(k, cos, sin).to(v.scalar_type());
     }
     const at::Tensor out = attend(q, k, v);
-    return at::linear(out.transpose(1, 2).reshape({x.size(0), x.size(1), -1}),
-                      computeView(attn.toOut, x));
+    return mixedLinear(out.transpose(1, 2).reshape({x.size(0), x.size(1), -1}), attn.toOut, {},
+                       m_matmul);
 }
 
 at::Tensor DiffusionTransformer::crossAttention(const DitAttention& attn, const at::Tensor& x,
                                                 const at::Tensor& k, const at::Tensor& v) const {
-    at::Tensor q = splitHeads(at::linear(x, computeView(attn.toQ, x)), m_config.numHeads);
+    at::Tensor q = splitHeads(mixedLinear(x, attn.toQ, {}, m_matmul), m_config.numHeads);
     q = normalizeHeads(q, attn.qNormWeight, attn.qNormBias);
     const at::Tensor out = attend(q, k, v);
-    return at::linear(out.transpose(1, 2).reshape({x.size(0), x.size(1), -1}),
-                      computeView(attn.toOut, x));
+    return mixedLinear(out.transpose(1, 2).reshape({x.size(0), x.size(1), -1}), attn.toOut, {},
+                       m_matmul);
 }
 
 DiffusionTransformer::Prepared DiffusionTransformer::prepare(const DitConditioning& cond,
@@ -233,7 +252,7 @@ DiffusionTransformer::Prepared DiffusionTransformer::prepare(const DitConditioni
             badInput("global_cond has shape " + shapeToString(g.sizes()) + ", expected [B, " +
                      std::to_string(c.globalCondDim) + "]");
         p.batch = g.size(0);
-        p.globalEmbed = mlp(g, m_globalW0, {}, m_globalW2, {});
+        p.globalEmbed = mlp(g, m_globalW0, {}, m_globalW2, {}, std::nullopt);
     }
 
     if (cond.crossAttnCond.defined() && c.condTokenDim > 0) {
@@ -271,7 +290,7 @@ DiffusionTransformer::Prepared DiffusionTransformer::prepare(const DitConditioni
             batch = at::cat({x, uncond}, 0);
             p.hasUncond = true;
         }
-        const at::Tensor context = mlp(batch, m_condW0, {}, m_condW2, {});
+        const at::Tensor context = mlp(batch, m_condW0, {}, m_condW2, {}, std::nullopt);
         const int64_t kvHeads = c.crossKvHeads();
         p.keys.resize(m_blocks.size());
         p.values.resize(m_blocks.size());
@@ -279,8 +298,7 @@ DiffusionTransformer::Prepared DiffusionTransformer::prepare(const DitConditioni
             const DitBlock& b = m_blocks[i];
             if (!b.crossAttends)
                 continue;
-            const auto kv =
-                at::linear(context, computeView(b.crossAttn.toKv, context)).chunk(2, -1);
+            const auto kv = mixedLinear(context, b.crossAttn.toKv, {}, m_matmul).chunk(2, -1);
             at::Tensor k = splitHeads(kv[0], kvHeads);
             at::Tensor v = splitHeads(kv[1], kvHeads);
             k = normalizeHeads(k, b.crossAttn.kNormWeight, b.crossAttn.kNormBias);
@@ -368,7 +386,7 @@ at::Tensor DiffusionTransformer::forwardPass(const at::Tensor& xIn, const at::Te
     const at::Tensor angle = t.unsqueeze(1) * (2.0 * kPi);
     const at::Tensor f = at::matmul(angle, computeView(m_timestepFeatures, angle).t());
     const at::Tensor timestep = mlp(at::cat({at::cos(f), at::sin(f)}, -1), m_timestepW0,
-                                    m_timestepB0, m_timestepW2, m_timestepB2);
+                                    m_timestepB0, m_timestepW2, m_timestepB2, std::nullopt);
     const at::Tensor global = globalEmbed.defined() ? globalEmbed + timestep : timestep;
     const at::Tensor prepend = global.unsqueeze(1);
 
@@ -379,7 +397,7 @@ at::Tensor DiffusionTransformer::forwardPass(const at::Tensor& xIn, const at::Te
                 .permute({0, 1, 3, 2})
                 .reshape({rows, x.size(1) / p, x.size(2) * p});
 
-    at::Tensor h = at::cat({prepend, at::linear(x, computeView(m_projectIn, x))}, 1);
+    at::Tensor h = at::cat({prepend, mixedLinear(x, m_projectIn, {}, std::nullopt)}, 1);
     const int64_t n = h.size(1);
 
     at::Tensor cos, sin;
@@ -406,16 +424,14 @@ at::Tensor DiffusionTransformer::forwardPass(const at::Tensor& xIn, const at::Te
                         layerNorm(h, e, b.crossNormGamma, b.crossNormBeta, kBlockNormEps), k, v);
         }
         const at::Tensor ffIn = layerNorm(h, e, b.ffNormGamma, b.ffNormBeta, kBlockNormEps);
-        const auto glu =
-            at::linear(ffIn, computeView(b.ffProjWeight, ffIn), computeView(b.ffProjBias, ffIn))
-                .chunk(2, -1);
+        const auto glu = mixedLinear(ffIn, b.ffProjWeight, b.ffProjBias, m_matmul).chunk(2, -1);
         const at::Tensor gated = glu[0] * at::silu(glu[1]);
-        h = h +
-            at::linear(gated, computeView(b.ffOutWeight, gated), computeView(b.ffOutBias, gated));
+        h = h + mixedLinear(gated, b.ffOutWeight, b.ffOutBias, m_matmul);
     }
 
     // Drop the prepended token, back to [rows, C, L].
-    at::Tensor y = at::linear(h, computeView(m_projectOut, h)).transpose(1, 2).narrow(2, 1, n - 1);
+    at::Tensor y =
+        mixedLinear(h, m_projectOut, {}, std::nullopt).transpose(1, 2).narrow(2, 1, n - 1);
     if (p > 1) // 'b (c p) t -> b c (t p)'
         y = y.reshape({rows, c.ioChannels, p, n - 1})
                 .permute({0, 1, 3, 2})

@@ -70,7 +70,8 @@ public:
     void load(const WeightSource& weights, const WeightTarget& target = {},
               const std::string& prefix = "model.model.");
     // The tensors load() keeps in the compute dtype when storing the rest in another one.
-    static bool keepsComputePrecision(const std::string& key);
+    // `mixed` (bf16 matmuls, float32 compute): also the layers outside the transformer blocks.
+    static bool keepsComputePrecision(const std::string& key, bool mixed = false);
     bool isLoaded() const { return m_timestepFeatures.defined(); }
     // The compute dtype: inputs are converted to it and outputs come in it. target.compute of
     // load() (or setComputeDtype); unset, the weights' dtype.
@@ -81,6 +82,12 @@ public:
     // before its op); nullopt: in the weights' dtype. For modules filled through
     // collectParameters (load() sets it from its target).
     void setComputeDtype(std::optional<at::ScalarType> dtype) { m_compute = dtype; }
+    // Linear layers (and the attention products) in `dtype` when it differs from the compute
+    // dtype (mixed_precision.h): the CPU's bf16 path. Layer norms, softmax, the residual stream,
+    // the timestep features and the CFG arithmetic stay in the compute dtype. load() sets it
+    // from target.matmul.
+    void setMatmulDtype(std::optional<at::ScalarType> dtype);
+    std::optional<at::ScalarType> matmulDtype() const { return m_matmul; }
     at::Device device() const;
 
     // Work that stays the same over all sampler steps of one take: cross-attention keys and
@@ -121,6 +128,8 @@ private:
     DitConfig m_config;
     DiffusionObjective m_objective;
     std::optional<at::ScalarType> m_compute; // unset: the weights' dtype
+    std::optional<at::ScalarType> m_matmul;  // unset: linear layers in the compute dtype
+    std::optional<at::ScalarType> m_attentionMatmul;
 
     at::Tensor m_timestepFeatures; // [128, 1]
     at::Tensor m_timestepW0, m_timestepB0, m_timestepW2, m_timestepB2;

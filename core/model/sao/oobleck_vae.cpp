@@ -1,6 +1,7 @@
 #include "model/sao/oobleck_vae.h"
 
 #include "base/errors.h"
+#include "model/runtime/mixed_precision.h"
 
 #include <ATen/ATen.h>
 
@@ -18,12 +19,23 @@ namespace {
 // (folded weights, biases, SnakeBeta scales), and a list of them for memory accounting.
 struct Stored {
     at::ScalarType dtype = at::kFloat;
+    std::optional<at::ScalarType> matmul; // convolutions in it (the CPU's bf16 path)
     std::vector<const at::Tensor*>* tensors = nullptr;
 
     void keep(at::Tensor& t) {
         if (!t.defined())
             return;
         t = t.to(dtype); // no-op when prepared in the storage dtype
+        if (tensors)
+            tensors->push_back(&t);
+    }
+    // Per-channel scales: a few KB, kept in float32 on the bf16 path (the sine's frequency
+    // rounded to 8 bits would shift its phase).
+    void keepScale(at::Tensor& t) {
+        if (!t.defined())
+            return;
+        if (!matmul)
+            t = t.to(dtype);
         if (tensors)
             tensors->push_back(&t);
     }
@@ -49,8 +61,8 @@ struct Activation {
         inverseMag = (beta.exp() + 1e-9).reciprocal().view({1, channels, 1});
         alpha = at::Tensor();
         beta = at::Tensor();
-        stored.keep(frequency);
-        stored.keep(inverseMag);
+        stored.keepScale(frequency);
+        stored.keepScale(inverseMag);
     }
     at::Tensor operator()(const at::Tensor& x) const {
         if (!snake)
@@ -74,6 +86,7 @@ struct Conv {
     int64_t upsample = 1;
     at::Tensor weightG, weightV, bias;
     at::Tensor weight;
+    std::optional<at::ScalarType> matmul;
 
     void collect(ParameterList& out_, const std::string& prefix) {
         // state_dict order of a weight_norm'ed conv: bias, weight_g, weight_v
@@ -96,23 +109,20 @@ struct Conv {
         weightV = at::Tensor();
         stored.keep(weight);
         stored.keep(bias);
+        matmul = stored.matmul;
     }
     at::Tensor operator()(const at::Tensor& x) const {
-        const std::vector<int64_t> s = {stride}, p = {padding}, d = {dilation}, none = {0};
-        const at::Tensor w = computeView(weight, x), b = computeView(bias, x);
         if (transposed)
-            return at::conv_transpose1d(x, w, b, s, p, none, 1, d);
+            return mixedConvTranspose1d(x, weight, bias, stride, padding, dilation, matmul);
         if (upsample > 1) {
             const std::vector<int64_t> size = {x.size(2) * upsample};
             const at::Tensor up = at::upsample_nearest1d(x, at::IntArrayRef(size));
             // padding='same' with an even kernel: the extra column goes to the right
             const int64_t total = dilation * (kernel - 1);
             const at::Tensor padded = at::constant_pad_nd(up, {total / 2, total - total / 2});
-            const std::vector<int64_t> one = {1};
-            return at::conv1d(padded, w, b, at::IntArrayRef(one), at::IntArrayRef(none),
-                              at::IntArrayRef(d));
+            return mixedConv1d(padded, weight, bias, 1, 0, dilation, matmul);
         }
-        return at::conv1d(x, w, b, at::IntArrayRef(s), at::IntArrayRef(p), at::IntArrayRef(d));
+        return mixedConv1d(x, weight, bias, stride, padding, dilation, matmul);
     }
 };
 
@@ -370,10 +380,15 @@ OobleckVae::OobleckVae(const PretransformConfig& config, const WeightSource& wei
     loadParameters(list, weights, load);
     Stored stored;
     stored.dtype = options.target.dtype;
+    if (options.target.matmul && *options.target.matmul != options.target.computeDtype())
+        stored.matmul = options.target.matmul;
     stored.tensors = &m_impl->stored;
     if (m_impl->encoder)
         m_impl->encoder->prepare(stored);
     m_impl->decoder.prepare(stored);
+    // The folded weights are copies: the checkpoint's weight_g / weight_v pages are unused now.
+    for (const auto& e : list.entries())
+        weights.releaseFilePages(e.name, {});
 }
 
 at::ScalarType OobleckVae::computeDtype() const {

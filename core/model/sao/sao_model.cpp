@@ -105,7 +105,7 @@ void SaoPipeline::unload() {
 
 void SaoPipeline::loadOn(const ResolvedDevice& device) {
     unload();
-    const WeightTarget target{device.storageDtype, device.device, device.dtype};
+    const WeightTarget target{device.storageDtype, device.device, device.dtype, device.matmulDtype};
     WeightTarget ditTarget = target;
     if (m_settings.lowMemory && !device.device.is_cuda() && device.storageDtype == at::kFloat)
         ditTarget.dtype = at::kHalf; // the DiT is 4.2 GB of the 5.3 GB in fp32
@@ -129,7 +129,8 @@ void SaoPipeline::loadOn(const ResolvedDevice& device) {
                                                    m_config.diffusion.objective);
     m_dit->load(*m_weights, ditTarget);
     VaeLoadOptions vaeOptions;
-    vaeOptions.target = target;
+    vaeOptions.target = {device.vaeStorageDtype, device.device, device.dtype,
+                         device.vaeMatmulDtype};
     vaeOptions.withEncoder = !m_settings.lowMemory;
     m_vae = std::make_unique<OobleckVae>(m_config.pretransform, *m_weights, vaeOptions);
     m_conditioner =
@@ -155,7 +156,8 @@ void SaoPipeline::ensureLoaded(const std::string& deviceOverride) {
     const std::string wanted = explicitDevice ? deviceOverride : m_settings.device;
     ResolvedDevice r = resolveDevice(wanted, m_settings.precision);
     if (m_loaded && r.device == m_device.device && r.dtype == m_device.dtype &&
-        r.storageDtype == m_device.storageDtype)
+        r.storageDtype == m_device.storageDtype && r.matmulDtype == m_device.matmulDtype &&
+        r.vaeMatmulDtype == m_device.vaeMatmulDtype)
         return;
     try {
         loadOn(r);
@@ -227,9 +229,12 @@ OobleckVae& SaoPipeline::vae() {
 ConditioningInputs SaoPipeline::condition(const std::vector<ConditioningMetadata>& batch) {
     ensureLoaded();
     const MatmulPhaseThreads threads; // T5 is matmul-bound
-    if (m_conditioner->hasT5() && !m_conditioner->isT5Loaded())
+    if (m_conditioner->hasT5() && !m_conditioner->isT5Loaded()) {
+        if (!m_t5Weights) // low-memory mode closed it after the last encoding
+            m_t5Weights = std::make_unique<WeightSource>(WeightSource::open(m_files.t5Weights));
         m_conditioner->loadT5(*m_t5Weights,
                               {m_device.t5StorageDtype, m_device.device, m_device.t5Dtype});
+    }
     ConditioningInputs in = assembleConditioning((*m_conditioner)(batch), m_config.diffusion);
     const auto options = at::TensorOptions().dtype(m_device.dtype).device(m_device.device);
     if (in.crossAttnCond.defined())
@@ -264,7 +269,7 @@ at::Tensor SaoPipeline::sample(const ConditioningInputs& cond, const Conditionin
                                const SamplerSettings& settings, NoiseSource* noiseSource,
                                const StepCallback& callback) {
     ensureLoaded();
-    const MatmulPhaseThreads threads; // the DiT is matmul-bound
+    const MatmulPhaseThreads threads(m_device.matmulDtype); // the DiT is matmul-bound
     const auto options = at::TensorOptions().dtype(m_device.dtype).device(m_device.device);
     DitConditioning dc;
     dc.crossAttnCond = cond.crossAttnCond;
@@ -320,7 +325,8 @@ at::Tensor SaoPipeline::encodeAudio(const at::Tensor& audio, int64_t rate, int64
         return m_vae->encode(x, noise, poll);
     // Low-memory mode keeps no encoder around: build one for this variation only.
     VaeLoadOptions options;
-    options.target = {m_device.storageDtype, m_device.device, m_device.dtype};
+    options.target = {m_device.vaeStorageDtype, m_device.device, m_device.dtype,
+                      m_device.vaeMatmulDtype};
     const std::unique_ptr<WeightSource> reopened =
         m_weights ? nullptr : openModelWeights(m_files.weights);
     const OobleckVae full(m_config.pretransform, m_weights ? *m_weights : *reopened, options);
@@ -390,8 +396,10 @@ SaoOutput SaoPipeline::generate(const SaoTake& take, const ProgressCallback& pro
             text = take.negativePrompt;
         negative = condition({neg});
     }
-    if (m_settings.lowMemory)
+    if (m_settings.lowMemory) {
         m_conditioner->releaseT5();
+        m_t5Weights.reset(); // its float32 tensors were views of this mapping: unmap it too
+    }
     throwIfCancelled(cancel);
 
     SamplerSettings sampling = take.sampling;
@@ -444,6 +452,12 @@ SaoOutput SaoPipeline::generate(const SaoTake& take, const ProgressCallback& pro
     d["output_frames"] = frames;
     d["device"] = m_device.description;
     d["dtype"] = dtypeName(m_device.dtype);
+    d["precision"] = m_device.precision;
+    d["precision_reason"] = m_device.precisionReason;
+    d["matmul_dtype"] = dtypeName(m_device.matmulDtype.value_or(m_device.dtype));
+    d["vae_matmul_dtype"] = dtypeName(m_device.vaeMatmulDtype.value_or(m_device.dtype));
+    if (!m_device.device.is_cuda())
+        d["cpu_features"] = cpuFeatures().flagList();
     d["weights_dtype"] = dtypeName(m_dit->storageDtype());
     d["t5_dtype"] = dtypeName(m_device.t5Dtype);
     if (!m_device.note.empty())

@@ -1,0 +1,143 @@
+// The mixed-precision building blocks of the CPU's bf16 path: the polyphase transposed
+// convolution equals LibTorch's, linear/conv/attention in bf16 stay close to float32 and return
+// float32, the plain path is bit-identical, and releasing a mapped file's pages after a
+// converted copy keeps every tensor readable.
+#include "model/formats/safetensors.h"
+#include "model/runtime/mixed_precision.h"
+#include "model/runtime/weights.h"
+
+#include <ATen/ATen.h>
+
+#include <QTemporaryDir>
+#include <QtTest>
+
+using namespace footfall::model;
+
+namespace {
+
+double relativeL2(const at::Tensor& a, const at::Tensor& b) {
+    return (a.to(at::kDouble) - b.to(at::kDouble)).norm().item<double>() /
+           b.to(at::kDouble).norm().item<double>();
+}
+
+} // namespace
+
+class TestMixedPrecision : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void polyphaseEqualsTransposedConvolution_data() {
+        QTest::addColumn<int>("in");
+        QTest::addColumn<int>("out");
+        QTest::addColumn<int>("stride");
+        QTest::addColumn<int>("kernel");
+        QTest::addColumn<int>("padding");
+        QTest::addColumn<int>("length");
+        QTest::addColumn<bool>("bias");
+        // Oobleck's decoder: kernel 2·stride, padding ceil(stride / 2); odd strides included.
+        QTest::newRow("stride 2") << 8 << 4 << 2 << 4 << 1 << 11 << true;
+        QTest::newRow("stride 4") << 6 << 5 << 4 << 8 << 2 << 7 << true;
+        QTest::newRow("stride 8") << 4 << 3 << 8 << 16 << 4 << 5 << true;
+        QTest::newRow("stride 3 odd") << 5 << 2 << 3 << 6 << 2 << 9 << true;
+        QTest::newRow("stride 5 no bias") << 3 << 4 << 5 << 10 << 3 << 4 << false;
+        QTest::newRow("3 taps") << 4 << 4 << 2 << 6 << 0 << 6 << true;
+        QTest::newRow("stride 1") << 4 << 4 << 1 << 3 << 1 << 8 << true;
+        QTest::newRow("one latent") << 4 << 2 << 4 << 8 << 2 << 1 << true;
+    }
+    void polyphaseEqualsTransposedConvolution() {
+        QFETCH(int, in);
+        QFETCH(int, out);
+        QFETCH(int, stride);
+        QFETCH(int, kernel);
+        QFETCH(int, padding);
+        QFETCH(int, length);
+        QFETCH(bool, bias);
+        at::manual_seed(stride * 100 + kernel);
+        const at::Tensor x = at::randn({2, in, length});
+        const at::Tensor w = at::randn({in, out, kernel});
+        const at::Tensor b = bias ? at::randn({out}) : at::Tensor();
+        const at::Tensor reference = at::conv_transpose1d(x, w, b, {stride}, {padding});
+        const at::Tensor ours = polyphaseConvTranspose1d(x, w, b, stride, padding);
+        QCOMPARE(ours.sizes().vec(), reference.sizes().vec());
+        QVERIFY2(at::allclose(ours, reference, 1e-5, 1e-5),
+                 qPrintable(QString::number((ours - reference).abs().max().item<double>())));
+
+        // The bf16 path: float32 out, within bf16 rounding of the float32 result.
+        const at::Tensor mixed =
+            mixedConvTranspose1d(x, w.to(at::kBFloat16), bias ? b.to(at::kBFloat16) : b, stride,
+                                 padding, 1, at::kBFloat16);
+        QCOMPARE(mixed.scalar_type(), at::kFloat);
+        QCOMPARE(mixed.sizes().vec(), reference.sizes().vec());
+        const double err = relativeL2(mixed, reference);
+        QVERIFY2(err > 0 && err < 1e-2, qPrintable(QString::number(err)));
+    }
+
+    void plainPathIsBitIdentical() {
+        at::manual_seed(1);
+        const at::Tensor x = at::randn({2, 5, 16}), w = at::randn({24, 16}), b = at::randn({24});
+        QVERIFY(at::equal(mixedLinear(x, w, b, std::nullopt), at::linear(x, w, b)));
+        QVERIFY(at::equal(mixedLinear(x, w, b, at::kFloat), at::linear(x, w, b)));
+        const at::Tensor s = at::randn({1, 4, 20}), k = at::randn({6, 4, 3});
+        QVERIFY(at::equal(mixedConv1d(s, k, {}, 1, 1, 1, std::nullopt),
+                          at::conv1d(s, k, {}, {1}, {1}, {1})));
+        const at::Tensor q = at::randn({1, 2, 7, 8}), kk = at::randn({1, 2, 9, 8}),
+                         v = at::randn({1, 2, 9, 8});
+        const at::Tensor plain =
+            at::matmul(at::softmax(at::matmul(q, kk.transpose(-2, -1)) / std::sqrt(8.0), -1), v);
+        QVERIFY(at::allclose(mixedAttention(q, kk, v, std::nullopt), plain, 1e-6, 1e-6));
+    }
+
+    void bf16PathIsCloseAndFloat32() {
+        at::manual_seed(2);
+        const at::Tensor x = at::randn({2, 33, 256});
+        const at::Tensor w = at::randn({96, 256}) / 16.0, b = at::randn({96});
+        const at::Tensor reference = at::linear(x, w, b);
+        const at::Tensor mixed =
+            mixedLinear(x, w.to(at::kBFloat16), b.to(at::kBFloat16), at::kBFloat16);
+        QCOMPARE(mixed.scalar_type(), at::kFloat);
+        const double err = relativeL2(mixed, reference);
+        // Three bf16 roundings (input, weight, output; u = 2^-9) of a 256-term dot product.
+        QVERIFY2(err > 1e-4 && err < 1e-2, qPrintable(QString::number(err)));
+        // Weights stored in float32 are converted on the way (same result as stored bf16).
+        QVERIFY(at::equal(mixedLinear(x, w, b, at::kBFloat16), mixed));
+
+        const at::Tensor s = at::randn({1, 16, 200}), k = at::randn({8, 16, 7}) / 8.0;
+        const at::Tensor conv = mixedConv1d(s, k.to(at::kBFloat16), {}, 1, 3, 1, at::kBFloat16);
+        QCOMPARE(conv.scalar_type(), at::kFloat);
+        const double convErr = relativeL2(conv, at::conv1d(s, k, {}, {1}, {3}, {1}));
+        QVERIFY2(convErr > 0 && convErr < 1e-2, qPrintable(QString::number(convErr)));
+
+        const at::Tensor q = at::randn({2, 4, 30, 64}), kk = at::randn({2, 4, 30, 64}),
+                         v = at::randn({2, 4, 30, 64});
+        const at::Tensor att = mixedAttention(q, kk, v, at::kBFloat16);
+        QCOMPARE(att.scalar_type(), at::kFloat);
+        const double attErr = relativeL2(att, mixedAttention(q, kk, v, std::nullopt));
+        QVERIFY2(attErr > 0 && attErr < 5e-2, qPrintable(QString::number(attErr)));
+    }
+
+    void releasedPagesStayReadable() {
+        QTemporaryDir dir;
+        const std::string path = dir.filePath("w.safetensors").toStdString();
+        at::manual_seed(3);
+        // Large enough to span whole pages; a small neighbour shares the first/last page.
+        const at::Tensor big = at::randn({512, 1024});
+        const at::Tensor small = at::randn({7});
+        writeSafetensors(path, {{"a.small", small}, {"b.big", big}, {"c.small", small * 2}});
+        WeightSource source = WeightSource::open(path);
+        const WeightTarget bf16{at::kBFloat16, at::kCPU};
+        const at::Tensor converted = source.require("b.big", {512, 1024}, bf16);
+        const at::Tensor zeroCopy = source.require("a.small", {7}, WeightTarget{});
+        source.releaseFilePages("b.big", converted);
+        // The copy is untouched, the file's tensors read back exactly (pages re-read).
+        QVERIFY(at::equal(converted, big.to(at::kBFloat16)));
+        QVERIFY(at::equal(source.require("b.big", {512, 1024}, WeightTarget{}), big));
+        QVERIFY(at::equal(zeroCopy, small));
+        QVERIFY(at::equal(source.require("c.small", {7}, WeightTarget{}), small * 2));
+        // A zero-copy load is left alone; an unknown key is ignored.
+        source.releaseFilePages("a.small", zeroCopy);
+        source.releaseFilePages("no.such.key", {});
+        QVERIFY(at::equal(zeroCopy, small));
+    }
+};
+
+QTEST_APPLESS_MAIN(TestMixedPrecision)
+#include "tst_mixed_precision.moc"
