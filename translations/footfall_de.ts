@@ -207,6 +207,14 @@ Auswahl: %1 – %2 s</translation>
         <translation>Lauf innerhalb eines Schritts stoppen und Warteschlange leeren (Strg+.)</translation>
     </message>
     <message>
+        <source>Draft</source>
+        <translation>Entwurf</translation>
+    </message>
+    <message>
+        <source>Draft: generate quickly with %1 steps and a fast sampler, the same seed and every other setting. Take ▸ Render final renders a chosen draft at full quality.</source>
+        <translation>Entwurf: schnell erzeugen, mit %1 Schritten und einem schnellen Sampler, demselben Seed und allen anderen Einstellungen. Take ▸ Final rendern rendert einen gewählten Entwurf in voller Qualität.</translation>
+    </message>
+    <message>
         <source>Ready</source>
         <translation>Bereit</translation>
     </message>
@@ -666,6 +674,14 @@ Auswahl: %1 – %2 s</translation>
         <translation>Variieren (gleiche Einstellungen, neuer Seed)</translation>
     </message>
     <message>
+        <source>Render final</source>
+        <translation>Final rendern</translation>
+    </message>
+    <message>
+        <source>Render this draft at full quality: the same seed and settings with the steps and sampler it stands for</source>
+        <translation>Diesen Entwurf in voller Qualität rendern: derselbe Seed, dieselben Einstellungen, mit den Schritten und dem Sampler, für die er steht</translation>
+    </message>
+    <message>
         <source>Export…</source>
         <translation>Exportieren…</translation>
     </message>
@@ -736,6 +752,17 @@ Auswahl: %1 – %2 s</translation>
     <message>
         <source>Settings of the take recalled (seed locked)</source>
         <translation>Einstellungen des Takes übernommen (Seed fest)</translation>
+    </message>
+    <message>
+        <source>Cannot render this take: %1</source>
+        <translation>Dieser Take kann nicht gerendert werden: %1</translation>
+    </message>
+    <message numerus="yes">
+        <source>Rendering the draft at full quality (%n steps)</source>
+        <translation>
+            <numerusform>Der Entwurf wird in voller Qualität gerendert (%n Schritt)</numerusform>
+            <numerusform>Der Entwurf wird in voller Qualität gerendert (%n Schritte)</numerusform>
+        </translation>
     </message>
     <message>
         <source>Cannot write the selection: %1</source>
@@ -1088,6 +1115,10 @@ Auswahl: %1 – %2 s</translation>
     <message>
         <source>Click a star to rate, the same star again to clear (keys 0–5)</source>
         <translation>Klick auf einen Stern bewertet, derselbe Stern noch einmal löscht (Tasten 0–5)</translation>
+    </message>
+    <message>
+        <source>Draft: Take ▸ Render final renders it at full quality</source>
+        <translation>Entwurf: Take ▸ Final rendern rendert ihn in voller Qualität</translation>
     </message>
 </context>
 <context>

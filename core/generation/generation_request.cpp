@@ -163,7 +163,10 @@ std::int64_t takeSeed(std::int64_t base, int index) {
     return (base + index) % range;
 }
 
-nlohmann::json requestToJson(const GenerationRequest& r) {
+namespace {
+
+// Every setting, as all takes record them.
+nlohmann::json settingsToJson(const GenerationRequest& r) {
     nlohmann::json loras = nlohmann::json::array();
     for (const auto& l : r.loras)
         loras.push_back({{"path", l.path},
@@ -193,6 +196,20 @@ nlohmann::json requestToJson(const GenerationRequest& r) {
               {"precision", e.precision},
               {"low_memory", e.lowMemory},
               {"full_window", e.fullWindow}}}};
+}
+
+} // namespace
+
+nlohmann::json requestToJson(const GenerationRequest& r) {
+    nlohmann::json j = settingsToJson(r);
+    // Only drafts and final renders carry these: other takes' records stay as they were.
+    if (r.draft)
+        j["draft"] = {{"of_steps", r.draft->steps}, {"of_sampler", r.draft->sampler}};
+    if (r.renderedFrom)
+        j["rendered_from_draft"] = {{"take", r.renderedFrom->take},
+                                    {"path", r.renderedFrom->path},
+                                    {"seed", r.renderedFrom->seed}};
+    return j;
 }
 
 namespace {
@@ -262,6 +279,25 @@ GenerationRequest requestFromJson(const nlohmann::json& j) {
         read(e, "precision", r.engine.precision, at);
         read(e, "low_memory", r.engine.lowMemory, at);
         read(e, "full_window", r.engine.fullWindow, at);
+    }
+    if (j.contains("draft") && !j["draft"].is_null()) {
+        if (!j["draft"].is_object())
+            throw GenerationError(where + "\"draft\" must be an object");
+        DraftRecord d;
+        const std::string at = where + "draft ";
+        read(j["draft"], "of_steps", d.steps, at);
+        read(j["draft"], "of_sampler", d.sampler, at);
+        r.draft = d;
+    }
+    if (j.contains("rendered_from_draft") && !j["rendered_from_draft"].is_null()) {
+        if (!j["rendered_from_draft"].is_object())
+            throw GenerationError(where + "\"rendered_from_draft\" must be an object");
+        DraftSource d;
+        const std::string at = where + "rendered_from_draft ";
+        read(j["rendered_from_draft"], "take", d.take, at);
+        read(j["rendered_from_draft"], "path", d.path, at);
+        read(j["rendered_from_draft"], "seed", d.seed, at);
+        r.renderedFrom = d;
     }
     return r;
 }

@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -41,6 +42,29 @@ struct EngineOptions {
     bool operator!=(const EngineOptions& o) const { return !(*this == o); }
 };
 
+// On a draft (generation/draft.h, draftOf): the full-quality settings the draft stands for,
+// which finalOf restores. Recorded in the take's request as "draft".
+struct DraftRecord {
+    int steps = 100;
+    std::string sampler; // as the full request named it (empty: the engine's default)
+
+    bool operator==(const DraftRecord& o) const { return steps == o.steps && sampler == o.sampler; }
+    bool operator!=(const DraftRecord& o) const { return !(*this == o); }
+};
+
+// On a final render of a draft take (finalOfTake): the draft take it repeats at full quality.
+// Recorded in the take's request as "rendered_from_draft".
+struct DraftSource {
+    std::string take;       // the draft take's file name
+    std::string path;       // and where it was
+    std::int64_t seed = -1; // its seed (the final's too)
+
+    bool operator==(const DraftSource& o) const {
+        return take == o.take && path == o.path && seed == o.seed;
+    }
+    bool operator!=(const DraftSource& o) const { return !(*this == o); }
+};
+
 struct GenerationRequest {
     std::string prompt;
     std::string negativePrompt;
@@ -54,6 +78,8 @@ struct GenerationRequest {
     std::string initAudioPath; // optional: variation of an existing take (SAO only)
     double initNoiseLevel = 1.0;
     EngineOptions engine;
+    std::optional<DraftRecord> draft;        // set on a draft: what it is a draft of
+    std::optional<DraftSource> renderedFrom; // set on a final render: the draft it repeats
 };
 
 // Limits the request validator enforces; the UI uses them for its spin boxes.

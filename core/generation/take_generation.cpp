@@ -172,6 +172,11 @@ nlohmann::json buildTakeMetadata(const Engine& engine, const ResolvedTake& take,
     m["app_version"] = FOOTFALL_VERSION;
     m["rms_convention"] = "plain RMS over all samples, dBFS (no +3 dB AES17 offset)";
     m["request"] = requestToJson(request);
+    // A draft and a final render say so where people and other tools look, too (the same
+    // records as in "request", which recall reads).
+    for (const char* key : {"draft", "rendered_from_draft"})
+        if (m["request"].contains(key))
+            m[key] = m["request"][key];
     // What the UCS name says, as fields (the file name is their one source).
     if (namedByUcs(output))
         m["ucs"] = ucsRecord(splitUcsFileName(fs::path(audioPath).stem().string()));

@@ -7,6 +7,8 @@
 #include "generate/lora_list_widget.h"
 #include "takes/take_list_model.h"
 
+#include "generation/draft.h"
+
 #include "parity_dir.h"
 #include "tiny_sao_model.h"
 
@@ -157,6 +159,38 @@ private Q_SLOTS:
         QCOMPARE(l[0].at("file").get<std::string>(), std::string("lora_tiny.ckpt"));
         QCOMPARE(l[0].at("strength").get<double>(), 0.7);
         QCOMPARE(l[0].at("scale").get<double>(), 2.0); // alpha 8 / rank 4 of the fixture config
+    }
+
+    void draftThenRenderFinal() {
+        // Draft: the preset's steps and a sampler of this model; Render final: the full ones.
+        auto w = makeSaoWindow(DraftPreset::steps + 10);
+        w->generationPanel()->setDraftMode(true);
+        generateAndWait(*w, 1);
+        const TakeRecord draft = w->takeModel()->take(0);
+        QVERIFY(draft.isDraft());
+        QCOMPARE(draft.metadata.at("diffusion_steps").get<int>(), DraftPreset::steps);
+        const nlohmann::json& record = draft.metadata.at("draft");
+        QCOMPARE(record.at("of_steps").get<int>(), DraftPreset::steps + 10);
+        const std::string fullSampler = record.at("of_sampler").get<std::string>();
+        QVERIFY(!fullSampler.empty()); // the engine's default, named
+        const std::string draftSampler = draft.metadata.at("sampler").get<std::string>();
+        // dpmpp-2m where the model has it (v-objective), else its default (rectified flow).
+        QVERIFY2(draftSampler == DraftPreset::sampler || draftSampler == fullSampler,
+                 draftSampler.c_str());
+
+        w->selectRow(0);
+        w->renderFinalCurrent();
+        QTRY_COMPARE_WITH_TIMEOUT(w->takeModel()->rowCount(), 2, 120000);
+        QTRY_VERIFY_WITH_TIMEOUT(!w->queue()->isBusy(), 30000);
+        QVERIFY2(w->generationPanel()->errorText().isEmpty(),
+                 qPrintable(w->generationPanel()->errorText()));
+        const TakeRecord final = w->takeModel()->take(0);
+        QVERIFY(!final.isDraft());
+        QCOMPARE(final.seed(), draft.seed());
+        QCOMPARE(final.metadata.at("diffusion_steps").get<int>(), DraftPreset::steps + 10);
+        QCOMPARE(final.metadata.at("sampler").get<std::string>(), fullSampler);
+        QCOMPARE(final.metadata.at("rendered_from_draft").at("take").get<std::string>(),
+                 draft.fileName().toStdString());
     }
 };
 

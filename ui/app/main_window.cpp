@@ -137,6 +137,12 @@ void MainWindow::buildActions() {
         true);
     add(take, tr("Vary (same settings, new seed)"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_R),
         &MainWindow::varyCurrent, true);
+    m_renderFinal = add(take, tr("Render final"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_G),
+                        &MainWindow::renderFinalCurrent, true);
+    m_renderFinal->setObjectName(QStringLiteral("renderFinalAction"));
+    m_renderFinal->setToolTip(tr("Render this draft at full quality: the same seed and "
+                                 "settings with the steps and sampler it stands for"));
+    m_renderFinal->setEnabled(false);
     add(take, tr("Export…"), QKeySequence(Qt::CTRL | Qt::Key_E), &MainWindow::exportCurrent, true);
     take->addSeparator();
     add(

@@ -85,6 +85,8 @@ public Q_SLOTS:
     void toggleAB();
     void recallCurrent();
     void varyCurrent();
+    // Queues the full-quality render of the current take when it is a draft (finalOfTake).
+    void renderFinalCurrent();
     void exportCurrent();
     void removeCurrent();
 
@@ -110,6 +112,8 @@ private:
     void onTakeSaved(int jobId, const TakeRecord& take, SharedTakeView analysis);
     void updateQueueView();
     void onJobFinished(int jobId, bool cancelled, const QString& error);
+    void submit(const GenerationJob& job);
+    void updateTakeActions(); // enables what applies to the current take
     // main_window_transport.cpp
     void onPlayingChanged(bool playing);
     void updateGain();
@@ -148,6 +152,7 @@ private:
     QLabel* m_gainLabel = nullptr;
     QLabel* m_abLabel = nullptr;
     QTimer* m_meterTimer = nullptr;
+    QAction* m_renderFinal = nullptr;
     std::size_t m_lastFed = 0;
     QString m_slotA, m_slotB;
     bool m_abSwitching = false;

@@ -1,9 +1,11 @@
 // MainWindow and generation: submitting and cancelling jobs, the queue and the run log,
-// takes arriving from the worker, recall and vary.
+// takes arriving from the worker, recall, vary and the final render of a draft.
 #include "app/main_window.h"
 
 #include "generate/generation_panel.h"
 #include "takes/take_list_model.h"
+
+#include "generation/draft.h"
 
 #include <QStatusBar>
 #include <QTime>
@@ -15,6 +17,10 @@ void MainWindow::generate() {
     const GenerationJob job = m_panel->makeJob();
     m_panel->rememberPrompt(QString::fromStdString(job.request.prompt));
     m_panel->saveSettings();
+    submit(job);
+}
+
+void MainWindow::submit(const GenerationJob& job) {
     const bool queued = m_queue->isBusy();
     m_jobPrompts.insert(m_queue->submit(job), QString::fromStdString(job.request.prompt));
     if (queued)
@@ -90,6 +96,24 @@ void MainWindow::varyCurrent() {
     m_panel->recall(m_model->take(currentRow()));
     m_panel->setSeedLocked(false);
     generate();
+}
+
+void MainWindow::renderFinalCurrent() {
+    const int row = currentRow();
+    if (row < 0)
+        return;
+    m_panel->clearError();
+    GenerationJob job;
+    try {
+        job.request = finalOfTake(m_model->take(row).metadata);
+    } catch (const GenerationError& e) {
+        m_panel->showError(tr("Cannot render this take: %1").arg(QString::fromStdString(e.what())));
+        return;
+    }
+    job.output.folder = m_panel->outputFolder().toStdString();
+    submit(job);
+    statusBar()->showMessage(
+        tr("Rendering the draft at full quality (%n steps)", "", job.request.steps), 4000);
 }
 
 } // namespace footfall::ui

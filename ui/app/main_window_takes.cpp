@@ -42,7 +42,14 @@ std::shared_ptr<const AudioBuffer> MainWindow::audioFor(const TakeRecord& take) 
     }
 }
 
+void MainWindow::updateTakeActions() {
+    const int row = currentRow();
+    m_renderFinal->setEnabled(row >= 0 && row < m_model->rowCount() &&
+                              m_model->take(row).isDraft());
+}
+
 void MainWindow::onCurrentChanged(int row) {
+    updateTakeActions();
     if (row < 0 || row >= m_model->rowCount()) {
         m_current.reset();
         m_player->setAudio(nullptr, QString());

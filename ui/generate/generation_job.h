@@ -16,6 +16,8 @@ struct GenerationJob {
     int id = 0;
     GenerationRequest request; // engine options included
     OutputOptions output;
+    // Run as its draft (draftOf, once the engine is known): fewer steps, a fast sampler.
+    bool draft = false;
 };
 
 // What the progress bar, the status line and the time label show: an honest phase, the time

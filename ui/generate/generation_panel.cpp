@@ -6,6 +6,7 @@
 #include "takes/take_store.h"
 
 #include "engines/engine_factory.h"
+#include "generation/draft.h"
 #include "generation/recall.h"
 
 #include <QAction>
@@ -83,10 +84,19 @@ GenerationPanel::GenerationPanel(QWidget* parent) : QWidget(parent) {
     m_cancel->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Period));
     m_cancel->setToolTip(tr("Stop the run within one step and drop the queue (Ctrl+.)"));
     m_cancel->setEnabled(false);
+    m_draft = new QToolButton(this);
+    m_draft->setObjectName(QStringLiteral("draftToggle"));
+    m_draft->setText(tr("Draft"));
+    m_draft->setCheckable(true);
+    m_draft->setToolTip(
+        tr("Draft: generate quickly with %1 steps and a fast sampler, the same seed and every "
+           "other setting. Take ▸ Render final renders a chosen draft at full quality.")
+            .arg(DraftPreset::steps));
     connect(m_generate, &QPushButton::clicked, this, &GenerationPanel::generateRequested);
     connect(m_cancel, &QPushButton::clicked, this, &GenerationPanel::cancelRequested);
     auto* buttons = new QHBoxLayout;
     buttons->addWidget(m_generate, 2);
+    buttons->addWidget(m_draft);
     buttons->addWidget(m_cancel, 1);
     layout->addLayout(buttons);
 
@@ -450,6 +460,7 @@ GenerationJob GenerationPanel::makeJob() const {
     const qint64 seed = m_seed->text().toLongLong(&ok);
     r.seed = (m_seedLock->isChecked() && ok) ? seed : -1;
     job.output.folder = outputFolder().toStdString();
+    job.draft = m_draft->isChecked();
     return job;
 }
 
@@ -469,6 +480,9 @@ void GenerationPanel::recall(const TakeRecord& take) {
     setPromptText(qs(r.prompt));
     m_negative->setText(qs(r.negativePrompt));
     m_duration->setValue(r.durationSeconds);
+    // A draft take recalls as the settings it stands for, with Draft on: Generate drafts again.
+    setDraftMode(r.draft.has_value());
+    r = finalOf(r);
     m_steps->setValue(r.steps);
     m_cfg->setValue(r.cfgScale);
     const QString sampler = qs(r.sampler);
@@ -492,6 +506,14 @@ void GenerationPanel::recall(const TakeRecord& take) {
     setSeedLocked(true);
     if (m_builder->isVisible())
         m_builder->readPrompt(qs(r.prompt));
+}
+
+bool GenerationPanel::draftMode() const {
+    return m_draft->isChecked();
+}
+
+void GenerationPanel::setDraftMode(bool draft) {
+    m_draft->setChecked(draft);
 }
 
 void GenerationPanel::setSeedLocked(bool locked) {
@@ -612,6 +634,7 @@ void GenerationPanel::loadSettings() {
         m_sampler->setEditText(sampler);
     m_seed->setText(s.value(QStringLiteral("seed")).toString());
     setSeedLocked(s.value(QStringLiteral("seedLocked"), false).toBool());
+    setDraftMode(s.value(QStringLiteral("draft"), false).toBool());
     m_engine->setCurrentIndex(
         std::max(0, m_engine->findData(s.value(QStringLiteral("engine"), QStringLiteral("auto")))));
     m_device->setCurrentIndex(
@@ -654,6 +677,7 @@ void GenerationPanel::saveSettings() const {
     s.setValue(QStringLiteral("sampler"), QString::fromStdString(makeJob().request.sampler));
     s.setValue(QStringLiteral("seed"), m_seed->text());
     s.setValue(QStringLiteral("seedLocked"), m_seedLock->isChecked());
+    s.setValue(QStringLiteral("draft"), m_draft->isChecked());
     s.setValue(QStringLiteral("engine"), m_engine->currentData());
     s.setValue(QStringLiteral("device"), m_device->currentData());
     s.setValue(QStringLiteral("modelDir"), m_modelDir->text());

@@ -1,8 +1,8 @@
 // The generation controls: prompt (with history and the footstep builder), negative prompt,
 // engine/model/LoRAs, CFG, steps, sampler, seed, duration, takes, device, output folder;
 // the SAO options (precision, low memory, full window, T5 folder) in an "Advanced" group;
-// Generate/Cancel, honest progress, an inline error banner, the queue of waiting prompts
-// (removable) and a short log of finished and failed runs.
+// Generate/Cancel (Draft: quick takes of the same settings), honest progress, an inline error
+// banner, the queue of waiting prompts (removable) and a short log of finished and failed runs.
 #pragma once
 
 #include "generate/generation_job.h"
@@ -48,6 +48,9 @@ public:
     // Every setting of a take, with its seed locked, so Generate reproduces it.
     void recall(const TakeRecord& take);
     void setSeedLocked(bool locked);
+    // Draft: Generate runs the draft preset (generation/draft.h) of these settings.
+    bool draftMode() const;
+    void setDraftMode(bool draft);
     void showSeedUsed(qint64 seed);
     void rememberPrompt(const QString& prompt); // adds to the history (most recent first)
     QStringList promptHistory() const;
@@ -75,6 +78,7 @@ public:
 
     QPushButton* generateButton() const { return m_generate; }
     QPushButton* cancelButton() const { return m_cancel; }
+    QToolButton* draftButton() const { return m_draft; }
     QComboBox* promptEdit() const { return m_prompt; }
     PromptBuilder* promptBuilder() const { return m_builder; }
     LoraListWidget* loraList() const { return m_loras; }
@@ -122,6 +126,7 @@ private:
     QListWidget* m_log = nullptr;
     QPushButton* m_generate = nullptr;
     QPushButton* m_cancel = nullptr;
+    QToolButton* m_draft = nullptr;
     QProgressBar* m_progress = nullptr;
     QLabel* m_eta = nullptr;
     QTimer* m_etaTimer = nullptr;

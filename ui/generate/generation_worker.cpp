@@ -1,6 +1,7 @@
 #include "generate/generation_worker.h"
 
 #include "engines/engine_factory.h"
+#include "generation/draft.h"
 
 #include <QCoreApplication>
 #include <QFileInfo>
@@ -151,7 +152,9 @@ void GenerationWorker::run(const GenerationJob& job) {
                 job.id, record,
                 prepareTakeView(std::make_shared<const AudioBuffer>(take.audio), take.analysis));
         };
-        generateTakes(engine, job.request, job.output, onProgress, m_cancel.get(), onSaved);
+        // The draft settings depend on the engine (its samplers), so they are chosen here.
+        const GenerationRequest request = job.draft ? draftOf(job.request, engine) : job.request;
+        generateTakes(engine, request, job.output, onProgress, m_cancel.get(), onSaved);
     } catch (const Cancelled&) {
         cancelled = true;
     } catch (const GenerationError& e) {

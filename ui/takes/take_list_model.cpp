@@ -4,6 +4,7 @@
 
 #include <QBrush>
 #include <QColor>
+#include <QFont>
 #include <QMimeData>
 #include <QSet>
 
@@ -70,8 +71,18 @@ QVariant TakeListModel::data(const QModelIndex& index, int role) const {
         return t.rating > 0 ? tr("%1 of 5 stars").arg(t.rating) : tr("Not rated");
     if (role == Qt::ToolTipRole && index.column() == Rating)
         return tr("Click a star to rate, the same star again to clear (keys 0–5)");
-    if (role == Qt::ToolTipRole)
-        return QStringLiteral("%1\n%2\n%3").arg(t.prompt(), t.audioPath, t.engine());
+    if (role == Qt::ToolTipRole) {
+        const QString tip = QStringLiteral("%1\n%2\n%3").arg(t.prompt(), t.audioPath, t.engine());
+        return t.isDraft() ? tip + QLatin1Char('\n') +
+                                 tr("Draft: Take ▸ Render final renders it at full quality")
+                           : tip;
+    }
+    // Drafts in italics: quick takes to choose from, not yet the final sound.
+    if (role == Qt::FontRole && index.column() == Prompt && t.isDraft()) {
+        QFont font;
+        font.setItalic(true);
+        return font;
+    }
     if (role == Qt::ForegroundRole) {
         if (t.rejected)
             return QBrush(QColor(110, 110, 110));

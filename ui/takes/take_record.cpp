@@ -1,6 +1,7 @@
 #include "takes/take_record.h"
 
 #include "audio/loudness.h"
+#include "generation/draft.h"
 
 #include <QFileInfo>
 #include <QStringList>
@@ -34,6 +35,10 @@ QString TakeRecord::negativePrompt() const {
 qint64 TakeRecord::seed() const {
     const auto v = jsonNumber(metadata, "seed");
     return v ? static_cast<qint64>(*v) : -1;
+}
+
+bool TakeRecord::isDraft() const {
+    return isDraftTake(metadata);
 }
 
 QString TakeRecord::engine() const {

@@ -32,6 +32,8 @@ struct TakeRecord {
     std::optional<double> correlation() const;
     double peakDb() const;
     QString fileName() const;
+    // A draft (generation/draft.h): its metadata records the full-quality settings.
+    bool isDraft() const;
 
     nlohmann::json toJson() const;
     static TakeRecord fromJson(const nlohmann::json& json);

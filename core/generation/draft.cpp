@@ -1,0 +1,59 @@
+#include "generation/draft.h"
+
+#include "generation/recall.h"
+
+#include <algorithm>
+#include <filesystem>
+
+namespace footfall {
+
+GenerationRequest draftOf(const GenerationRequest& full, const Engine& engine) {
+    // A draft of a draft stands for the same full request, not for the draft settings.
+    GenerationRequest r = finalOf(full);
+    r.renderedFrom.reset();
+    DraftRecord record{r.steps, r.sampler};
+    if (engine.usesDiffusionSettings()) {
+        if (record.sampler.empty())
+            record.sampler = engine.defaultSampler();
+        const std::vector<std::string> samplers = engine.samplers();
+        const bool hasDraftSampler =
+            std::find(samplers.begin(), samplers.end(), DraftPreset::sampler) != samplers.end();
+        r.sampler = hasDraftSampler ? std::string(DraftPreset::sampler) : engine.defaultSampler();
+        r.steps = std::min(r.steps, DraftPreset::steps);
+    }
+    r.draft = record;
+    return r;
+}
+
+GenerationRequest finalOf(const GenerationRequest& draft) {
+    GenerationRequest r = draft;
+    if (!r.draft)
+        return r;
+    r.steps = r.draft->steps;
+    r.sampler = r.draft->sampler;
+    r.draft.reset();
+    return r;
+}
+
+bool isDraftTake(const nlohmann::json& metadata) {
+    return metadata.is_object() && metadata.contains("request") &&
+           metadata["request"].is_object() && metadata["request"].contains("draft") &&
+           metadata["request"]["draft"].is_object();
+}
+
+GenerationRequest finalOfTake(const nlohmann::json& draftMetadata) {
+    const GenerationRequest draft = recallRequest(draftMetadata);
+    if (!draft.draft)
+        throw GenerationError("this take is not a draft: it was generated at full quality");
+    GenerationRequest r = finalOf(draft);
+    DraftSource source;
+    if (draftMetadata.contains("output_path") && draftMetadata["output_path"].is_string()) {
+        source.path = draftMetadata["output_path"].get<std::string>();
+        source.take = std::filesystem::path(source.path).filename().string();
+    }
+    source.seed = draft.seed;
+    r.renderedFrom = source;
+    return r;
+}
+
+} // namespace footfall

@@ -1,0 +1,46 @@
+// The draft preset (#9, "Fewer wasted steps"): a quick take with a fast deterministic sampler
+// and fewer steps, the same seed and every other setting, that a final render later repeats at
+// full quality. The one place the draft settings live: the app's Draft toggle (draftOf) and its
+// "Render final" (finalOfTake) both come here. A draft records what it stands for (the
+// request's "draft": full steps and sampler) and a final the draft take it repeats
+// ("rendered_from_draft"); recallRequest reads both back.
+#pragma once
+
+#include "generation/engine.h"
+#include "generation/generation_request.h"
+
+#include <nlohmann/json.hpp>
+
+namespace footfall {
+
+struct DraftPreset {
+    // Measured with bench/bench_steps (the step counts and samplers that keep a take
+    // recognisably the same as its full render at a fraction of the time); adjust here only.
+    static constexpr int steps = 20;
+    // Deterministic and good at low step counts (v-objective models). Models whose samplers
+    // do not include it (rectified flow: pingpong, euler) draft with the engine's default.
+    static constexpr const char* sampler = "dpmpp-2m";
+};
+
+// The draft of `full` as `engine` would run it: DraftPreset::steps (never more than `full`
+// asks for) and DraftPreset::sampler, or the engine's default sampler when the engine has no
+// such sampler; seed, prompt, duration, CFG, LoRAs and engine options unchanged. An engine
+// without diffusion settings (procedural) keeps every setting: the take is only recorded as a
+// draft. `draft` records the full request's steps and sampler (an empty sampler named as the
+// engine's default). A draft of a draft stands for the same full request.
+GenerationRequest draftOf(const GenerationRequest& full, const Engine& engine);
+
+// The full-quality request a draft stands for: its recorded steps and sampler back, the draft
+// record gone; everything else, seed included, unchanged. A request that is no draft is
+// returned as it is.
+GenerationRequest finalOf(const GenerationRequest& draft);
+
+// Whether a take's metadata is a draft's (its request carries the draft record).
+bool isDraftTake(const nlohmann::json& metadata);
+
+// The final render of a draft take: its recalled request (recallRequest: the take's own seed),
+// finalOf, and `renderedFrom` naming the draft take. Throws GenerationError when `metadata`
+// is not a take's or not a draft's.
+GenerationRequest finalOfTake(const nlohmann::json& draftMetadata);
+
+} // namespace footfall
