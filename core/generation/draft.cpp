@@ -16,9 +16,12 @@ GenerationRequest draftOf(const GenerationRequest& full, const Engine& engine) {
         if (record.sampler.empty())
             record.sampler = engine.defaultSampler();
         const std::vector<std::string> samplers = engine.samplers();
-        const bool hasDraftSampler =
-            std::find(samplers.begin(), samplers.end(), DraftPreset::sampler) != samplers.end();
-        r.sampler = hasDraftSampler ? std::string(DraftPreset::sampler) : engine.defaultSampler();
+        const auto has = [&samplers](const char* name) {
+            return std::find(samplers.begin(), samplers.end(), name) != samplers.end();
+        };
+        r.sampler = has(DraftPreset::sampler)                ? DraftPreset::sampler
+                    : has(DraftPreset::rectifiedFlowSampler) ? DraftPreset::rectifiedFlowSampler
+                                                             : engine.defaultSampler();
         r.steps = std::min(r.steps, DraftPreset::steps);
     }
     r.draft = record;

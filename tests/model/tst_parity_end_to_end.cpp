@@ -22,6 +22,7 @@ std::unique_ptr<SaoPipeline> makePipeline(const std::string& config, const std::
     files.t5Weights = parityPath("t5_encoder.safetensors");
     DeviceSettings settings;
     settings.device = "cpu";
+    settings.precision = "fp32"; // the parity path, whatever the CPU (auto may pick bf16)
     return std::make_unique<SaoPipeline>(files, settings);
 }
 

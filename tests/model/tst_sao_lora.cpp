@@ -141,6 +141,7 @@ private:
         EngineOptions o;
         o.modelDir = m_model.toStdString();
         o.device = "cpu";
+        o.precision = "fp32"; // exact comparisons: not the hardware-dependent auto
         return o;
     }
 
@@ -455,6 +456,7 @@ private Q_SLOTS:
         // --checkpoint lora_tiny.ckpt --config model_config.json --model DIR
         EngineOptions o;
         o.engine = "auto";
+        o.precision = "fp32";
         o.modelDir = m_model.toStdString();
         o.checkpoint = m_ckpt.toStdString();
         o.config = m_config.toStdString();

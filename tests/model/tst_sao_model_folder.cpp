@@ -78,6 +78,7 @@ private:
         EngineOptions o;
         o.modelDir = dir.toStdString();
         o.device = "cpu";
+        o.precision = "fp32"; // exact comparisons: not the hardware-dependent auto
         return o;
     }
 

@@ -98,8 +98,10 @@ private Q_SLOTS:
         // (fp16) of the take's peak when measured; the bounds leave 2x headroom. A weight used
         // without its upcast, or half-precision activations, gives errors of order 1.
         QTest::newRow("bf16-storage") << "bf16-storage" << false << "bfloat16" << 0.1;
-        // bf16 matmuls on top of bf16 storage: activations rounded too, same order of error.
-        QTest::newRow("bf16") << "bf16" << false << "bfloat16" << 0.1;
+        // bf16 matmuls on top of bf16 storage (the VAE's convolutions too: explicit bf16): the
+        // activations are rounded as well; 11% of the peak when measured (max abs error, the
+        // harshest measure; tst_bf16_quality gates the L2 and spectral errors).
+        QTest::newRow("bf16") << "bf16" << false << "bfloat16" << 0.25;
         QTest::newRow("fp16") << "fp16" << false << "float16" << 0.02;
         QTest::newRow("low-memory") << "fp32" << true << "float16" << 0.02;
     }

@@ -169,6 +169,9 @@ at::ScalarType DiffusionTransformer::dtype() const {
 }
 
 at::ScalarType DiffusionTransformer::storageDtype() const {
+    // A block's weight: the mixed path keeps project_in and the embeddings in float32.
+    if (!m_blocks.empty() && m_blocks.front().selfAttn.toQkv.defined())
+        return m_blocks.front().selfAttn.toQkv.scalar_type();
     return m_projectIn.defined() ? m_projectIn.scalar_type() : at::kFloat;
 }
 
