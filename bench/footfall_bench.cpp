@@ -16,6 +16,7 @@
 // auto|fp32|bf16|fp16|bf16-storage[,...]]
 //                       [--runs N] [--only t5|dit|vae] [--threads N] [--long-runs N] [--no-long]
 //                       [--config model_config.json] [--model DIR] [--json] [--cfg SCALE]
+//                       [--latents N]
 //                       [--compare-cpu]
 // --compare-cpu times nothing: it runs each component on the device and on the CPU (float32)
 // with the same weights and inputs and prints the largest differences (scripts/device-check).
@@ -67,6 +68,7 @@ struct Options {
     std::string modelDir;    // load this folder through the app's loader instead of random weights
     bool json = false;       // only the JSON line on stdout
     double cfgScale = 7.0;   // the DiT rows' CFG scale
+    int64_t latents = 130;   // the take's length in latents: 130 = 6 s of SAO 1.0
     bool compareCpu = false; // CUDA: same weights and inputs on the CPU (fp32), max differences
 };
 
@@ -76,7 +78,8 @@ struct Options {
         << "usage: footfall-bench [--device cpu|cuda] [--precision NAME[,NAME...]] [--runs N]\n"
            "                      [--only t5|dit|vae] [--threads N] [--long-runs N] [--no-long]\n"
            "                      [--config sao-1.0-model_config.json] [--model DIR] [--json]\n"
-           "                      [--cfg SCALE] [--compare-cpu]\n"
+           "                      [--cfg SCALE] [--latents N] [--compare-cpu]\n"
+           "--latents N: the take's length (default 130 = 6 s); --cfg 1: no guidance (SAO small).\n"
            "--precision: auto (default: what the app picks on this machine), fp32, bf16, fp16,\n"
            "bf16-storage; a comma-separated list runs each on the same weights and inputs and\n"
            "compares them (speed ratios and quality against fp32). --dtype is an alias.\n"
@@ -130,6 +133,8 @@ Options parse(int argc, char** argv) {
                 o.modelDir = next();
             else if (a == "--cfg")
                 o.cfgScale = std::stod(next());
+            else if (a == "--latents")
+                o.latents = std::stoll(next());
             else if (a == "--json")
                 o.json = true;
             else if (a == "--compare-cpu")
@@ -148,6 +153,8 @@ Options parse(int argc, char** argv) {
         usage("--precision needs at least one name");
     if (!o.only.empty() && o.only != "t5" && o.only != "dit" && o.only != "vae")
         usage("--only must be t5, dit or vae");
+    if (o.latents < 1)
+        usage("--latents must be at least 1");
     if (o.runs < 1)
         usage("--runs must be at least 1");
     if (o.compareCpu && !o.modelDir.empty())
@@ -482,7 +489,7 @@ PrecisionRun measure(const Options& o, const std::string& precision, const Model
 
     // Inputs first, from their own seed: identical for every precision.
     at::manual_seed(99);
-    const int64_t shortLength = 130; // ceil(6 s * 44100 / 2048)
+    const int64_t shortLength = o.latents; // default ceil(6 s * 44100 / 2048)
     const at::Tensor ids = at::randint(0, 32128, {1, 128}, at::TensorOptions(at::kLong));
     const at::Tensor mask = at::ones({1, 128}, at::TensorOptions(at::kBool));
     DitConditioning cond;
@@ -564,7 +571,9 @@ PrecisionRun measure(const Options& o, const std::string& precision, const Model
         if (c.globalCond.defined())
             c.globalCond = c.globalCond.to(options);
         const at::Tensor xd = x.to(options), td = t.to(options);
-        Row naive{"dit", "DiT fwd CFG b2, 130 latents, prepare() inside (as the original)", {}};
+        Row naive{"dit",
+                  "DiT forward, " + std::to_string(shortLength) + " latents, prepare() inside",
+                  {}};
         naive.timing = timeIt("dit", 1, o.runs, [&] { return dit->forward(xd, td, c, guidance); });
         run.rows.push_back(naive);
         DiffusionTransformer::Prepared prepared;
@@ -574,15 +583,16 @@ PrecisionRun measure(const Options& o, const std::string& precision, const Model
             return prepared.keys.empty() ? prepared.globalEmbed : prepared.keys.back();
         });
         run.rows.push_back(prep);
-        Row step{"dit_step", "DiT step CFG b2, 130 latents, prepared once per take", {}};
+        Row step{"dit_step",
+                 "DiT step, " + std::to_string(shortLength) + " latents, prepared once per take",
+                 {}};
         step.timing = timeIt("dit_step", 1, o.runs, [&] { return dit->forward(xd, td, prepared); });
         run.rows.push_back(step);
         run.outputs["dit"] = dit->forward(xd, td, prepared).to(at::kCPU, at::kFloat);
         if (!o.noLong && longRuns > 0) {
             const at::Tensor xld = xl.to(options);
             Row lr{"dit_" + std::to_string(xl.size(2)),
-                   "DiT step CFG b2, " + std::to_string(xl.size(2)) +
-                       " latents (full window), prepared",
+                   "DiT step, " + std::to_string(xl.size(2)) + " latents (full window), prepared",
                    {}};
             lr.timing = timeIt(lr.name, cuda ? 1 : 0, longRuns,
                                [&] { return dit->forward(xld, td, prepared); });
@@ -591,7 +601,7 @@ PrecisionRun measure(const Options& o, const std::string& precision, const Model
     }
     if (vae && wants("vae")) {
         const at::Tensor zd = z.to(options);
-        Row row{"vae", "Oobleck decode, 130 latents (266240 samples)", {}};
+        Row row{"vae", "Oobleck decode, " + std::to_string(shortLength) + " latents", {}};
         row.timing = timeIt("vae", 1, o.runs, [&] { return vae->decode(zd); });
         run.outputs["vae"] = vae->decode(zd).to(at::kCPU, at::kFloat);
         run.rows.push_back(row);

@@ -2,6 +2,7 @@
 
 #include "base/precision.h"
 
+#include "generation/draft.h"
 #include "generation/recall.h"
 #include "io/audio_file.h"
 
@@ -229,6 +230,15 @@ void defineOptions(CLI::App& app, CliOptions& o, LoraFlags& lora) {
            "--no-sidecar", [&out](std::int64_t) { out.writeSidecar = false; },
            "do not write the JSON sidecar")
         ->group(g);
+    flag("--draft", o.draft,
+         "draft: fewer steps with a fast deterministic sampler, same seed and settings; the "
+         "take records the full settings it stands for (render it with --recall TAKE.json "
+         "--final)")
+        ->group(g);
+    flag("--final", o.final,
+         "with --recall DRAFT.json: render that draft at the full steps and sampler it stands "
+         "for (same seed); the take names the draft")
+        ->group(g);
     flag("--json", o.json, "print the take's metadata as JSON instead of the summary")->group(g);
     flag("-q,--quiet", o.quiet, "print nothing but errors")->group(g);
     count("--benchmark", o.benchmarkRuns, "N",
@@ -305,11 +315,26 @@ CliOptions parseCommandLine(const std::vector<std::string>& args) {
         CliOptions recalled;
         recalled.output.folder = kDefaultOutputFolder;
         recalled.request = take.request;
+        if (o.final) {
+            if (!take.request.draft)
+                throw std::invalid_argument("--final renders a draft take at full quality, but " +
+                                            o.recall + " is not a draft");
+            recalled.request = finalOf(take.request);
+            DraftSource source;
+            source.path = std::filesystem::absolute(o.recall).string();
+            source.take = std::filesystem::path(o.recall).filename().string();
+            source.seed = take.request.seed;
+            recalled.request.renderedFrom = source;
+        }
         if (take.format)
             recalled.output.format = *take.format;
         parseInto(recalled, args);
         o = std::move(recalled);
     }
+    if (o.final && o.recall.empty())
+        throw std::invalid_argument("--final needs --recall DRAFT_TAKE.json");
+    if (o.final && o.draft)
+        throw std::invalid_argument("--final and --draft exclude each other");
     if (o.benchmarkRuns < 0 || o.benchmarkRuns > 1000)
         throw std::invalid_argument("--benchmark expects 1 to 1000 runs");
     return o;

@@ -6,6 +6,7 @@
 #include "cli/summary.h"
 #include "engines/engine_factory.h"
 #include "footfall_version.h"
+#include "generation/draft.h"
 #include "generation/take_generation.h"
 #include "model/lora/lora_info.h"
 
@@ -120,6 +121,8 @@ int main(int argc, char** argv) {
     try {
         // The request is validated once, by generateTakes, before any weights are read.
         auto engine = createEngine(options.request.engine);
+        if (options.draft)
+            options.request = draftOf(options.request, *engine);
         if (options.benchmarkRuns > 0)
             return runBenchmark(*engine, options);
 

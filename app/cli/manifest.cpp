@@ -36,7 +36,9 @@ const std::map<std::string, std::string>& commandLineOnly() {
         {"no-sidecar", "sidecars are how a batch recognises finished takes"},
         {"json", "it is an option of the batch command"},
         {"quiet", "it is an option of the batch command"},
-        {"benchmark", "it is not a setting"}};
+        {"benchmark", "it is not a setting"},
+        {"draft", "give the draft's steps and sampler as keys"},
+        {"final", "it renders one recalled draft take"}};
     return keys;
 }
 

@@ -162,6 +162,43 @@ private Q_SLOTS:
         QCOMPARE(sampleData(m["output_path"].toString()),
                  sampleData(first["output_path"].toString()));
     }
+    void draftThenFinal() {
+        if (!requireTinyModel())
+            FOOTFALL_SKIP_UNLESS_CI(qPrintable(m_tinySkip));
+        const Result a =
+            run({"--engine", "sao", "--model", m_tinyModel, "--prompt", "boots on gravel",
+                 "--duration", "0.1", "--steps", "30", "--device", "cpu", "--precision", "fp32",
+                 "--draft", "--output", out("draft-a"), "--json"});
+        QCOMPARE(a.exitCode, 0);
+        const QJsonObject draft = QJsonDocument::fromJson(a.out).object();
+        const QJsonObject record = draft["request"].toObject()["draft"].toObject();
+        QVERIFY2(draft["diffusion_steps"].toInt() < 30, a.out.constData());
+        QCOMPARE(record["of_steps"].toInt(), 30);
+        const QString sidecar = draft["output_path"].toString().replace(".wav", ".json");
+
+        const Result b =
+            run({"--recall", sidecar, "--final", "--output", out("draft-b"), "--json"});
+        QCOMPARE(b.exitCode, 0);
+        const QJsonObject final = QJsonDocument::fromJson(b.out).object();
+        QCOMPARE(final["diffusion_steps"].toInt(), 30);
+        QCOMPARE(final["seed"].toInteger(), draft["seed"].toInteger());
+        QVERIFY(!final["request"].toObject().contains("draft"));
+        const QJsonObject from = final["request"].toObject()["rendered_from_draft"].toObject();
+        QCOMPARE(from["seed"].toInteger(), draft["seed"].toInteger());
+        QVERIFY(from["path"].toString().endsWith(QFileInfo(sidecar).fileName()));
+
+        // --final only for a draft; never with --draft; never without --recall.
+        const Result full =
+            run({"--prompt", "x", "--duration", "0.5", "--output", out("draft-c"), "--json"});
+        QCOMPARE(full.exitCode, 0);
+        const QString fullSidecar =
+            QJsonDocument::fromJson(full.out).object()["output_path"].toString().replace(".wav",
+                                                                                         ".json");
+        expectError({"--recall", fullSidecar, "--final", "--output", out("draft-d")},
+                    "not a draft");
+        expectError({"--recall", sidecar, "--final", "--draft"}, "exclude each other");
+        expectError({"--prompt", "x", "--final"}, "--final needs --recall");
+    }
     void humanSummaryHasTheSeedsSections() {
         const Result r = run({"--prompt", "running on gravel", "--duration", "1", "--output",
                               out("summary"), "--batch", "2", "--seed", "10"});
