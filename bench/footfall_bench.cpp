@@ -534,6 +534,10 @@ PrecisionRun measure(const Options& o, const std::string& precision, const Model
             return in.crossAttnCond;
         };
         run.loadMs = (now() - start) * 1e3;
+        // The DiT rows on the prompt's real conditioning, as a generation sees it.
+        const ConditioningInputs real = pipeline->condition({meta});
+        cond.crossAttnCond = real.crossAttnCond.to(at::kCPU, at::kFloat);
+        cond.globalCond = real.globalCond.to(at::kCPU, at::kFloat);
     } else {
         at::manual_seed(1234);
         modules = buildModules(config, wants, r);

@@ -36,6 +36,7 @@ public:
 
 private:
     int m_previous;
+    int m_previousBlas = 0; // OpenBLAS threads to restore (0: not changed)
 };
 
 } // namespace footfall
