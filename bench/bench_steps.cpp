@@ -6,6 +6,7 @@
 //   --parity DIR  the fixtures' tiny models (model_config.json, model_config_small.json), default
 //                 ../shared/parity next to the source tree
 //   --model DIR   a full-size Stable Audio Open folder (random weights are fine), 6 s take
+#include "bench_args.h"
 #include "model/runtime/torch_runtime.h"
 #include "model/sao/model_files.h"
 #include "model/sao/sao_model.h"
@@ -25,15 +26,6 @@ using namespace footfall;
 using namespace footfall::model;
 
 namespace {
-
-std::vector<std::string> split(const std::string& list) {
-    std::vector<std::string> out;
-    std::stringstream in(list);
-    for (std::string item; std::getline(in, item, ',');)
-        if (!item.empty())
-            out.push_back(item);
-    return out;
-}
 
 double relativeL2(const at::Tensor& a, const at::Tensor& b) {
     return (a.to(at::kDouble) - b.to(at::kDouble)).norm().item<double>() /
@@ -119,10 +111,10 @@ int main(int argc, char** argv) {
         else if (a == "--within")
             within = std::stod(v), ++i;
         else if (a == "--samplers")
-            only = split(v), ++i;
+            only = bench::splitList(v), ++i;
         else if (a == "--steps") {
             counts.clear();
-            for (const auto& s : split(v))
+            for (const auto& s : bench::splitList(v))
                 counts.push_back(std::stoll(s));
             ++i;
         } else {

@@ -21,6 +21,7 @@
 // --compare-cpu times nothing: it runs each component on the device and on the CPU (float32)
 // with the same weights and inputs and prints the largest differences (scripts/device-check).
 // A 6 s DiT CFG step takes seconds on a 2-core CPU; the 1024-latent step ~8x that.
+#include "bench_args.h"
 #include "model/runtime/cpu_features.h"
 #include "model/runtime/torch_runtime.h"
 #include "model/runtime/weights.h"
@@ -91,15 +92,6 @@ struct Options {
     std::exit(2);
 }
 
-std::vector<std::string> splitList(const std::string& list) {
-    std::vector<std::string> out;
-    std::stringstream in(list);
-    for (std::string item; std::getline(in, item, ',');)
-        if (!item.empty())
-            out.push_back(item);
-    return out;
-}
-
 Options parse(int argc, char** argv) {
     Options o;
     o.config = (std::filesystem::path(__FILE__).parent_path().parent_path() / "tests" / "model" /
@@ -116,7 +108,7 @@ Options parse(int argc, char** argv) {
             if (a == "--device")
                 o.device = next();
             else if (a == "--precision" || a == "--dtype")
-                o.precisions = splitList(next());
+                o.precisions = bench::splitList(next());
             else if (a == "--runs")
                 o.runs = std::stoi(next());
             else if (a == "--long-runs")

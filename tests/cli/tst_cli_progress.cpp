@@ -22,13 +22,7 @@ using namespace footfall;
 namespace {
 
 Progress report(Phase phase, int step = 0, int total = 0, int take = 0, int takes = 1) {
-    Progress p;
-    p.phase = phase;
-    p.step = step;
-    p.total = total;
-    p.take = take;
-    p.takes = takes;
-    return p;
+    return {phase, step, total, take, takes};
 }
 
 // One take as the Stable Audio Open engine reports it: loading, encoding, sampling 0..steps at

@@ -13,13 +13,7 @@ using namespace footfall;
 namespace {
 
 Progress at(Phase phase, int step = 0, int total = 0, int take = 0, int takes = 1) {
-    Progress p;
-    p.phase = phase;
-    p.step = step;
-    p.total = total;
-    p.take = take;
-    p.takes = takes;
-    return p;
+    return {phase, step, total, take, takes};
 }
 
 } // namespace

@@ -33,13 +33,7 @@ Q_SIGNALS:
 };
 
 Progress sampling(int step, int total, int take = 0, int takes = 1) {
-    Progress p;
-    p.phase = Phase::Sampling;
-    p.step = step;
-    p.total = total;
-    p.take = take;
-    p.takes = takes;
-    return p;
+    return {Phase::Sampling, step, total, take, takes};
 }
 
 } // namespace

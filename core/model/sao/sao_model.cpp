@@ -357,15 +357,8 @@ nlohmann::json SaoPipeline::modelInfo() const {
 SaoOutput SaoPipeline::generate(const SaoTake& take, const ProgressCallback& progress,
                                 const CancelToken* cancel, int takeIndex, int takes) {
     const auto report = [&](Phase phase, int step, int total) {
-        if (progress) {
-            Progress p;
-            p.phase = phase;
-            p.step = step;
-            p.total = total;
-            p.take = takeIndex;
-            p.takes = takes;
-            progress(p);
-        }
+        if (progress)
+            progress({phase, step, total, takeIndex, takes});
     };
     const auto poll = [cancel] { throwIfCancelled(cancel); };
 
