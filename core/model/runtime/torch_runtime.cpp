@@ -5,6 +5,9 @@
 #include <torch/version.h>
 
 #include <dlfcn.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <link.h>
 
 #include <cstdio>
@@ -52,6 +55,15 @@ const TorchRuntimeInfo& initTorchRuntime(int threads) {
                 }
             }
         at::set_num_threads(info.threads);
+#ifdef __GLIBC__
+        // A DiT step allocates and frees hundreds of MB of temporaries (1-30 MB each). glibc
+        // serves large ones by mmap and gives the heap top back to the kernel, so every step
+        // page-faults its memory in again: a full-size CFG step took 3.3 s in footfall-cli
+        // against 1.3 s with these two settings (same peak RSS, 4.4 GB). Freed memory stays
+        // with the process for the next step instead.
+        mallopt(M_MMAP_THRESHOLD, 32 << 20);
+        mallopt(M_TRIM_THRESHOLD, 1 << 30);
+#endif
         // The original turns TF32 off before sampling; with it on, CUDA results drift past the
         // parity tolerances (the VAE by 6e-4).
         at::globalContext().setAllowTF32CuBLAS(false);
