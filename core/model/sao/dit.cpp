@@ -139,14 +139,6 @@ void DiffusionTransformer::load(const WeightSource& weights, const WeightTarget&
     }
 }
 
-void DiffusionTransformer::setMatmulDtype(std::optional<at::ScalarType> dtype) {
-    m_matmul = dtype;
-    // q kᵀ stays in the compute dtype: softmax exponentiates the scores' absolute rounding
-    // error (bf16 rounds a score of 10 by up to 0.04, 4% of its weight), and the attention
-    // products are ~3% of a step's work at SAO's lengths.
-    m_attentionMatmul = std::nullopt;
-}
-
 bool DiffusionTransformer::keepsComputePrecision(const std::string& key, bool mixed) {
     const auto endsWith = [&key](const std::string& suffix) {
         return key.size() >= suffix.size() &&
@@ -209,7 +201,10 @@ at::Tensor DiffusionTransformer::applyRotary(const at::Tensor& t, const at::Tens
 
 at::Tensor DiffusionTransformer::attend(const at::Tensor& q, const at::Tensor& k,
                                         const at::Tensor& v) const {
-    return mixedAttention(q, k, v, m_attentionMatmul);
+    // Always in the compute dtype, also on the bf16 path: softmax exponentiates the scores'
+    // absolute rounding error (bf16 rounds a score of 10 by up to 0.04, 4% of its weight), and
+    // the attention products are ~3% of a step's work at SAO's lengths.
+    return mixedAttention(q, k, v, std::nullopt);
 }
 
 at::Tensor DiffusionTransformer::selfAttention(const DitAttention& attn, const at::Tensor& x,

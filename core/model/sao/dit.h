@@ -82,11 +82,11 @@ public:
     // before its op); nullopt: in the weights' dtype. For modules filled through
     // collectParameters (load() sets it from its target).
     void setComputeDtype(std::optional<at::ScalarType> dtype) { m_compute = dtype; }
-    // Linear layers (and the attention products) in `dtype` when it differs from the compute
-    // dtype (mixed_precision.h): the CPU's bf16 path. Layer norms, softmax, the residual stream,
-    // the timestep features and the CFG arithmetic stay in the compute dtype. load() sets it
-    // from target.matmul.
-    void setMatmulDtype(std::optional<at::ScalarType> dtype);
+    // The transformer blocks' linear layers in `dtype` when it differs from the compute dtype
+    // (mixed_precision.h): the CPU's bf16 path. Layer norms, the attention products and softmax,
+    // the residual stream, the embeddings, project in/out and the CFG arithmetic stay in the
+    // compute dtype. load() sets it from target.matmul.
+    void setMatmulDtype(std::optional<at::ScalarType> dtype) { m_matmul = dtype; }
     std::optional<at::ScalarType> matmulDtype() const { return m_matmul; }
     at::Device device() const;
 
@@ -129,7 +129,6 @@ private:
     DiffusionObjective m_objective;
     std::optional<at::ScalarType> m_compute; // unset: the weights' dtype
     std::optional<at::ScalarType> m_matmul;  // unset: linear layers in the compute dtype
-    std::optional<at::ScalarType> m_attentionMatmul;
 
     at::Tensor m_timestepFeatures; // [128, 1]
     at::Tensor m_timestepW0, m_timestepB0, m_timestepW2, m_timestepB2;
