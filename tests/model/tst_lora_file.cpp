@@ -13,6 +13,8 @@
 #include <ATen/ATen.h>
 #include <nlohmann/json.hpp>
 
+#include "scratch_dir.h"
+
 #include <QDir>
 #include <QTemporaryDir>
 #include <QtTest>
@@ -32,13 +34,10 @@ class TestLoraFile : public QObject {
     Q_OBJECT
 
 private:
-    QTemporaryDir m_dir;
-    std::string tmp(const std::string& name) const {
-        return QDir(m_dir.path()).filePath(QString::fromStdString(name)).toStdString();
-    }
+    ScratchDir m_tmp;
 
 private Q_SLOTS:
-    void initTestCase() { QVERIFY(m_dir.isValid()); }
+    void initTestCase() { QVERIFY(m_tmp.isValid()); }
 
     void readsParityBothForms() {
         FOOTFALL_REQUIRE_PARITY_DIR();
@@ -90,7 +89,7 @@ private Q_SLOTS:
         const LoraInfo st = inspectLoraFile(footfall::test::parityPath("lora_tiny.safetensors"));
         QCOMPARE(st.moduleCount, info.moduleCount);
         QVERIFY(st.sha256 != info.sha256);
-        VERIFY_ERROR(inspectLoraFile(tmp("does-not-exist.ckpt")), "cannot open");
+        VERIFY_ERROR(inspectLoraFile(m_tmp.file("does-not-exist.ckpt")), "cannot open");
     }
 
     void badLoraContent() {
@@ -146,11 +145,11 @@ private Q_SLOTS:
             p.str("alpha").integer(8).str("rank").integer(2).op('u').op('s');
             p.op('u');
             std::vector<float> up(12, upValue);
-            writeFile(tmp("lightning.ckpt"),
+            writeFile(m_tmp.file("lightning.ckpt"),
                       makeCheckpoint(p.done(), {{"0", floatBytes(iota(24, 1.f))},
                                                 {"1", floatBytes(iota(8, 0.5f))},
                                                 {"2", floatBytes(up)}}));
-            return tmp("lightning.ckpt");
+            return m_tmp.file("lightning.ckpt");
         };
         const LoraFile f = readLoraFile(build("ModelCheckpoint{'monitor': None}", 0.25f));
         QCOMPARE(f.format, std::string("lightning-ckpt"));
@@ -158,7 +157,7 @@ private Q_SLOTS:
         QCOMPARE(f.modules[0].id, std::string("model/model/transformer/layers/0/self_attn/to_qkv"));
         QCOMPARE(f.embeddedConfig["lora"]["alpha"].get<int>(), 8);
         QVERIFY(!f.notes.empty());
-        const LoraInfo info = inspectLoraFile(tmp("lightning.ckpt"));
+        const LoraInfo info = inspectLoraFile(m_tmp.file("lightning.ckpt"));
         QCOMPARE(info.format, std::string("lightning-ckpt"));
         // The embedded config gives the scale: alpha 8 / rank 2 = 4.
         std::map<std::string, at::Tensor> params = {
@@ -177,7 +176,7 @@ private Q_SLOTS:
     void lightningCheckpointByTorchSave() {
         // A Lightning checkpoint as torch.save itself writes it: OrderedDicts with _metadata,
         // 1-item dicts, optimizer states.
-        const std::string path = tmp("lightning_py.ckpt");
+        const std::string path = m_tmp.file("lightning_py.ckpt");
         const QString code = R"(
 import sys, torch, collections
 sd = collections.OrderedDict()
@@ -204,7 +203,7 @@ torch.save({'epoch': 1, 'global_step': 10, 'pytorch-lightning_version': '2.1.0',
 
     void pythonWrittenDtypes() {
         // bf16 / fp16 LoRA tensors, a 1-item OrderedDict and a view with offset, by torch.save.
-        const std::string path = tmp("dtypes.ckpt");
+        const std::string path = m_tmp.file("dtypes.ckpt");
         const QString code = R"(
 import sys, torch, collections
 base = torch.arange(40, dtype=torch.float32).reshape(10, 4) / 7

@@ -9,6 +9,8 @@
 
 #include <ATen/ATen.h>
 
+#include "scratch_dir.h"
+
 #include <QDir>
 #include <QFileInfo>
 #include <QTemporaryDir>
@@ -25,13 +27,10 @@ class TestPickleReader : public QObject {
     Q_OBJECT
 
 private:
-    QTemporaryDir m_dir;
-    std::string tmp(const std::string& name) const {
-        return QDir(m_dir.path()).filePath(QString::fromStdString(name)).toStdString();
-    }
+    ScratchDir m_tmp;
 
 private Q_SLOTS:
-    void initTestCase() { QVERIFY(m_dir.isValid()); }
+    void initTestCase() { QVERIFY(m_tmp.isValid()); }
 
     void craftedCheckpointRoundTrip() {
         // Two tensors sharing a storage, one of them a strided view with an offset.
@@ -41,8 +40,8 @@ private Q_SLOTS:
         p.str("m/transformer/a/lora_up.weight").tensor("0", 24, 16, {4, 2}, {1, 4});
         p.op('u');
         const auto data = iota(24, 0.25f);
-        writeFile(tmp("crafted.ckpt"), makeCheckpoint(p.done(), {{"0", floatBytes(data)}}));
-        const LoraFile f = readLoraFile(tmp("crafted.ckpt"));
+        writeFile(m_tmp.file("crafted.ckpt"), makeCheckpoint(p.done(), {{"0", floatBytes(data)}}));
+        const LoraFile f = readLoraFile(m_tmp.file("crafted.ckpt"));
         QCOMPARE(f.modules.size(), size_t(1));
         QCOMPARE(f.format, std::string("loraw-ckpt"));
         const LoraModule& m = f.modules[0];
@@ -58,17 +57,17 @@ private Q_SLOTS:
         {
             Pickle p;
             p.global("os", "system").str("touch /tmp/footfall-pwned").op('\x85').op('R');
-            writeFile(tmp("evil1.ckpt"), makeCheckpoint(p.done(), {}));
-            VERIFY_ERROR(readLoraFile(tmp("evil1.ckpt")), "os.system");
-            VERIFY_ERROR(readLoraFile(tmp("evil1.ckpt")), "refusing");
+            writeFile(m_tmp.file("evil1.ckpt"), makeCheckpoint(p.done(), {}));
+            VERIFY_ERROR(readLoraFile(m_tmp.file("evil1.ckpt")), "os.system");
+            VERIFY_ERROR(readLoraFile(m_tmp.file("evil1.ckpt")), "refusing");
         }
         // Hidden inside a valid-looking dict value.
         {
             Pickle p;
             p.op('}').str("model/transformer/x/lora_down.weight");
             p.global("posix", "system").str("id").op('\x85').op('R').op('s');
-            writeFile(tmp("evil2.ckpt"), makeCheckpoint(p.done(), {}));
-            VERIFY_ERROR(readLoraFile(tmp("evil2.ckpt")), "posix.system");
+            writeFile(m_tmp.file("evil2.ckpt"), makeCheckpoint(p.done(), {}));
+            VERIFY_ERROR(readLoraFile(m_tmp.file("evil2.ckpt")), "posix.system");
         }
         // STACK_GLOBAL (protocol 4) to builtins.eval.
         {
@@ -84,35 +83,35 @@ private Q_SLOTS:
             put32(b, 4);
             b += "1+1)";
             b += "\x85R.";
-            writeFile(tmp("evil3.ckpt"), makeCheckpoint(b, {}));
-            VERIFY_ERROR(readLoraFile(tmp("evil3.ckpt")), "builtins.eval");
+            writeFile(m_tmp.file("evil3.ckpt"), makeCheckpoint(b, {}));
+            VERIFY_ERROR(readLoraFile(m_tmp.file("evil3.ckpt")), "builtins.eval");
         }
         // INST / OBJ / NEWOBJ opcodes are not accepted at all.
         for (const char* op : {"ios\nsystem\n", "o", "\x81"}) {
             std::string b = std::string("\x80\x02(") + op + ".";
-            writeFile(tmp("evil4.ckpt"), makeCheckpoint(b, {}));
-            VERIFY_ERROR(readLoraFile(tmp("evil4.ckpt")), "unsupported pickle opcode");
+            writeFile(m_tmp.file("evil4.ckpt"), makeCheckpoint(b, {}));
+            VERIFY_ERROR(readLoraFile(m_tmp.file("evil4.ckpt")), "unsupported pickle opcode");
         }
         // A whitelisted name that is not a callable.
         {
             Pickle p;
             p.global("torch", "FloatStorage").op(')').op('R');
-            writeFile(tmp("evil5.ckpt"), makeCheckpoint(p.done(), {}));
-            VERIFY_ERROR(readLoraFile(tmp("evil5.ckpt")), "cannot be called");
+            writeFile(m_tmp.file("evil5.ckpt"), makeCheckpoint(p.done(), {}));
+            VERIFY_ERROR(readLoraFile(m_tmp.file("evil5.ckpt")), "cannot be called");
         }
         // REDUCE on a string (no callable at all).
         {
             Pickle p;
             p.str("os.system").op(')').op('R');
-            writeFile(tmp("evil6.ckpt"), makeCheckpoint(p.done(), {}));
-            VERIFY_ERROR(readLoraFile(tmp("evil6.ckpt")), "REDUCE of a str");
+            writeFile(m_tmp.file("evil6.ckpt"), makeCheckpoint(p.done(), {}));
+            VERIFY_ERROR(readLoraFile(m_tmp.file("evil6.ckpt")), "REDUCE of a str");
         }
         QVERIFY(!QFileInfo::exists("/tmp/footfall-pwned"));
     }
 
     void refusesPythonWrittenMaliciousFile() {
-        const std::string path = tmp("python_evil.ckpt");
-        const std::string marker = tmp("python_evil_ran");
+        const std::string path = m_tmp.file("python_evil.ckpt");
+        const std::string marker = m_tmp.file("python_evil_ran");
         const QString code = R"(
 import os, sys, torch, collections
 class Evil:
@@ -132,7 +131,7 @@ torch.save(sd, sys.argv[2])
 
     void storageBoundsChecked() {
         auto write = [&](Pickle& p, size_t floats) {
-            writeFile(tmp("bounds.ckpt"),
+            writeFile(m_tmp.file("bounds.ckpt"),
                       makeCheckpoint(p.done(), {{"0", floatBytes(iota(floats, 1.f))}}));
         };
         { // view past the end of its storage
@@ -140,21 +139,21 @@ torch.save(sd, sys.argv[2])
             p.op('}').str("m/transformer/a/lora_down.weight").tensor("0", 8, 4, {2, 4}, {4, 1});
             p.op('s');
             write(p, 8);
-            VERIFY_ERROR(readLoraFile(tmp("bounds.ckpt")), "past the end of storage");
+            VERIFY_ERROR(readLoraFile(m_tmp.file("bounds.ckpt")), "past the end of storage");
         }
         { // storage claims more elements than its entry holds
             Pickle p;
             p.op('}').str("m/transformer/a/lora_down.weight").tensor("0", 64, 0, {2, 4}, {4, 1});
             p.op('s');
             write(p, 8);
-            VERIFY_ERROR(readLoraFile(tmp("bounds.ckpt")), "only 32 bytes");
+            VERIFY_ERROR(readLoraFile(m_tmp.file("bounds.ckpt")), "only 32 bytes");
         }
         { // negative stride / size
             Pickle p;
             p.op('}').str("m/transformer/a/lora_down.weight").tensor("0", 8, 0, {2, 4}, {-4, 1});
             p.op('s');
             write(p, 8);
-            VERIFY_ERROR(readLoraFile(tmp("bounds.ckpt")), "negative");
+            VERIFY_ERROR(readLoraFile(m_tmp.file("bounds.ckpt")), "negative");
         }
         { // stride-0 view that would expand 8 floats into 4 TB
             Pickle p;
@@ -162,14 +161,15 @@ torch.save(sd, sys.argv[2])
             p.tensor("0", 8, 0, {1000000, 1000000}, {0, 0});
             p.op('s');
             write(p, 8);
-            VERIFY_ERROR(readLoraFile(tmp("bounds.ckpt")), "far more data than the file holds");
+            VERIFY_ERROR(readLoraFile(m_tmp.file("bounds.ckpt")),
+                         "far more data than the file holds");
         }
         { // storage entry missing
             Pickle p;
             p.op('}').str("m/transformer/a/lora_down.weight").tensor("7", 8, 0, {2, 4}, {4, 1});
             p.op('s');
             write(p, 8);
-            VERIFY_ERROR(readLoraFile(tmp("bounds.ckpt")), "no entry");
+            VERIFY_ERROR(readLoraFile(m_tmp.file("bounds.ckpt")), "no entry");
         }
         { // huge sizes that would overflow
             Pickle p;
@@ -177,7 +177,7 @@ torch.save(sd, sys.argv[2])
             p.tensor("0", 8, 0, {2147483647, 2147483647, 2147483647}, {1, 1, 1});
             p.op('s');
             write(p, 8);
-            VERIFY_ERROR(readLoraFile(tmp("bounds.ckpt")), "absurd size");
+            VERIFY_ERROR(readLoraFile(m_tmp.file("bounds.ckpt")), "absurd size");
         }
     }
 };

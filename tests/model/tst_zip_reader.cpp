@@ -8,6 +8,8 @@
 #include "parity.h"
 #include "torch_save_writer.h"
 
+#include "scratch_dir.h"
+
 #include <QDir>
 #include <QTemporaryDir>
 #include <QtTest>
@@ -23,13 +25,10 @@ class TestZipReader : public QObject {
     Q_OBJECT
 
 private:
-    QTemporaryDir m_dir;
-    std::string tmp(const std::string& name) const {
-        return QDir(m_dir.path()).filePath(QString::fromStdString(name)).toStdString();
-    }
+    ScratchDir m_tmp;
 
 private Q_SLOTS:
-    void initTestCase() { QVERIFY(m_dir.isValid()); }
+    void initTestCase() { QVERIFY(m_tmp.isValid()); }
 
     void sha256KnownVectors() {
         QCOMPARE(
@@ -63,8 +62,8 @@ private Q_SLOTS:
         for (size_t cut = 500; cut < good.size(); cut += 1499)
             cuts.push_back(cut);
         for (size_t cut : cuts) {
-            writeFile(tmp("cut.ckpt"), good.substr(0, cut));
-            const QString message = errorOf([&] { readLoraFile(tmp("cut.ckpt")); });
+            writeFile(m_tmp.file("cut.ckpt"), good.substr(0, cut));
+            const QString message = errorOf([&] { readLoraFile(m_tmp.file("cut.ckpt")); });
             QVERIFY2(!message.isEmpty() && !message.startsWith("NOT A"),
                      qPrintable(QString("cut at %1: '%2'").arg(cut).arg(message)));
             ++cases;
@@ -72,30 +71,30 @@ private Q_SLOTS:
         // A flipped byte inside a storage: CRC mismatch names the entry.
         std::string flipped = good;
         flipped[20000] = char(flipped[20000] ^ 0x5A);
-        writeFile(tmp("flip.ckpt"), flipped);
-        VERIFY_ERROR(readLoraFile(tmp("flip.ckpt")), "CRC");
+        writeFile(m_tmp.file("flip.ckpt"), flipped);
+        VERIFY_ERROR(readLoraFile(m_tmp.file("flip.ckpt")), "CRC");
         // Central directory offset pointing elsewhere.
         std::string badOffset = good;
         const size_t end = good.size() - 22;
         QCOMPARE(uint32_t(uint8_t(good[end])) | uint32_t(uint8_t(good[end + 1])) << 8, 0x4b50u);
         badOffset[end + 16] = char(badOffset[end + 16] + 1);
-        writeFile(tmp("badcd.ckpt"), badOffset);
-        VERIFY_ERROR(readLoraFile(tmp("badcd.ckpt")), "central directory");
+        writeFile(m_tmp.file("badcd.ckpt"), badOffset);
+        VERIFY_ERROR(readLoraFile(m_tmp.file("badcd.ckpt")), "central directory");
         // Appended garbage after the end record.
-        writeFile(tmp("tail.ckpt"), good + "garbage");
-        VERIFY_ERROR(readLoraFile(tmp("tail.ckpt")), "end-of-central-directory");
+        writeFile(m_tmp.file("tail.ckpt"), good + "garbage");
+        VERIFY_ERROR(readLoraFile(m_tmp.file("tail.ckpt")), "end-of-central-directory");
         // Compressed and encrypted entries.
         Pickle p;
         p.op('}');
-        writeFile(tmp("deflate.ckpt"), makeZip({{"lora/data.pkl", p.done()}}, 8));
-        VERIFY_ERROR(readLoraFile(tmp("deflate.ckpt")), "compressed");
-        writeFile(tmp("crypt.ckpt"), makeZip({{"lora/data.pkl", p.done()}}, 0, 1));
-        VERIFY_ERROR(readLoraFile(tmp("crypt.ckpt")), "encrypted");
+        writeFile(m_tmp.file("deflate.ckpt"), makeZip({{"lora/data.pkl", p.done()}}, 8));
+        VERIFY_ERROR(readLoraFile(m_tmp.file("deflate.ckpt")), "compressed");
+        writeFile(m_tmp.file("crypt.ckpt"), makeZip({{"lora/data.pkl", p.done()}}, 0, 1));
+        VERIFY_ERROR(readLoraFile(m_tmp.file("crypt.ckpt")), "encrypted");
         // Not a zip, not safetensors; legacy pickle.
-        writeFile(tmp("junk.ckpt"), "hello world, not a LoRA at all");
-        QVERIFY(!errorOf([&] { readLoraFile(tmp("junk.ckpt")); }).isEmpty());
-        writeFile(tmp("legacy.pt"), std::string("\x80\x02\x8a\x0a", 4) + "junk");
-        VERIFY_ERROR(readLoraFile(tmp("legacy.pt")), "legacy");
+        writeFile(m_tmp.file("junk.ckpt"), "hello world, not a LoRA at all");
+        QVERIFY(!errorOf([&] { readLoraFile(m_tmp.file("junk.ckpt")); }).isEmpty());
+        writeFile(m_tmp.file("legacy.pt"), std::string("\x80\x02\x8a\x0a", 4) + "junk");
+        VERIFY_ERROR(readLoraFile(m_tmp.file("legacy.pt")), "legacy");
         qInfo("%d truncations rejected", cases);
     }
 };
