@@ -17,9 +17,10 @@ FOOTFALL_BUILD_PACKAGES=(
 # Tests only: spm_train (tiny tokenizer fixtures), Debian's torch for Python (.ckpt fixtures),
 # a PulseAudio null sink (playback without a sound card), Xvfb (screenshots), sox (listening;
 # reads WAV headers back), mediainfo (reads bext, coding history and FLAC tags back),
-# GNU parallel (batch shards run side by side).
+# GNU parallel (batch shards run side by side), a Japanese font for the translated-layout
+# screenshots (IPA Gothic: 12 MB against fonts-noto-cjk's 90 MB, and Japanese is the only CJK UI).
 FOOTFALL_TEST_PACKAGES=(sentencepiece python3-torch pulseaudio xvfb xauth sox mediainfo
-  clang-format parallel)
+  clang-format parallel fonts-ipafont-gothic)
 
 footfall_install_packages() {
   local missing=()
