@@ -188,6 +188,8 @@ LatentPlan SaoPipeline::plan(double durationSeconds, bool fullWindow) const {
     LatentPlan p;
     p.fullWindow = fullWindow;
     const double samples = durationSeconds * sampleRate();
+    const OobleckConfig& decoder = m_config.pretransform.decoder;
+    const auto wanted = static_cast<int64_t>(std::llround(samples));
     if (fullWindow) {
         p.latentLength = full;
     } else {
@@ -195,6 +197,11 @@ LatentPlan SaoPipeline::plan(double durationSeconds, bool fullWindow) const {
         const auto needed =
             static_cast<int64_t>(std::ceil(samples / static_cast<double>(ratio) - 1e-9));
         p.latentLength = std::max<int64_t>(patch, (needed + patch - 1) / patch * patch);
+        // Odd decoder strides decode a few samples fewer than latentLength · ratio: one more
+        // unit when that shortfall would cut the take short (never past the window).
+        while (oobleckDecodedLength(decoder, p.latentLength) < wanted &&
+               p.latentLength + patch <= full)
+            p.latentLength += patch;
     }
     if (p.latentLength > full && !fullWindow) {
         char message[256];
@@ -205,9 +212,13 @@ LatentPlan SaoPipeline::plan(double durationSeconds, bool fullWindow) const {
                       static_cast<long long>(m_config.sampleRate));
         throw GenerationError(message);
     }
+    const int64_t decoded = oobleckDecodedLength(decoder, p.latentLength);
+    if (decoded < 1)
+        throw GenerationError("the VAE decoder (" + std::to_string(decoder.strides.size()) +
+                              " strides) cannot decode " + std::to_string(p.latentLength) +
+                              " latents: use a longer duration");
     p.sampleSize = p.latentLength * ratio;
-    p.outputFrames = std::min<int64_t>(p.sampleSize, std::llround(samples));
-    p.outputFrames = std::max<int64_t>(1, p.outputFrames);
+    p.outputFrames = std::max<int64_t>(1, std::min<int64_t>(decoded, wanted));
     return p;
 }
 

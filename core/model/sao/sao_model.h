@@ -59,7 +59,7 @@ struct SaoOutput {
 struct LatentPlan {
     int64_t latentLength = 0; // frames of the diffused latent
     int64_t sampleSize = 0;   // latentLength * downsampling ratio
-    int64_t outputFrames = 0; // audio frames after trimming
+    int64_t outputFrames = 0; // audio frames after trimming (<= the decoded length)
     bool fullWindow = false;
 };
 
@@ -84,7 +84,8 @@ public:
     // device than the loaded one reloads. Without one, a loaded model stays where it is.
     void ensureLoaded(const std::string& device = {});
 
-    // Latent length for a duration: only what it needs, rounded up to the model's minimum
+    // Latent length for a duration: only what it needs for the decoded audio to cover it (odd
+    // VAE strides decode a little less than latents · ratio), rounded up to the model's minimum
     // (unless fullWindow). Throws GenerationError beyond the model's window.
     LatentPlan plan(double durationSeconds, bool fullWindow) const;
 
