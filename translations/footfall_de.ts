@@ -45,6 +45,24 @@
     </message>
 </context>
 <context>
+    <name>TakeStore</name>
+    <message>
+        <source>The take list could not be read; it was kept as %1 and a new list is started.</source>
+        <translation>Die Take-Liste konnte nicht gelesen werden; sie wurde als %1 aufbewahrt, und eine neue Liste beginnt.</translation>
+    </message>
+    <message>
+        <source>The take list %1 could not be read.</source>
+        <translation>Die Take-Liste %1 konnte nicht gelesen werden.</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n take(s) left the list: their files are gone.</source>
+        <translation>
+            <numerusform>%n Take wurde aus der Liste entfernt: seine Datei ist nicht mehr vorhanden.</numerusform>
+            <numerusform>%n Takes wurden aus der Liste entfernt: ihre Dateien sind nicht mehr vorhanden.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>footfall::ui::CorrelationMeterWidget</name>
     <message>
         <source>Correlation (live)</source>
@@ -347,10 +365,6 @@ Auswahl: %1 – %2 s</translation>
         <translation>Erweitert (Stable Audio Open)</translation>
     </message>
     <message>
-        <source>Model precision on CUDA (half precision needs less memory); the CPU always computes in fp32</source>
-        <translation>Modellgenauigkeit auf CUDA (halbe Genauigkeit braucht weniger Speicher); die CPU rechnet immer in fp32</translation>
-    </message>
-    <message>
         <source>Precision</source>
         <translation>Genauigkeit</translation>
     </message>
@@ -416,6 +430,22 @@ Auswahl: %1 – %2 s</translation>
             <numerusform>%n Prompt wartet</numerusform>
             <numerusform>%n Prompts warten</numerusform>
         </translation>
+    </message>
+    <message>
+        <source>auto (by hardware)</source>
+        <translation>auto (nach Hardware)</translation>
+    </message>
+    <message>
+        <source>bf16 weights, fp32 compute</source>
+        <translation>bf16-Gewichte, fp32-Rechnung</translation>
+    </message>
+    <message>
+        <source>auto: on a CPU with bf16 matrix units (AMX-BF16, AVX512-BF16) the diffusion model&apos;s linear layers run in bf16, about twice as fast; elsewhere fp32. bf16 forces that path; fp16 and bf16-storage halve the weights&apos; memory. On CUDA: the compute precision. The take records what ran and why.</source>
+        <translation>auto: auf einer CPU mit bf16-Matrixeinheiten (AMX-BF16, AVX512-BF16) laufen die linearen Schichten des Diffusionsmodells in bf16, etwa doppelt so schnell; sonst fp32. bf16 erzwingt diesen Weg; fp16 und bf16-storage halbieren den Speicher der Gewichte. Mit CUDA: die Rechengenauigkeit. Der Take hält fest, was lief und warum.</translation>
+    </message>
+    <message>
+        <source>Cannot recall this take: %1</source>
+        <translation>Die Einstellungen dieses Takes können nicht übernommen werden: %1</translation>
     </message>
 </context>
 <context>
@@ -832,6 +862,14 @@ Auswahl: %1 – %2 s</translation>
             <numerusform>%n Dateien nach %1 exportiert</numerusform>
         </translation>
     </message>
+    <message>
+        <source>Preferences…</source>
+        <translation>Einstellungen…</translation>
+    </message>
+    <message>
+        <source>Preferences saved: a new language applies from the next start</source>
+        <translation>Einstellungen gespeichert: eine neue Sprache gilt ab dem nächsten Start</translation>
+    </message>
 </context>
 <context>
     <name>footfall::ui::MetadataPanel</name>
@@ -1017,6 +1055,33 @@ Auswahl: %1 – %2 s</translation>
     <message>
         <source>No audio output: playing silently (playhead and meters only).</source>
         <translation>Keine Audioausgabe: stumme Wiedergabe (nur Abspielposition und Messgeräte).</translation>
+    </message>
+</context>
+<context>
+    <name>footfall::ui::PreferencesDialog</name>
+    <message>
+        <source>Preferences</source>
+        <translation>Einstellungen</translation>
+    </message>
+    <message>
+        <source>System default</source>
+        <translation>Systemsprache</translation>
+    </message>
+    <message>
+        <source>&amp;Language</source>
+        <translation>&amp;Sprache</translation>
+    </message>
+    <message>
+        <source>The language changes the next time Footfall starts. %1 overrides it for one run.</source>
+        <translation>Die Sprache wechselt beim nächsten Start von Footfall. %1 hat für einen Start Vorrang.</translation>
+    </message>
+    <message>
+        <source>OK</source>
+        <translation>OK</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Abbrechen</translation>
     </message>
 </context>
 <context>

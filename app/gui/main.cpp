@@ -32,18 +32,24 @@ int main(int argc, char** argv) {
     parser.addOption(screenshot);
     QCommandLineOption language(
         QStringLiteral("lang"),
-        QStringLiteral("User-interface language, e.g. de (default: the system locale)."),
+        QStringLiteral("User-interface language: de, en, fr or ja (default: the one chosen in "
+                       "Preferences, else the system locale)."),
         QStringLiteral("code"));
     parser.addOption(language);
     parser.process(app);
 
     footfall::ui::applyDarkStyle(app);
-    // The system locale picks the language (LANGUAGE=de or LANG=de_DE.UTF-8 for German);
-    // screenshots stay English unless --lang asks otherwise.
-    if (parser.isSet(language))
-        footfall::ui::installTranslations(app, QLocale(parser.value(language)));
-    else if (!parser.isSet(screenshot))
-        footfall::ui::installTranslations(app);
+    // --lang wins, then the language chosen in Preferences, then the system locale
+    // (LANGUAGE=de or LANG=de_DE.UTF-8 for German); screenshots stay English unless --lang
+    // asks otherwise.
+    if (parser.isSet(screenshot)) {
+        if (parser.isSet(language))
+            footfall::ui::installTranslations(app, QLocale(parser.value(language)));
+    } else {
+        footfall::ui::installTranslations(
+            app, footfall::ui::uiLocale(parser.value(language), footfall::ui::savedUiLanguage(),
+                                        QLocale()));
+    }
     if (parser.isSet(screenshot)) {
         // Never touch the user's library or settings while staging screenshots.
         QStandardPaths::setTestModeEnabled(true);

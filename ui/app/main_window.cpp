@@ -2,6 +2,8 @@
 // MainWindow lives in main_window_*.cpp, one job each (see main_window.h).
 #include "app/main_window.h"
 
+#include "app/preferences_dialog.h"
+
 #include "generate/generation_panel.h"
 #include "player/player.h"
 #include "takes/take_list_model.h"
@@ -119,6 +121,14 @@ void MainWindow::buildActions() {
     add(gen, tr("Cancel and clear queue"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_Period),
         &MainWindow::cancelGeneration);
     gen->addSeparator();
+    QAction* preferences = add(gen, tr("Preferences…"), QKeySequence::Preferences, [this] {
+        PreferencesDialog dialog(this);
+        if (dialog.exec() == QDialog::Accepted)
+            statusBar()->showMessage(
+                tr("Preferences saved: a new language applies from the next start"), 8000);
+    });
+    preferences->setObjectName(QStringLiteral("preferencesAction"));
+    preferences->setMenuRole(QAction::PreferencesRole);
     add(gen, tr("Quit"), QKeySequence::Quit, &QWidget::close);
 
     QMenu* take = menuBar()->addMenu(tr("&Take"));
