@@ -189,6 +189,10 @@ void defineOptions(CLI::App& app, CliOptions& o, LoraFlags& lora) {
         ->group(g);
     text("--lora-info", o.loraInfo, "FILE", "list a LoRA file's modules, rank and dtype, then exit")
         ->group(g);
+    text("--tokenizer-check", o.tokenizerCheck, "SPIECE",
+         "load a spiece.model with the SentencePiece module, print the module's path and the "
+         "token ids of --prompt, then exit")
+        ->group(g);
     text("--device", e.device, "NAME", "auto, cpu or cuda")->group(g);
     const std::string precisionHelp =
         precisionNameList() +
@@ -197,6 +201,10 @@ void defineOptions(CLI::App& app, CliOptions& o, LoraFlags& lora) {
         "bf16-storage = 16-bit weights, fp32 compute. CUDA: the compute precision";
     text("--precision", e.precision, "NAME", precisionHelp.c_str())->group(g);
     flag("--low-memory", e.lowMemory, "free the text encoder after encoding")->group(g);
+    count("--batch-pass", e.batchPass, "N",
+          "most takes of a --batch to sample and decode together in one pass (SAO; each the "
+          "same as alone); 0 = as many as memory allows (at most 8 on the CPU, 4 on a GPU)")
+        ->group(g);
     flag("--full-window", e.fullWindow,
          "sample the model's whole window (47 s for SAO 1.0), then trim")
         ->group(g);

@@ -17,11 +17,12 @@ struct CliOptions {
     bool quiet = false;
     bool help = false;
     bool version = false;
-    std::string loraInfo;  // --lora-info FILE: inspect and exit
-    std::string recall;    // --recall TAKE.json: the take's settings, then the options given
-    int benchmarkRuns = 0; // --benchmark N: generate N times, report medians
-    bool draft = false;    // --draft: the draft preset (generation/draft.h) of the request
-    bool final = false;    // --final: with --recall of a draft, its full-quality render
+    std::string loraInfo;       // --lora-info FILE: inspect and exit
+    std::string tokenizerCheck; // --tokenizer-check SPIECE: load it with the SentencePiece module
+    std::string recall;         // --recall TAKE.json: the take's settings, then the options given
+    int benchmarkRuns = 0;      // --benchmark N: generate N times, report medians
+    bool draft = false;         // --draft: the draft preset (generation/draft.h) of the request
+    bool final = false;         // --final: with --recall of a draft, its full-quality render
 };
 
 // Throws std::invalid_argument with one readable line on a bad command line, and

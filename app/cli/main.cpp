@@ -9,6 +9,7 @@
 #include "generation/draft.h"
 #include "generation/take_generation.h"
 #include "model/lora/lora_info.h"
+#include "model/sao/tokenizer/tokenizer.h"
 
 #include <algorithm>
 #include <chrono>
@@ -33,6 +34,32 @@ int fail(const cli::CliOptions* options, const std::string& message) {
     if (options && options->json)
         std::cout << nlohmann::json{{"success", false}, {"error", message}}.dump(2) << "\n";
     return 1;
+}
+
+// --tokenizer-check: proves that this installation finds and loads the SentencePiece module
+// (the T5 tokenizer) without needing a whole model.
+int runTokenizerCheck(const cli::CliOptions& o) {
+    const std::string module = model::SpmTokenizer::modulePath();
+    const model::SpmTokenizer tokenizer(o.tokenizerCheck);
+    const std::string text = o.request.prompt.empty() ? "footsteps on gravel" : o.request.prompt;
+    const std::vector<int> ids = tokenizer.encode(text);
+    if (o.json) {
+        std::cout << nlohmann::json{{"spm_module", module},
+                                    {"tokenizer_model", o.tokenizerCheck},
+                                    {"vocab_size", tokenizer.vocabSize()},
+                                    {"text", text},
+                                    {"ids", ids}}
+                         .dump(2)
+                  << "\n";
+        return 0;
+    }
+    std::cout << "SentencePiece module: " << module << "\n"
+              << "tokenizer: " << o.tokenizerCheck << " (" << tokenizer.vocabSize()
+              << " pieces)\nids of \"" << text << "\":";
+    for (const int id : ids)
+        std::cout << " " << id;
+    std::cout << "\n";
+    return 0;
 }
 
 int runBenchmark(Engine& engine, cli::CliOptions& o) {
@@ -106,6 +133,13 @@ int main(int argc, char** argv) {
             else
                 std::cout << formatLoraInfo(info);
             return 0;
+        } catch (const std::exception& e) {
+            return fail(&options, e.what());
+        }
+    }
+    if (!options.tokenizerCheck.empty()) {
+        try {
+            return runTokenizerCheck(options);
         } catch (const std::exception& e) {
             return fail(&options, e.what());
         }

@@ -30,6 +30,7 @@ const std::map<std::string, std::string>& commandLineOnly() {
         {"help", "it is not a setting"},
         {"version", "it is not a setting"},
         {"lora-info", "it inspects a LoRA file instead of generating"},
+        {"tokenizer-check", "it checks the T5 tokenizer instead of generating"},
         {"recall", "give the take's settings as keys instead"},
         {"batch", "use \"variations\" for several takes of a row"},
         {"output", "the batch's --output folder holds every take"},

@@ -18,9 +18,10 @@ FOOTFALL_BUILD_PACKAGES=(
 # a PulseAudio null sink (playback without a sound card), Xvfb (screenshots), sox (listening;
 # reads WAV headers back), mediainfo (reads bext, coding history and FLAC tags back),
 # GNU parallel (batch shards run side by side), a Japanese font for the translated-layout
-# screenshots (IPA Gothic: 12 MB against fonts-noto-cjk's 90 MB, and Japanese is the only CJK UI).
+# screenshots (IPA Gothic: 12 MB against fonts-noto-cjk's 90 MB, and Japanese is the only CJK UI),
+# desktop-file-validate and appstreamcli (the installed .desktop file and metainfo).
 FOOTFALL_TEST_PACKAGES=(sentencepiece python3-torch pulseaudio xvfb xauth sox mediainfo
-  clang-format parallel fonts-ipafont-gothic)
+  clang-format parallel fonts-ipafont-gothic desktop-file-utils appstream)
 
 footfall_install_packages() {
   local missing=()

@@ -228,8 +228,9 @@ at::Tensor T5Encoder::positionBias(int64_t length, const at::Tensor& attentionMa
 at::Tensor T5Encoder::forward(const at::Tensor& inputIds, const at::Tensor& attentionMask) const {
     if (!isLoaded())
         throw GenerationError("the T5 encoder has no weights loaded");
-    TORCH_CHECK(inputIds.dim() == 2 && attentionMask.sizes() == inputIds.sizes(),
-                "T5Encoder::forward: ids and mask must both be [batch, length]");
+    // Not TORCH_CHECK: that would put this source file's path into the installed binary.
+    if (inputIds.dim() != 2 || attentionMask.sizes() != inputIds.sizes())
+        throw GenerationError("T5Encoder::forward: ids and mask must both be [batch, length]");
     const T5Config& c = m_config;
     const auto device = m_embedding.device();
     const at::Tensor ids = inputIds.to(device, at::kLong);
