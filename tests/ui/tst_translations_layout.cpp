@@ -1,6 +1,8 @@
 // The app starts and lays out in every language it ships: the main window at its default size
-// (1280×760, as footfall opens it) with a take, the export dialog and the Preferences, with no
-// label, button, check box or group box narrower than its text and no column header cut.
+// (1280×760, as footfall opens it) with a take, also with the prompt builder and the Stable Audio
+// Open options unfolded, the export dialog and the Preferences, with no label, button, check box
+// or group box narrower than its text, no column header cut and (folded) nothing cut off at the
+// right of the generation panel's scroll area.
 // Each language is also photographed into <build>/translation-screenshots/ for a human look.
 #include "app/main_window.h"
 #include "app/preferences_dialog.h"
@@ -17,10 +19,13 @@
 #include <QHeaderView>
 #include <QLabel>
 #include <QMenuBar>
+#include <QScrollArea>
 #include <QTableView>
 #include <QToolButton>
 #include <QTranslator>
 #include <QtTest>
+
+#include <algorithm>
 
 #include "main_window_fixture.h"
 
@@ -89,6 +94,24 @@ QStringList clippedTexts(QWidget* root) {
             const QString text = h->model()->headerData(s, Qt::Horizontal).toString();
             check(h, text, h->sectionSize(s), fm.horizontalAdvance(text) + 8);
         }
+    }
+    return out;
+}
+
+// Every scroll area in `root` that never scrolls sideways yet holds something wider than itself
+// (its right edge cannot be reached).
+QStringList cutScrollAreas(QWidget* root) {
+    QStringList out;
+    for (QScrollArea* a : root->findChildren<QScrollArea*>()) {
+        if (!a->isVisibleTo(root) || !a->widget() ||
+            a->horizontalScrollBarPolicy() != Qt::ScrollBarAlwaysOff)
+            continue;
+        const int needs = std::max(a->widget()->width(), a->widget()->minimumSizeHint().width());
+        if (a->viewport()->width() < needs)
+            out << QStringLiteral("%1 shows %2 of %3 px")
+                       .arg(a->objectName())
+                       .arg(a->viewport()->width())
+                       .arg(needs);
     }
     return out;
 }
@@ -173,7 +196,27 @@ private Q_SLOTS:
         QVERIFY2(w->menuBar()->sizeHint().width() <= w->width(),
                  qPrintable(QString::number(w->menuBar()->sizeHint().width())));
         shoot(w.get(), QStringLiteral("main-") + code);
-        QStringList clipped = clippedTexts(w.get());
+        QStringList clipped = clippedTexts(w.get()) + cutScrollAreas(w.get());
+        // The folded parts of the generation panel: the prompt builder and the SAO options.
+        for (const char* toggle : {"builderToggle", "advancedToggle"}) {
+            auto* button = w->findChild<QToolButton*>(QLatin1String(toggle));
+            QVERIFY2(button, toggle);
+            button->setChecked(true);
+        }
+        QTest::qWait(50); // the layouts settle in a few passes of the event loop
+        QCOMPARE(w->size(), QSize(1280, 760));
+        shoot(w.get(), QStringLiteral("main-unfolded-") + code);
+        clipped << clippedTexts(w.get());
+        clipped.removeDuplicates();
+        {
+            // Known, in English too: the unfolded prompt builder's two columns make the panel
+            // wider than its scroll area, which never scrolls sideways, so the right-hand
+            // controls are cut off; widening the scroll area would push the window past 1280.
+            const QStringList cut = cutScrollAreas(w.get());
+            QEXPECT_FAIL("", "the unfolded prompt builder is wider than the generation panel",
+                         Continue);
+            QVERIFY2(cut.isEmpty(), qPrintable(cut.join(QLatin1Char('\n'))));
+        }
 
         ExportDialog exportDialog(w.get());
         w->prepareExportDialog(exportDialog, 0);
