@@ -23,13 +23,12 @@ PreferencesDialog::PreferencesDialog(QWidget* parent) : QDialog(parent) {
 
     auto* form = new QFormLayout;
     form->addRow(tr("&Language"), m_language);
-    // The command stays on one line however the sentence wraps.
+    // The command stays on one line however the sentence wraps (no-break space, word joiners).
     auto* note = new QLabel(tr("The language changes the next time Footfall starts. "
                                "%1 overrides it for one run.")
-                                .arg(QStringLiteral("<nobr>footfall --lang</nobr>")),
+                                .arg(QStringLiteral("footfall\u00a0-\u2060-\u2060lang")),
                             this);
     note->setObjectName(QStringLiteral("languageNote"));
-    note->setTextFormat(Qt::RichText);
     note->setWordWrap(true);
     // Our own words for the buttons: Qt's translations (qt6-translations-l10n) may be missing.
     auto* buttons = new QDialogButtonBox(this);
