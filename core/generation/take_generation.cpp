@@ -233,6 +233,8 @@ std::vector<Take> generateTakes(Engine& engine, const GenerationRequest& request
         // bext, iXML and FLAC comments all come from the metadata the sidecar holds.
         WriteOptions w = takeWriteOptions(take.metadata, out.format, ditherSeed);
         w.samplesPrepared = true;
+        // Its footsteps as markers, found on the samples as written by the export's slicer.
+        w.markers = stepMarkers(written);
         try {
             writeAudioFile(take.audioPath, written, w);
             if (out.writeSidecar)

@@ -12,6 +12,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <map>
 #include <memory>
 #include <stdexcept>
 #include <unistd.h>
@@ -179,6 +180,35 @@ std::string bextPayload(const BroadcastInfo& b) {
     return p;
 }
 
+// The `cue ` chunk: one 24-byte point per marker, ids from 1, positioned in the data chunk.
+std::string cuePayload(const CueMarkers& markers) {
+    std::string p;
+    put32(p, static_cast<std::uint32_t>(markers.size()));
+    for (std::size_t i = 0; i < markers.size(); ++i) {
+        const auto frame = static_cast<std::uint32_t>(markers[i].frame);
+        put32(p, static_cast<std::uint32_t>(i + 1)); // dwName: the id labl refers to
+        put32(p, frame);                             // dwPosition (no playlist: the frame)
+        p += "data";                                 // fccChunk
+        put32(p, 0);                                 // dwChunkStart
+        put32(p, 0);                                 // dwBlockStart
+        put32(p, frame);                             // dwSampleOffset
+    }
+    return p;
+}
+
+// LIST/adtl: a labl sub-chunk (cue id, NUL-terminated ASCII text) per marker.
+std::string adtlPayload(const CueMarkers& markers) {
+    std::string p = "adtl";
+    for (std::size_t i = 0; i < markers.size(); ++i) {
+        std::string labl;
+        put32(labl, static_cast<std::uint32_t>(i + 1));
+        labl += transliterateToAscii(markers[i].label);
+        labl += '\0';
+        appendChunk(p, "labl", labl);
+    }
+    return p;
+}
+
 std::vector<std::int32_t> integerCodes(const AudioBuffer& audio, AudioFormat format) {
     const double fullScale = format == AudioFormat::Wav16 ? 32768.0 : 8388608.0;
     const std::size_t frames = audio.frames();
@@ -209,6 +239,11 @@ void writeWav(std::ofstream& out, const AudioBuffer& audio, const WriteOptions& 
     appendChunk(header, "bext", bextPayload(options.bext));
     if (!options.ixml.empty())
         appendChunk(header, "iXML", options.ixml);
+    if (!options.markers.empty()) {
+        // cue before LIST: libsndfile names its cue points from labl chunks it reads later.
+        appendChunk(header, "cue ", cuePayload(options.markers));
+        appendChunk(header, "LIST", adtlPayload(options.markers));
+    }
     const std::uint64_t riffSize = 4 + header.size() + 8 + dataSize + (dataSize % 2);
     if (riffSize > 0xffffffffu)
         throw std::runtime_error("the take is too long for a WAV file (over 4 GiB)");
@@ -389,7 +424,10 @@ void writeFlac(const std::string& tmp, const AudioBuffer& audio, const WriteOpti
         if (written != static_cast<sf_count_t>(audio.frames()))
             throw std::runtime_error(sf_strerror(file.get()));
     }
-    setFlacComments(tmp, options.vorbisComments);
+    VorbisComments comments = options.vorbisComments;
+    for (auto& c : markersToVorbisComments(options.markers))
+        comments.push_back(std::move(c));
+    setFlacComments(tmp, comments);
 }
 
 // Walks a RIFF/WAVE file's top-level chunks; `visit(id, size, in)` returns true to stop (with
@@ -412,7 +450,74 @@ template <typename Visit> bool walkRiff(std::ifstream& in, Visit visit) {
     return false;
 }
 
+// The labl texts of a WAV's LIST/adtl chunks, by cue point id.
+std::map<std::uint32_t, std::string> adtlLabels(const std::string& path) {
+    std::map<std::uint32_t, std::string> labels;
+    std::ifstream in(path, std::ios::binary);
+    walkRiff(in, [&](const std::string& id, std::uint32_t size, std::ifstream& stream) {
+        if (id != "LIST" || size < 4)
+            return false;
+        std::string list(size, '\0');
+        if (!stream.read(list.data(), size) || list.compare(0, 4, "adtl") != 0)
+            return false;
+        for (std::size_t pos = 4; pos + 8 <= list.size();) {
+            const std::string sub = list.substr(pos, 4);
+            const std::uint32_t n = get32(list, pos + 4);
+            if (n > list.size() - pos - 8)
+                break; // truncated: keep what was read
+            if (sub == "labl" && n >= 4) {
+                std::string label = list.substr(pos + 12, n - 4);
+                label.resize(strnlen(label.c_str(), label.size()));
+                labels[get32(list, pos + 8)] = label;
+            }
+            pos += 8 + n + (n % 2);
+        }
+        return false;
+    });
+    return labels;
+}
+
 } // namespace
+
+VorbisComments markersToVorbisComments(const CueMarkers& markers) {
+    VorbisComments out;
+    for (std::size_t i = 0; i < markers.size(); ++i) {
+        char key[40];
+        std::snprintf(key, sizeof key, "FOOTFALL_MARKER_%03zu", i + 1);
+        out.emplace_back(key, std::to_string(markers[i].frame) + " " + markers[i].label);
+    }
+    return out;
+}
+
+CueMarkers markersFromVorbisComments(const VorbisComments& comments) {
+    static const std::string prefix = "FOOTFALL_MARKER_";
+    std::vector<std::pair<unsigned long, CueMarker>> numbered;
+    for (const auto& [key, value] : comments) {
+        if (key.size() <= prefix.size() || key.compare(0, prefix.size(), prefix) != 0 ||
+            key.find_first_not_of("0123456789", prefix.size()) != std::string::npos)
+            continue;
+        const std::size_t digits = value.find_first_not_of("0123456789");
+        if (digits == 0 || value.empty())
+            continue; // not "<frame> <label>"
+        CueMarker m;
+        try {
+            m.frame = std::stoull(value.substr(0, digits));
+            if (digits != std::string::npos)
+                m.label = value.substr(value[digits] == ' ' ? digits + 1 : digits);
+            numbered.emplace_back(std::stoul(key.substr(prefix.size())), std::move(m));
+        } catch (const std::out_of_range&) {
+            continue; // a number no file position can be
+        }
+    }
+    std::stable_sort(numbered.begin(), numbered.end(),
+                     [](const auto& a, const auto& b) { return a.first < b.first; });
+    CueMarkers out;
+    for (auto& [number, marker] : numbered)
+        out.push_back(std::move(marker));
+    std::stable_sort(out.begin(), out.end(),
+                     [](const CueMarker& a, const CueMarker& b) { return a.frame < b.frame; });
+    return out;
+}
 
 AudioBuffer samplesAsWritten(const AudioBuffer& audio, AudioFormat format,
                              std::uint32_t ditherSeed) {
@@ -455,6 +560,11 @@ void writeAudioFile(const std::string& path, const AudioBuffer& audio,
                                      ? AudioBuffer()
                                      : samplesAsWritten(audio, options.format, options.ditherSeed);
     const AudioBuffer& samples = options.samplesPrepared ? audio : prepared;
+    for (const CueMarker& m : options.markers)
+        if (m.frame >= audio.frames())
+            throw std::runtime_error("cannot write " + path + ": the marker \"" + m.label +
+                                     "\" at frame " + std::to_string(m.frame) +
+                                     " lies past the end of the audio");
     try {
         if (options.format == AudioFormat::Flac) {
             writeFlac(tmp, samples, options);
@@ -583,6 +693,37 @@ VorbisComments readVorbisComments(const std::string& path) {
         }
     }
     return {};
+}
+
+CueMarkers readMarkers(const std::string& path) {
+    if (const VorbisComments comments = readVorbisComments(path); !comments.empty())
+        return markersFromVorbisComments(comments);
+    SF_INFO info{};
+    SndfilePtr file(sf_open(path.c_str(), SFM_READ, &info));
+    std::uint32_t count = 0;
+    if (!file || (info.format & SF_FORMAT_TYPEMASK) != SF_FORMAT_WAV ||
+        sf_command(file.get(), SFC_GET_CUE_COUNT, &count, sizeof count) != SF_TRUE || count == 0)
+        return {};
+    // SF_CUES_VAR(count), sized at run time: the count, then the points.
+    std::vector<char> cues(sizeof(std::uint32_t) + count * sizeof(SF_CUE_POINT));
+    if (sf_command(file.get(), SFC_GET_CUE, cues.data(), static_cast<int>(cues.size())) != SF_TRUE)
+        return {};
+    std::memcpy(&count, cues.data(), sizeof count);
+    const std::map<std::uint32_t, std::string> labels = adtlLabels(path);
+    CueMarkers out;
+    for (std::uint32_t i = 0; i < count; ++i) {
+        SF_CUE_POINT point;
+        std::memcpy(&point, cues.data() + sizeof(std::uint32_t) + i * sizeof point, sizeof point);
+        CueMarker m;
+        m.frame = point.sample_offset;
+        const auto label = labels.find(static_cast<std::uint32_t>(point.indx));
+        m.label = label != labels.end() ? label->second
+                                        : std::string(point.name, strnlen(point.name, 256));
+        out.push_back(std::move(m));
+    }
+    std::stable_sort(out.begin(), out.end(),
+                     [](const CueMarker& a, const CueMarker& b) { return a.frame < b.frame; });
+    return out;
 }
 
 int audioFormatBits(AudioFormat format) {

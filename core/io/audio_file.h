@@ -1,7 +1,7 @@
-// Writing and reading takes: WAV (32f/24/16) with BWF bext + iXML, written by our own RIFF
-// writer (libsndfile would append a contradicting coding-history line and writes a float fmt
-// chunk that sox warns about), and FLAC through libsndfile with Vorbis comments. Reading is
-// libsndfile's.
+// Writing and reading takes: WAV (32f/24/16) with BWF bext + iXML and cue markers, written by
+// our own RIFF writer (libsndfile would append a contradicting coding-history line and writes a
+// float fmt chunk that sox warns about), and FLAC through libsndfile with Vorbis comments. Reading
+// is libsndfile's.
 #pragma once
 
 #include "audio/audio_buffer.h"
@@ -38,12 +38,32 @@ struct BroadcastInfo {
 
 using VorbisComments = std::vector<std::pair<std::string, std::string>>; // KEY, UTF-8 value
 
+// A marker (cue point): a position in frames from the file's first frame, and its label.
+struct CueMarker {
+    std::uint64_t frame = 0;
+    std::string label; // ASCII in a WAV's labl chunk (transliterated), exact UTF-8 in FLAC
+    bool operator==(const CueMarker& o) const { return frame == o.frame && label == o.label; }
+};
+using CueMarkers = std::vector<CueMarker>;
+
+// FLAC has no marker chunk that DAWs share, so a FLAC file carries its markers as Vorbis
+// comments: FOOTFALL_MARKER_001, _002, ... (numbered from 1, at least three digits, in
+// marker order), each "<frame> <label>", e.g. FOOTFALL_MARKER_001=22050 step 1.
+VorbisComments markersToVorbisComments(const CueMarkers& markers);
+CueMarkers markersFromVorbisComments(const VorbisComments& comments);
+
 struct WriteOptions {
     AudioFormat format = AudioFormat::Wav32Float;
     BroadcastInfo bext;            // written for WAV only
     std::string ixml;              // complete <BWFXML> document; WAV only; empty = none
     VorbisComments vorbisComments; // FLAC only
-    std::uint32_t ditherSeed = 1;  // TPDF dither for 16-bit, deterministic per take
+    // WAV: a `cue ` chunk (cue point i+1 at markers[i].frame, in dwPosition and dwSampleOffset)
+    // and a LIST/adtl chunk with a labl per point, both before `data`: the layout DAWs such as
+    // REAPER show as markers and libsndfile reads (SFC_GET_CUE, names from labl). FLAC: the
+    // FOOTFALL_MARKER_NNN comments after `vorbisComments`. A marker past the last frame is an
+    // error (std::runtime_error).
+    CueMarkers markers;
+    std::uint32_t ditherSeed = 1; // TPDF dither for 16-bit, deterministic per take
     // `audio` is samplesAsWritten()'s result already (measured before writing): written as is,
     // without a second dither.
     bool samplesPrepared = false;
@@ -59,7 +79,7 @@ AudioBuffer samplesAsWritten(const AudioBuffer& audio, AudioFormat format,
 // Writes atomically: a temporary file in the target folder, renamed over `path` only when
 // complete. Throws std::runtime_error naming the path on failure.
 // WAV layout: RIFF/WAVE, fmt (PCM: 16 bytes, tag 1; 32-bit float: 18 bytes, tag 3 with
-// cbSize 0, then a fact chunk), bext v2, iXML, data.
+// cbSize 0, then a fact chunk), bext v2, iXML, then with markers `cue ` and LIST/adtl, data.
 void writeAudioFile(const std::string& path, const AudioBuffer& audio, const WriteOptions& options);
 
 AudioBuffer readAudioFile(const std::string& path);
@@ -74,5 +94,9 @@ std::optional<std::string> readChunkData(const std::string& path, const std::str
 std::vector<std::pair<std::string, std::uint32_t>> listChunks(const std::string& path);
 // A FLAC file's Vorbis comments in file order (empty for other files).
 VorbisComments readVorbisComments(const std::string& path);
+// A file's markers in position order: a WAV's cue points (libsndfile's SFC_GET_CUE) with the
+// labels of its LIST/adtl labl chunks, a FLAC's FOOTFALL_MARKER_NNN comments. Empty when it
+// has none.
+CueMarkers readMarkers(const std::string& path);
 
 } // namespace footfall

@@ -1,5 +1,6 @@
 #include "io/take_tags.h"
 
+#include "audio/export_processing.h"
 #include "footfall_version.h"
 #include "io/metadata.h"
 #include "io/transliterate.h"
@@ -155,6 +156,26 @@ VorbisComments metadataToVorbisComments(const nlohmann::json& m) {
         c.emplace_back("FOOTFALL_SOURCE_TAKE", text(object(m, "source_take"), "path"));
     c.emplace_back("FOOTFALL_METADATA", compact(m));
     return c;
+}
+
+CueMarkers stepMarkers(const AudioBuffer& audio) {
+    CueMarkers markers;
+    for (const FrameRange& step : detectSteps(audio))
+        markers.push_back({step.first, "step " + std::to_string(markers.size() + 1)});
+    return markers;
+}
+
+CueMarkers markersInRange(const CueMarkers& markers, std::size_t first, std::size_t count) {
+    CueMarkers out;
+    for (const CueMarker& m : markers)
+        if (m.frame >= first && m.frame - first < count)
+            out.push_back({m.frame - first, m.label});
+    return out;
+}
+
+CueMarkers takeMarkers(const std::string& path, const AudioBuffer& audio) {
+    CueMarkers markers = readMarkers(path);
+    return markers.empty() ? stepMarkers(audio) : markers;
 }
 
 WriteOptions takeWriteOptions(const nlohmann::json& m, AudioFormat format,

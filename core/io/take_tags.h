@@ -37,7 +37,23 @@ std::string codingHistoryFor(const nlohmann::json& metadata, AudioFormat format)
 //   FOOTFALL_LOUDNESS_LUFS, FOOTFALL_LOUDNESS_RANGE_LU, FOOTFALL_TRUE_PEAK_DBTP,
 //   FOOTFALL_PEAK_DBFS, FOOTFALL_SOURCE_TAKE (derived files), and FOOTFALL_METADATA: the whole
 //   metadata as compact JSON (including "request", what recallRequest reads).
+// The writer adds the file's markers after these (WriteOptions::markers):
+//   FOOTFALL_MARKER_001, FOOTFALL_MARKER_002, ... = "<frame> <label>", e.g. "22050 step 1"
+//   (frames from the file's first frame; markersToVorbisComments in io/audio_file.h).
 VorbisComments metadataToVorbisComments(const nlohmann::json& metadata);
+
+// A take's step markers: one per footstep the export's step slicer finds (detectSteps, the
+// one onset detector), at the frame where the slicer starts that step, labelled "step 1",
+// "step 2", ... Every saved take carries them (WAV cue + LIST/adtl labl, FLAC
+// FOOTFALL_MARKER_NNN).
+CueMarkers stepMarkers(const AudioBuffer& audio);
+// The markers inside [first, first + count) of a take, moved so that `first` is frame 0, as a
+// file cut from that range carries them; the others are dropped, labels are kept ("step 3"
+// stays "step 3").
+CueMarkers markersInRange(const CueMarkers& markers, std::size_t first, std::size_t count);
+// The markers a take's file carries (readMarkers), or, for a file without any (a take written
+// before markers existed), stepMarkers(audio) of its audio.
+CueMarkers takeMarkers(const std::string& path, const AudioBuffer& audio);
 
 // Everything writeAudioFile needs besides the samples: bext (ASCII description, originator,
 // reference, date and time from "timestamp", TimeReference from "source_take", coding

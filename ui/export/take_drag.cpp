@@ -56,7 +56,11 @@ QString writeSelectionFile(const TakeRecord& take, const AudioBuffer& audio, std
                                               AudioFormat::Wav32Float, first, part.frames(),
                                               "selection", std::chrono::system_clock::now());
     recordAnalysis(meta, analyseTake(samplesAsWritten(part, AudioFormat::Wav32Float)));
-    writeAudioFile(target, part, takeWriteOptions(meta, AudioFormat::Wav32Float, 1));
+    WriteOptions w = takeWriteOptions(meta, AudioFormat::Wav32Float, 1);
+    // The take's step markers inside the range, from its first frame.
+    w.markers =
+        markersInRange(takeMarkers(take.audioPath.toStdString(), audio), first, part.frames());
+    writeAudioFile(target, part, w);
     writeSidecar(target, meta);
     return path;
 }

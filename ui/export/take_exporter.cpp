@@ -45,7 +45,8 @@ std::string partPath(const TakeRecord& take, const ExportOptions& o, std::size_t
 }
 
 void writeOne(const TakeRecord& take, const Part& part, const ExportOptions& o,
-              const std::string& path, nlohmann::json exportInfo, QStringList& files) {
+              const std::string& path, nlohmann::json exportInfo, const CueMarkers& takeSteps,
+              QStringList& files) {
     // The take's metadata for this file: source take and range (bext TimeReference = the
     // part's first frame in the take), the export's processing, and the new audio's analysis.
     nlohmann::json meta = derivedTakeMetadata(take.metadata, take.audioPath.toStdString(), path,
@@ -57,6 +58,8 @@ void writeOne(const TakeRecord& take, const Part& part, const ExportOptions& o,
     recordAnalysis(meta, analyseTake(written));
     WriteOptions w = takeWriteOptions(meta, o.format, ditherSeed);
     w.samplesPrepared = true;
+    // The take's step markers that fall in this part, from the part's first frame.
+    w.markers = markersInRange(takeSteps, part.firstFrame, part.audio.frames());
     writeAudioFile(path, written, w);
     writeSidecar(path, meta);
     files << QString::fromStdString(path);
@@ -101,6 +104,7 @@ ExportResult exportTake(const TakeRecord& take, const AudioBuffer& source, const
         }
 
         const auto when = std::chrono::system_clock::now(); // one time stamp for all parts
+        const CueMarkers takeSteps = takeMarkers(take.audioPath.toStdString(), source);
         for (std::size_t i = 0; i < parts.size(); ++i) {
             AudioBuffer& part = parts[i].audio;
             // Per file: each step of a walk is normalised on its own, as a one-shot.
@@ -121,7 +125,7 @@ ExportResult exportTake(const TakeRecord& take, const AudioBuffer& source, const
             if (parts.size() > 1)
                 partInfo["step"] = i + 1;
             writeOne(take, parts[i], o, partPath(take, o, i, parts.size(), when), partInfo,
-                     result.files);
+                     takeSteps, result.files);
         }
     } catch (const std::exception& e) {
         result.error = QString::fromStdString(e.what());
