@@ -5,11 +5,17 @@
 #include <QCoreApplication>
 #include <QHBoxLayout>
 #include <QHeaderView>
+#include <QPainter>
 #include <QPushButton>
 #include <QSet>
+#include <QStyledItemDelegate>
+#include <QTextLayout>
+#include <QTimer>
 #include <QTreeWidget>
+#include <QTreeWidgetItemIterator>
 #include <QVBoxLayout>
 
+#include <algorithm>
 #include <vector>
 
 namespace footfall::ui {
@@ -110,6 +116,113 @@ void addValue(QTreeWidgetItem* parent, const QString& label, const nlohmann::jso
     }
 }
 
+// `text` broken into lines no wider than `width`: at word boundaries, or anywhere where a word
+// (a path) is wider than the line. At most `maxLines`: when the text goes on, the last line
+// holds the rest elided in the middle, so that the end of a path (its file name) stays.
+QStringList wrapText(const QString& raw, const QFont& font, int width, int maxLines) {
+    QString text = raw;
+    text.replace(QLatin1Char('\n'), QLatin1Char(' '));
+    if (text.isEmpty() || width <= 0)
+        return {text};
+    const QFontMetrics fm(font);
+    QStringList lines;
+    QTextLayout layout(text, font);
+    QTextOption option;
+    option.setWrapMode(QTextOption::WrapAtWordBoundaryOrAnywhere);
+    layout.setTextOption(option);
+    layout.beginLayout();
+    for (QTextLine line = layout.createLine(); line.isValid(); line = layout.createLine()) {
+        line.setLineWidth(width);
+        const int end = line.textStart() + line.textLength();
+        if (int(lines.size()) + 1 == maxLines && end < int(text.size())) {
+            lines << fm.elidedText(text.mid(line.textStart()), Qt::ElideMiddle, width);
+            break;
+        }
+        lines << text.mid(line.textStart(), line.textLength());
+    }
+    layout.endLayout();
+    return lines;
+}
+
+// Draws the tree's texts wrapped to their column (labels on up to two lines, values on up to
+// four), and makes each row as tall as its lines.
+class WrappingDelegate : public QStyledItemDelegate {
+public:
+    explicit WrappingDelegate(QTreeView* view) : QStyledItemDelegate(view), m_view(view) {}
+
+    QStringList lines(const QModelIndex& index, const QFont& font) const {
+        return wrapText(index.data(Qt::DisplayRole).toString(), font, textWidth(index),
+                        index.column() == 0 ? 2 : 4);
+    }
+
+    QSize sizeHint(const QStyleOptionViewItem& option, const QModelIndex& index) const override {
+        QStyleOptionViewItem opt = option;
+        initStyleOption(&opt, index);
+        const QSize single = QStyledItemDelegate::sizeHint(option, index);
+        const QFontMetrics fm(opt.font);
+        const int n = static_cast<int>(lines(index, opt.font).size());
+        // Room for the text, not its whole width: the panel wraps instead of growing.
+        return {fm.averageCharWidth() * 4,
+                std::max(single.height(), n * fm.lineSpacing() + single.height() - fm.height())};
+    }
+
+    void paint(QPainter* painter, const QStyleOptionViewItem& option,
+               const QModelIndex& index) const override {
+        QStyleOptionViewItem opt = option;
+        initStyleOption(&opt, index);
+        const QStringList shown = lines(index, opt.font);
+        opt.text.clear(); // background, selection and focus as the style draws them
+        const QWidget* widget = opt.widget;
+        QStyle* style = widget ? widget->style() : QApplication::style();
+        style->drawControl(QStyle::CE_ItemViewItem, &opt, painter, widget);
+        const QPalette::ColorGroup group = !(opt.state & QStyle::State_Enabled) ? QPalette::Disabled
+                                           : (opt.state & QStyle::State_Active)
+                                               ? QPalette::Normal
+                                               : QPalette::Inactive;
+        const QFontMetrics fm(opt.font);
+        const int margin = textMargin();
+        const QRect r = opt.rect.adjusted(margin, 0, -margin, 0);
+        int y = r.top() + (r.height() - int(shown.size()) * fm.lineSpacing()) / 2;
+        painter->save();
+        painter->setFont(opt.font);
+        painter->setPen(opt.palette.color(group, opt.state & QStyle::State_Selected
+                                                     ? QPalette::HighlightedText
+                                                     : QPalette::Text));
+        for (const QString& line : shown) {
+            painter->drawText(QRect(r.left(), y, r.width(), fm.lineSpacing()),
+                              int(QStyle::visualAlignment(opt.direction, Qt::AlignLeft)) |
+                                  Qt::AlignVCenter | Qt::TextSingleLine,
+                              line);
+            y += fm.lineSpacing();
+        }
+        painter->restore();
+    }
+
+private:
+    // What QCommonStyle leaves either side of an item's text.
+    int textMargin() const {
+        return m_view->style()->pixelMetric(QStyle::PM_FocusFrameHMargin, nullptr, m_view) + 1;
+    }
+
+    // The width the text has in its column: the first column loses the tree's indentation,
+    // a group title spans the row.
+    int textWidth(const QModelIndex& index) const {
+        const QHeaderView* header = m_view->header();
+        int width = header->sectionSize(index.column());
+        if (m_view->isFirstColumnSpanned(index.row(), index.parent()))
+            width = header->length();
+        if (header->visualIndex(index.column()) == 0) {
+            int depth = m_view->rootIsDecorated() ? 1 : 0;
+            for (QModelIndex p = index.parent(); p.isValid(); p = p.parent())
+                ++depth;
+            width -= depth * m_view->indentation();
+        }
+        return width - 2 * textMargin();
+    }
+
+    QTreeView* m_view;
+};
+
 void appendText(const QTreeWidgetItem* item, int depth, QString& out) {
     out += QString(depth * 2, QLatin1Char(' ')) + item->text(0);
     if (!item->text(1).isEmpty())
@@ -127,15 +240,24 @@ MetadataPanel::MetadataPanel(QWidget* parent) : QWidget(parent) {
     m_tree->setObjectName(QStringLiteral("metadataTree"));
     m_tree->setColumnCount(2);
     m_tree->setHeaderLabels({tr("Field"), tr("Value")});
-    // A value that does not fit is elided at the end (the start of a prompt or a path says
-    // most) and carries its full text in a tooltip; labels likewise.
+    // Values wrap within the panel (WrappingDelegate) and carry their full text in a tooltip;
+    // labels likewise. Nothing scrolls sideways.
     m_tree->header()->setSectionResizeMode(0, QHeaderView::Interactive);
     m_tree->header()->setStretchLastSection(true);
     m_tree->header()->resizeSection(0, 150);
     m_tree->setIndentation(12);
-    m_tree->setTextElideMode(Qt::ElideRight);
-    m_tree->setUniformRowHeights(true);
+    m_tree->setItemDelegate(new WrappingDelegate(m_tree));
+    m_tree->setWordWrap(true);
+    m_tree->setUniformRowHeights(false);
     m_tree->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    // Rows are as tall as their wrapped text at the columns' widths: laid out again (once per
+    // event-loop pass) when a column changes width.
+    m_relayout = new QTimer(this);
+    m_relayout->setSingleShot(true);
+    m_relayout->setInterval(0);
+    connect(m_relayout, &QTimer::timeout, m_tree, &QTreeView::doItemsLayout);
+    connect(m_tree->header(), &QHeaderView::sectionResized, m_relayout,
+            qOverload<>(&QTimer::start));
     m_tree->setAlternatingRowColors(true);
     m_copy = new QPushButton(tr("Copy"), this);
     m_copy->setToolTip(tr("Copy all fields as text"));
@@ -172,6 +294,7 @@ void MetadataPanel::setMetadata(const nlohmann::json& metadata, const QString& a
         QFont f = top->font(0);
         f.setBold(true);
         top->setFont(0, f);
+        top->setFirstColumnSpanned(true);
         for (const Field& field : g.fields) {
             shown.insert(QString::fromLatin1(field.key));
             if (!metadata.contains(field.key))
@@ -190,6 +313,7 @@ void MetadataPanel::setMetadata(const nlohmann::json& metadata, const QString& a
         top->setExpanded(true);
     }
     auto* other = new QTreeWidgetItem(m_tree, {tr("Other"), QString()});
+    other->setFirstColumnSpanned(true);
     for (auto it = metadata.begin(); it != metadata.end(); ++it)
         if (!shown.contains(QString::fromStdString(it.key())))
             addValue(other, prettyKey(it.key()), it.value());
@@ -199,6 +323,41 @@ void MetadataPanel::setMetadata(const nlohmann::json& metadata, const QString& a
         other->setExpanded(true);
     m_copy->setEnabled(true);
     m_copyJson->setEnabled(true);
+    fitLabelColumn();
+}
+
+void MetadataPanel::resizeEvent(QResizeEvent* event) {
+    QWidget::resizeEvent(event);
+    fitLabelColumn();
+}
+
+// The label column as wide as the longest label (with its indentation), but never more than
+// half the panel: the values keep the larger part, and longer labels wrap.
+void MetadataPanel::fitLabelColumn() {
+    const int indent = m_tree->indentation();
+    const int margin =
+        2 * (style()->pixelMetric(QStyle::PM_FocusFrameHMargin, nullptr, m_tree) + 1);
+    int needed = 0;
+    for (QTreeWidgetItemIterator it(m_tree); *it; ++it) {
+        const QTreeWidgetItem* item = *it;
+        if (item->isFirstColumnSpanned())
+            continue;
+        int depth = 1; // the root is decorated
+        for (const QTreeWidgetItem* p = item->parent(); p; p = p->parent())
+            ++depth;
+        needed = std::max(needed, depth * indent + margin +
+                                      QFontMetrics(item->font(0)).horizontalAdvance(item->text(0)));
+    }
+    const int half = m_tree->viewport()->width() / 2;
+    if (needed > 0 && half > 0)
+        m_tree->header()->resizeSection(0, std::min(needed + 1, half));
+}
+
+QStringList MetadataPanel::shownLines(const QModelIndex& index) const {
+    const auto* delegate = static_cast<const WrappingDelegate*>(m_tree->itemDelegate());
+    const QFont font = index.data(Qt::FontRole).isValid() ? index.data(Qt::FontRole).value<QFont>()
+                                                          : m_tree->font();
+    return delegate->lines(index, font);
 }
 
 QString MetadataPanel::value(const QString& group, const QString& label) const {
