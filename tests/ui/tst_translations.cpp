@@ -132,6 +132,13 @@ private Q_SLOTS:
         languages.sort();
         QCOMPARE(languages,
                  (QStringList{QStringLiteral("de"), QStringLiteral("fr"), QStringLiteral("ja")}));
+        // Each is compiled into the app (qt_add_translations in app/CMakeLists.txt).
+        QFile cmake(QStringLiteral(FOOTFALL_SOURCE_DIR "/app/CMakeLists.txt"));
+        QVERIFY(cmake.open(QIODevice::ReadOnly));
+        const QString listed = QString::fromUtf8(cmake.readAll());
+        for (const QString& f : tsFiles())
+            QVERIFY2(listed.contains(QStringLiteral("translations/") + QFileInfo(f).fileName()),
+                     qPrintable(QFileInfo(f).fileName() + QStringLiteral(" not in TS_FILES")));
         // The Preferences offer exactly these, English and the system default.
         QStringList offered;
         for (const UiLanguage& l : uiLanguages())
