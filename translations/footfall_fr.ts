@@ -868,7 +868,7 @@ Sélection&#xa0;: %1 – %2 s</translation>
     </message>
     <message>
         <source>Preferences saved: a new language applies from the next start</source>
-        <translation>Préférences enregistrées&#xa0;: une nouvelle langue s’applique au prochain démarrage</translation>
+        <translation>Préférences enregistrées&#xa0;: une nouvelle langue s&apos;applique au prochain démarrage</translation>
     </message>
 </context>
 <context>
@@ -959,7 +959,7 @@ Sélection&#xa0;: %1 – %2 s</translation>
     </message>
     <message>
         <source>Sample peak</source>
-        <translation>Crête échantillon</translation>
+        <translation>Crête d&apos;échantillon</translation>
     </message>
     <message>
         <source>Peak (dBFS)</source>
@@ -1073,7 +1073,7 @@ Sélection&#xa0;: %1 – %2 s</translation>
     </message>
     <message>
         <source>The language changes the next time Footfall starts. %1 overrides it for one run.</source>
-        <translation>La langue change au prochain démarrage de Footfall. %1 la remplace le temps d’un lancement.</translation>
+        <translation>La langue change au prochain démarrage de Footfall. %1 la remplace le temps d&apos;un lancement.</translation>
     </message>
     <message>
         <source>OK</source>
@@ -1127,7 +1127,7 @@ Sélection&#xa0;: %1 – %2 s</translation>
     </message>
     <message>
         <source>%1 of 5 stars</source>
-        <translation>%1 étoiles sur 5</translation>
+        <translation>Note&#xa0;: %1/5</translation>
     </message>
     <message>
         <source>Not rated</source>
