@@ -8,6 +8,7 @@
 #include "app/preferences_dialog.h"
 #include "app/translations.h"
 #include "export/export_dialog.h"
+#include "generate/generation_panel.h"
 #include "takes/take_list_model.h"
 
 #include <QAbstractButton>
@@ -197,12 +198,15 @@ private Q_SLOTS:
                  qPrintable(QString::number(w->menuBar()->sizeHint().width())));
         shoot(w.get(), QStringLiteral("main-") + code);
         QStringList clipped = clippedTexts(w.get()) + cutScrollAreas(w.get());
-        // The folded parts of the generation panel: the prompt builder and the SAO options.
-        for (const char* toggle : {"builderToggle", "advancedToggle"}) {
-            auto* button = w->findChild<QToolButton*>(QLatin1String(toggle));
-            QVERIFY2(button, toggle);
-            button->setChecked(true);
-        }
+        // The folded parts of the generation panel (the prompt builder, the Stable Audio Open
+        // options, …): every checkable tool button with an arrow unfolds one.
+        int unfolded = 0;
+        for (QToolButton* button : w->generationPanel()->findChildren<QToolButton*>())
+            if (button->isCheckable() && button->arrowType() != Qt::NoArrow) {
+                button->setChecked(true);
+                ++unfolded;
+            }
+        QVERIFY2(unfolded >= 2, qPrintable(QString::number(unfolded)));
         QTest::qWait(50); // the layouts settle in a few passes of the event loop
         QCOMPARE(w->size(), QSize(1280, 760));
         shoot(w.get(), QStringLiteral("main-unfolded-") + code);
