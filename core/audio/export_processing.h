@@ -41,11 +41,24 @@ struct StepDetection {
     double minGapMs = 120.0;    // shortest distance between two steps
     double preRollMs = 5.0;     // start a little before the onset
     double envelopeMs = 5.0;    // envelope smoothing (release)
+    // The walk's own step period (stepPeriodSeconds) sets a longer gap: `periodFraction` of
+    // it, at most maxPeriodGapMs, so that a heel and its toe (or a scuff) 100-250 ms apart
+    // count as one step. 0 turns this off.
+    double periodFraction = 0.7;
+    double maxPeriodGapMs = 400.0;
 };
 
+// The period of a walk's steps in seconds (0.2 to 1.6 s): the shortest lag at which the
+// autocorrelation of the take's level (log peak per 10 ms) has a local maximum of at least
+// 0.6 of its largest, when that largest is at least 0.2 of the level's variance. Empty when
+// the take is too short or shows no such repetition.
+std::optional<double> stepPeriodSeconds(const AudioBuffer& audio);
+
 // Onsets on a peak envelope (instant attack, `envelopeMs` release): a step starts where the
-// envelope crosses the threshold upwards, at least minGapMs after the previous one. Each step
-// runs to the next onset (or the end of the take).
+// envelope crosses the threshold upwards, at least the gap after the previous one: minGapMs,
+// or periodFraction of the step period when that is longer (up to maxPeriodGapMs). Each step
+// runs to the next onset (or the end of the take). The one step detector: the export's slicer
+// and every take's step markers (io/take_tags.h) use it.
 std::vector<FrameRange> detectSteps(const AudioBuffer& audio, const StepDetection& params = {});
 
 } // namespace footfall

@@ -17,6 +17,22 @@ namespace {
 constexpr int kRate = 48000;
 
 // `count` short decaying bursts, `gapMs` apart, after 100 ms of silence.
+// Footsteps of two bursts each, a heel and a quieter toe `heelToeMs` later, `stepMs` apart.
+AudioBuffer heelToeWalk(int steps, double stepMs, double heelToeMs) {
+    AudioBuffer b(2, static_cast<std::size_t>((0.3 + steps * stepMs / 1000.0) * kRate), kRate);
+    for (int k = 0; k < steps; ++k)
+        for (const auto& [offsetMs, amplitude] : {std::pair{0.0, 0.8}, std::pair{heelToeMs, 0.5}}) {
+            const auto start =
+                static_cast<std::size_t>((0.1 + (k * stepMs + offsetMs) / 1000.0) * kRate);
+            for (std::size_t i = 0; i < std::size_t(kRate / 25) && start + i < b.frames(); ++i)
+                for (int c = 0; c < 2; ++c)
+                    b.channel(c)[start + i] +=
+                        static_cast<float>(amplitude * std::exp(-double(i) / (kRate * 0.006)) *
+                                           std::sin(2 * M_PI * 240 * i / kRate));
+        }
+    return b;
+}
+
 AudioBuffer bursts(int count, double gapMs) {
     AudioBuffer b(2, static_cast<std::size_t>((0.2 + count * gapMs / 1000.0) * kRate), kRate);
     for (int k = 0; k < count; ++k) {
@@ -110,6 +126,29 @@ private Q_SLOTS:
         StepDetection strict;
         strict.minGapMs = 500.0;
         QCOMPARE(int(detectSteps(bursts(4, 300), strict).size()), 2);
+    }
+
+    void aHeelAndItsToeAreOneStep() {
+        // 8 steps 550 ms apart, each a heel and a toe 160 ms later: the walk's period sets the
+        // gap, so each step starts at its heel.
+        const AudioBuffer walk = heelToeWalk(8, 550, 160);
+        const std::optional<double> period = stepPeriodSeconds(walk);
+        QVERIFY(period.has_value());
+        QVERIFY2(std::abs(*period - 0.55) <= 0.02, qPrintable(QString::number(*period)));
+        const auto steps = detectSteps(walk);
+        QCOMPARE(int(steps.size()), 8);
+        for (std::size_t k = 0; k < steps.size(); ++k) {
+            const double heel = (0.1 + k * 0.55) * kRate;
+            QVERIFY(std::abs(double(steps[k].first) - heel) < 0.01 * kRate);
+        }
+        // Without the period, the fixed gap counts heels and toes apart.
+        StepDetection fixedGap;
+        fixedGap.periodFraction = 0.0;
+        QCOMPARE(int(detectSteps(walk, fixedGap).size()), 16);
+        // Fast steps keep their own: a run at 300 ms with 40 ms heel-to-toe.
+        QCOMPARE(int(detectSteps(heelToeWalk(12, 300, 40)).size()), 12);
+        // No repetition, no period: a single burst.
+        QVERIFY(!stepPeriodSeconds(bursts(1, 400)).has_value());
     }
 };
 
