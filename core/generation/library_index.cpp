@@ -250,8 +250,18 @@ LibraryScan scanLibrary(const std::string& folder) {
         if (p.extension() != ".json" || name.front() == '.' || !it->is_regular_file(ec))
             continue;
         const auto m = readJsonFile(p);
-        if (!m || !looksLikeTakeMetadata(*m))
+        if (!m || !looksLikeTakeMetadata(*m)) {
+            // Not a take's sidecar: a manifest or an earlier index is passed over, but one
+            // next to an audio file of its name is that take's broken sidecar: say so.
+            fs::path audio = p;
+            for (const char* ext : {".wav", ".flac"})
+                if (audio.replace_extension(ext); fs::is_regular_file(audio, ec)) {
+                    scan.problems.push_back(p.lexically_relative(root).generic_string() + ": " +
+                                            checkSavedTake(audio.string()).problem);
+                    break;
+                }
             continue;
+        }
         // The audio file the sidecar belongs to: its own extension, else WAV, then FLAC.
         const std::string recordedExt = fs::path(text(*m, "output_path")).extension().string();
         fs::path audio = p;
@@ -262,13 +272,14 @@ LibraryScan scanLibrary(const std::string& folder) {
             if (!fs::exists(audio, ec))
                 audio.replace_extension(".flac");
         }
-        const SavedTakeCheck check = checkSavedTake(audio.string());
+        SavedTakeCheck check = checkSavedTake(audio.string());
         if (!check.ok()) {
             scan.problems.push_back(p.lexically_relative(root).generic_string() + ": " +
                                     check.problem);
             continue;
         }
         scan.entries.push_back(entryFor(check.metadata, *check.audio, audio, root));
+        scan.entries.back().metadata = std::move(check.metadata);
     }
     std::sort(scan.entries.begin(), scan.entries.end(),
               [](const LibraryEntry& a, const LibraryEntry& b) { return a.path < b.path; });

@@ -48,13 +48,15 @@ struct LibraryEntry {
     // creator_id, source_id, ...), else the same record made from the file name when it
     // starts with a CatID of the UCS list; null for other names.
     nlohmann::json ucs;
-    std::string created; // the sidecar's timestamp
+    std::string created;     // the sidecar's timestamp
+    nlohmann::json metadata; // the whole sidecar (what the app's take list keeps)
 };
 
 struct LibraryScan {
     std::vector<LibraryEntry> entries; // sorted by path
-    // Sidecars whose take is not whole ("path: problem"); JSON files that are not a take's
-    // sidecar (a manifest, an earlier index) are passed over silently.
+    // Sidecars whose take is not whole ("path: problem"), also a JSON file that does not
+    // parse as a take's metadata next to an audio file of its name; other JSON files that
+    // are not a take's sidecar (a manifest, an earlier index) are passed over silently.
     std::vector<std::string> problems;
 };
 

@@ -168,6 +168,10 @@ private Q_SLOTS:
         cutTo(cut, sizeOf(cut) / 2);
         writeText(dir + "/notes.json", "{\"what\": \"not a take\"}");
         writeText(dir + "/broken.json", "{\"prompt\": ");
+        // A take whose sidecar was cut short: reported, not passed over like broken.json.
+        const std::string torn = makeTake(dir, "torn sidecar", AudioFormat::Wav16);
+        const std::string tornText = readText(sidecarPathFor(torn));
+        writeText(sidecarPathFor(torn), tornText.substr(0, tornText.size() / 2));
         // A take renamed by hand to a UCS name (its sidecar has no "ucs" record).
         const std::string renamed = dir + "/FOLYFeet_Steps_XY_ABC.wav";
         QVERIFY(QFile::copy(QString::fromStdString(plain), QString::fromStdString(renamed)));
@@ -180,8 +184,16 @@ private Q_SLOTS:
 
         const LibraryScan scan = scanLibrary(dir);
         QCOMPARE(scan.entries.size(), std::size_t(3));
-        QCOMPARE(scan.problems.size(), std::size_t(1));
-        QVERIFY2(scan.problems[0].find("cut_short") != std::string::npos, scan.problems[0].c_str());
+        QCOMPARE(scan.problems.size(), std::size_t(2));
+        const auto problemAbout = [&](const std::string& name) {
+            for (const std::string& p : scan.problems)
+                if (p.find(name) != std::string::npos)
+                    return p;
+            return std::string();
+        };
+        QVERIFY(!problemAbout("cut_short").empty());
+        const std::string tornProblem = problemAbout("torn_sidecar.json");
+        QVERIFY2(tornProblem.find("is not valid JSON") != std::string::npos, tornProblem.c_str());
         // Sorted by path, relative to the library folder ("2026..." before "FOLY...").
         const std::string plainName = std::filesystem::path(plain).filename().string();
         const std::string ucsName = std::filesystem::path(ucs).filename().string();
@@ -216,6 +228,7 @@ private Q_SLOTS:
         QCOMPARE(*p.truePeakDbtp, pm["loudness"]["true_peak_dbtp"].get<double>());
         QCOMPARE(*p.peakDbfs, pm["peak_db"].get<double>());
         QCOMPARE(p.created, pm["timestamp"].get<std::string>());
+        QCOMPARE(p.metadata, pm); // the whole sidecar, for the app's take list
 
         const LibraryEntry& u = scan.entries[2];
         QCOMPARE(u.format, std::string("flac"));

@@ -283,7 +283,8 @@ private Q_SLOTS:
             QStandardPaths::setTestModeEnabled(true);
             QTemporaryDir dir;
             MainWindow window(TakeStore(dir.filePath(QStringLiteral("takes.json"))));
-            QCOMPARE(window.menuBar()->actions().value(0)->text(), QStringLiteral("&Erzeugen"));
+            QCOMPARE(window.menuBar()->actions().value(0)->text(), QStringLiteral("&Datei"));
+            QCOMPARE(window.menuBar()->actions().value(1)->text(), QStringLiteral("&Erzeugen"));
             QVERIFY2(window.minimumSizeHint().width() <= 1280,
                      qPrintable(QString::number(window.minimumSizeHint().width())));
         }

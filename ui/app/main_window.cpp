@@ -38,6 +38,9 @@ MainWindow::MainWindow(TakeStore store, QWidget* parent)
     m_model = new TakeListModel(this);
     m_loader = new TakeLoader(this);
     connect(m_loader, &TakeLoader::loaded, this, &MainWindow::onTakeLoaded);
+    m_importer = new LibraryImporter(this);
+    connect(m_importer, &LibraryImporter::finished, this, &MainWindow::onLibraryScanned);
+    setAcceptDrops(true); // audio dropped on the window becomes init audio
 
     m_panel = new GenerationPanel;
     auto* scroll = new QScrollArea;
@@ -116,6 +119,7 @@ void MainWindow::buildActions() {
             m_table->addAction(action);
         return action;
     };
+    buildLibraryActions(menuBar()->addMenu(tr("&File")));
     QMenu* gen = menuBar()->addMenu(tr("&Generate"));
     add(gen, tr("Generate / queue"), QKeySequence(Qt::CTRL | Qt::Key_G), &MainWindow::generate);
     add(gen, tr("Cancel and clear queue"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_Period),
@@ -147,6 +151,9 @@ void MainWindow::buildActions() {
         true);
     add(take, tr("Vary (same settings, new seed)"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_R),
         &MainWindow::varyCurrent, true);
+    add(take, tr("Vary from this take (as init audio)"),
+        QKeySequence(Qt::CTRL | Qt::ALT | Qt::Key_R), &MainWindow::varyFromCurrent, true)
+        ->setObjectName(QStringLiteral("varyFromTakeAction"));
     m_renderFinal = add(take, tr("Render final"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_G),
                         &MainWindow::renderFinalCurrent, true);
     m_renderFinal->setObjectName(QStringLiteral("renderFinalAction"));
@@ -169,7 +176,9 @@ void MainWindow::buildActions() {
 }
 
 void MainWindow::persist() {
-    m_store.save(m_model->takes());
+    if (m_import)
+        return; // a library folder is coming in: the list is saved once it is all there
+    m_store.saveInBackground(m_model->takes());
 }
 
 void MainWindow::saveWindowSettings() const {
@@ -199,6 +208,7 @@ void MainWindow::closeEvent(QCloseEvent* event) {
     m_panel->saveSettings();
     saveWindowSettings();
     persist();
+    m_store.waitForSaves();
     QMainWindow::closeEvent(event);
 }
 

@@ -8,6 +8,7 @@
 
 #include "generate/generation_queue.h"
 #include "player/loudness_match.h"
+#include "takes/library_import.h"
 #include "takes/take_store.h"
 #include "takes/take_view_data.h"
 
@@ -20,6 +21,7 @@ class QAction;
 class QCheckBox;
 class QComboBox;
 class QLabel;
+class QMenu;
 class QMimeData;
 class QSplitter;
 class QTableView;
@@ -75,6 +77,16 @@ public:
     void prepareExportDialog(ExportDialog& dialog, int row);
     void setLoudnessMatch(LoudnessMatch mode);
     void setAutoPlay(bool on);
+    // Init audio for the next generation when `path` is a WAV or FLAC file; else the panel's
+    // error banner says why and false is returned.
+    bool useAsInitAudio(const QString& path);
+    // Adds the takes of a library folder to the list: scanned off the GUI thread, added in
+    // slices; libraryImported reports the outcome.
+    void importLibraryFolder(const QString& folder);
+    bool isImportingLibrary() const;
+
+Q_SIGNALS:
+    void libraryImported(int added, int duplicates, const QStringList& problems);
 
 public Q_SLOTS:
     void generate();
@@ -85,6 +97,9 @@ public Q_SLOTS:
     void toggleAB();
     void recallCurrent();
     void varyCurrent();
+    // The current take's audio as init audio, with its settings (SAO takes) or its prompt.
+    void varyFromCurrent();
+    void openLibraryFolder();
     // Queues the full-quality render of the current take when it is a draft (finalOfTake).
     void renderFinalCurrent();
     void exportCurrent();
@@ -92,6 +107,9 @@ public Q_SLOTS:
 
 protected:
     void closeEvent(QCloseEvent* event) override;
+    // A WAV or FLAC dropped anywhere on the window becomes init audio.
+    void dragEnterEvent(QDragEnterEvent* event) override;
+    void dropEvent(QDropEvent* event) override;
 
 private:
     // main_window.cpp
@@ -108,6 +126,9 @@ private:
     void onCurrentChanged(int row);
     void onTakeLoaded(const QString& path, SharedTakeView analysis, const QString& error);
     void showTake(const TakeRecord& take, SharedTakeView analysis);
+    void buildLibraryActions(QMenu* file); // File ▸ Open library folder…
+    void onLibraryScanned(std::shared_ptr<LibraryImport> result);
+    void addImportedSlice();
     // main_window_generation.cpp
     void onTakeSaved(int jobId, const TakeRecord& take, SharedTakeView analysis);
     void updateQueueView();
@@ -130,6 +151,8 @@ private:
     TakeStore m_store;
     TakeCache m_cache;
     TakeLoader* m_loader = nullptr;
+    LibraryImporter* m_importer = nullptr;
+    std::optional<LibraryImport> m_import; // scanned, being added slice by slice
     SharedTakeView m_current;
     QHash<int, QString> m_jobPrompts;
     GenerationQueue* m_queue = nullptr;

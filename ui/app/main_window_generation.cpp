@@ -1,5 +1,6 @@
 // MainWindow and generation: submitting and cancelling jobs, the queue and the run log,
-// takes arriving from the worker, recall, vary and the final render of a draft.
+// takes arriving from the worker, recall, vary and the final render of a draft; init audio from
+// a take or from a file dropped on the window.
 #include "app/main_window.h"
 
 #include "generate/generation_panel.h"
@@ -7,8 +8,13 @@
 
 #include "generation/draft.h"
 
+#include <QDragEnterEvent>
+#include <QDropEvent>
+#include <QFileInfo>
+#include <QMimeData>
 #include <QStatusBar>
 #include <QTime>
+#include <QUrl>
 
 namespace footfall::ui {
 
@@ -96,6 +102,61 @@ void MainWindow::varyCurrent() {
     m_panel->recall(m_model->take(currentRow()));
     m_panel->setSeedLocked(false);
     generate();
+}
+
+void MainWindow::varyFromCurrent() {
+    const int row = currentRow();
+    if (row < 0)
+        return;
+    const TakeRecord& take = m_model->take(row);
+    if (!QFileInfo::exists(take.audioPath)) {
+        m_panel->showError(tr("Cannot vary %1: the file is gone.").arg(take.fileName()));
+        return;
+    }
+    m_panel->clearError();
+    // An SAO take brings its model, LoRAs and settings; any other take only its prompt, so
+    // that the variation runs on the model chosen now. Either way with a new seed.
+    if (take.engine() == QLatin1String("sao"))
+        m_panel->recall(take);
+    else
+        m_panel->setPromptText(take.prompt());
+    m_panel->setInitAudio(take.audioPath);
+    m_panel->setSeedLocked(false);
+    statusBar()->showMessage(
+        tr("Varying %1: set the noise level, then Generate").arg(take.fileName()), 6000);
+}
+
+bool MainWindow::useAsInitAudio(const QString& path) {
+    if (const QString problem = GenerationPanel::initAudioProblem(path); !problem.isEmpty()) {
+        m_panel->showError(problem);
+        statusBar()->showMessage(problem, 8000);
+        return false;
+    }
+    m_panel->clearError();
+    m_panel->setInitAudio(path);
+    statusBar()->showMessage(
+        tr("Init audio: %1 (the next generation varies it)").arg(QFileInfo(path).fileName()), 6000);
+    return true;
+}
+
+void MainWindow::dragEnterEvent(QDragEnterEvent* event) {
+    // Any local file is accepted here, so that a wrong one is answered in words on the drop.
+    const QMimeData* mime = event->mimeData();
+    if (mime->hasUrls() && !mime->urls().isEmpty() && mime->urls().front().isLocalFile())
+        event->acceptProposedAction();
+}
+
+void MainWindow::dropEvent(QDropEvent* event) {
+    const QList<QUrl> urls = event->mimeData()->urls();
+    if (urls.isEmpty() || !urls.front().isLocalFile())
+        return;
+    event->acceptProposedAction();
+    // One init audio per generation: the first file; more are named as left out.
+    if (useAsInitAudio(urls.front().toLocalFile()) && urls.size() > 1)
+        statusBar()->showMessage(
+            tr("Init audio: %1 (the first of %n dropped files)", "", static_cast<int>(urls.size()))
+                .arg(QFileInfo(urls.front().toLocalFile()).fileName()),
+            6000);
 }
 
 void MainWindow::renderFinalCurrent() {

@@ -1,7 +1,8 @@
 // MainWindow and the take list: selection, showing a take from the cache or once the loader
-// has read it, adding and removing takes.
+// has read it, adding and removing takes, importing a library folder.
 #include "app/main_window.h"
 
+#include "generate/generation_panel.h"
 #include "player/player.h"
 #include "takes/take_list_model.h"
 #include "takes/take_loader.h"
@@ -12,9 +13,15 @@
 
 #include "io/audio_file.h"
 
+#include <QAction>
 #include <QCheckBox>
+#include <QDir>
+#include <QFileDialog>
+#include <QMenu>
+#include <QMessageBox>
 #include <QStatusBar>
 #include <QTableView>
+#include <QTimer>
 
 #include <algorithm>
 
@@ -136,6 +143,124 @@ void MainWindow::removeCurrent() {
         return;
     m_model->removeTakeAt(row); // the file stays on disk: the list is a view of the library
     selectRow(std::min(row, m_model->rowCount() - 1));
+}
+
+namespace {
+// Rows added per turn of the event loop while a library comes in: small enough that the
+// window answers between slices, large enough that thousands arrive in a few dozen turns.
+constexpr int kImportSlice = 250;
+} // namespace
+
+void MainWindow::buildLibraryActions(QMenu* file) {
+    auto* open = new QAction(tr("Open library folder…"), this);
+    open->setObjectName(QStringLiteral("openLibraryAction"));
+    open->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_O));
+    open->setToolTip(tr("Add the takes of a folder rendered elsewhere (read from their "
+                        "sidecars) to the list, with their settings for recall"));
+    connect(open, &QAction::triggered, this, &MainWindow::openLibraryFolder);
+    file->addAction(open);
+    addAction(open);
+}
+
+void MainWindow::openLibraryFolder() {
+    const QString folder =
+        QFileDialog::getExistingDirectory(this, tr("Open library folder"), m_panel->outputFolder());
+    if (!folder.isEmpty())
+        importLibraryFolder(folder);
+}
+
+bool MainWindow::isImportingLibrary() const {
+    return m_importer->isBusy() || m_import.has_value();
+}
+
+void MainWindow::importLibraryFolder(const QString& folder) {
+    if (isImportingLibrary()) {
+        statusBar()->showMessage(tr("A library folder is still being read; try again when it "
+                                    "is in the list."),
+                                 6000);
+        return;
+    }
+    m_importer->start(folder, m_model->audioPaths());
+    statusBar()->showMessage(
+        tr("Reading library folder %1…").arg(QDir::toNativeSeparators(folder)));
+}
+
+void MainWindow::onLibraryScanned(std::shared_ptr<LibraryImport> result) {
+    if (!result->error.isEmpty()) {
+        statusBar()->showMessage(tr("Cannot open the library folder: %1").arg(result->error),
+                                 10000);
+        Q_EMIT libraryImported(0, 0, {result->error});
+        return;
+    }
+    // Takes generated while the folder was read may be among them: those are not added.
+    const QStringList paths = m_model->audioPaths();
+    const QSet<QString> inList(paths.begin(), paths.end());
+    QVector<TakeRecord> fresh;
+    fresh.reserve(result->takes.size());
+    for (TakeRecord& take : result->takes) {
+        if (inList.contains(take.audioPath))
+            ++result->duplicates;
+        else
+            fresh.push_back(std::move(take));
+    }
+    result->takes = std::move(fresh);
+    m_import = std::move(*result);
+    addImportedSlice();
+}
+
+void MainWindow::addImportedSlice() {
+    if (!m_import)
+        return;
+    // From the oldest slice up, so that the newest take ends at the top of the list.
+    QVector<TakeRecord>& takes = m_import->takes;
+    const qsizetype n = std::min<qsizetype>(kImportSlice, takes.size());
+    if (n > 0) {
+        const bool wasEmpty = m_model->rowCount() == 0;
+        QVector<TakeRecord> slice;
+        slice.reserve(n);
+        for (qsizetype i = takes.size() - n; i < takes.size(); ++i)
+            slice.push_back(std::move(takes[i]));
+        takes.resize(takes.size() - n);
+        m_model->addTakes(std::move(slice));
+        m_import->added += static_cast<int>(n);
+        if (wasEmpty) {
+            m_suppressAutoPlay = true;
+            selectRow(0);
+            m_suppressAutoPlay = false;
+        }
+        statusBar()->showMessage(tr("Adding takes from %1: %2 to go")
+                                     .arg(QDir::toNativeSeparators(m_import->folder))
+                                     .arg(takes.size()));
+    }
+    if (!takes.isEmpty()) {
+        QTimer::singleShot(0, this, &MainWindow::addImportedSlice);
+        return;
+    }
+    const LibraryImport done = std::move(*m_import);
+    m_import.reset();
+    persist();
+    QString summary =
+        tr("%n take(s) added from %1", "", done.added).arg(QDir::toNativeSeparators(done.folder));
+    if (done.duplicates > 0)
+        summary += QStringLiteral("; ") + tr("%n already in the list", "", done.duplicates);
+    if (!done.problems.isEmpty())
+        summary += QStringLiteral("; ") + tr("%n could not be read", "", done.problems.size());
+    statusBar()->showMessage(summary, 15000);
+    if (!done.problems.isEmpty()) {
+        // Not modal: the list can be auditioned while the report is open.
+        auto* box = new QMessageBox(
+            QMessageBox::Warning, tr("Library folder"),
+            tr("%n take(s) in %1 could not be read and were left out.", "", done.problems.size())
+                .arg(QDir::toNativeSeparators(done.folder)),
+            QMessageBox::Close, this);
+        box->setObjectName(QStringLiteral("libraryProblems"));
+        box->setInformativeText(done.problems.mid(0, 5).join(QLatin1Char('\n')));
+        box->setDetailedText(done.problems.join(QLatin1Char('\n')));
+        box->setAttribute(Qt::WA_DeleteOnClose);
+        box->setModal(false);
+        box->show();
+    }
+    Q_EMIT libraryImported(done.added, done.duplicates, done.problems);
 }
 
 } // namespace footfall::ui

@@ -8,6 +8,7 @@
 #include "engines/engine_factory.h"
 #include "generation/draft.h"
 #include "generation/recall.h"
+#include "io/file_check.h"
 
 #include <QAction>
 #include <QCheckBox>
@@ -15,6 +16,7 @@
 #include <QDir>
 #include <QDoubleSpinBox>
 #include <QFileDialog>
+#include <QFileInfo>
 #include <QFormLayout>
 #include <QGroupBox>
 #include <QHBoxLayout>
@@ -26,15 +28,36 @@
 #include <QRandomGenerator>
 #include <QRegularExpressionValidator>
 #include <QSettings>
+#include <QSlider>
 #include <QSpinBox>
 #include <QTimer>
 #include <QToolButton>
 #include <QVBoxLayout>
 
+#include <algorithm>
+#include <cmath>
+
 namespace footfall::ui {
 
 namespace {
 constexpr int kHistorySize = 50;
+
+// The init noise level's range, on a logarithmic slider: 0.01 keeps the init audio almost as
+// it is; SAO 1.0's full noise is 500 (rectified-flow models such as SAO small stop at 1).
+constexpr double kMinInitNoise = 0.01;
+constexpr double kMaxInitNoise = 500.0;
+constexpr int kNoiseSliderSteps = 1000;
+
+int noiseToSlider(double level) {
+    const double t = std::log(std::clamp(level, kMinInitNoise, kMaxInitNoise) / kMinInitNoise) /
+                     std::log(kMaxInitNoise / kMinInitNoise);
+    return static_cast<int>(std::lround(t * kNoiseSliderSteps));
+}
+
+double sliderToNoise(int position) {
+    const double t = static_cast<double>(position) / kNoiseSliderSteps;
+    return kMinInitNoise * std::pow(kMaxInitNoise / kMinInitNoise, t);
+}
 
 QLineEdit* folderRow(QWidget* parent, const QString& name, QLayout*& rowOut, const QString& title) {
     auto* edit = new QLineEdit(parent);
@@ -71,6 +94,7 @@ GenerationPanel::GenerationPanel(QWidget* parent) : QWidget(parent) {
     layout->addWidget(buildPromptBox());
     layout->addWidget(buildSettingsBox());
     layout->addWidget(buildEngineBox());
+    layout->addWidget(buildInitAudioBox());
     layout->addWidget(buildAdvancedBox());
 
     m_generate = new QPushButton(tr("Generate"), this);
@@ -123,6 +147,12 @@ GenerationPanel::GenerationPanel(QWidget* parent) : QWidget(parent) {
     layout->addWidget(m_status);
     layout->addWidget(m_error);
     layout->addWidget(buildQueueBox(), 1);
+
+    // Whether the chosen engine can use init audio follows the engine and the model folder.
+    connect(m_engine, &QComboBox::currentIndexChanged, this,
+            &GenerationPanel::updateInitAudioState);
+    connect(m_modelDir, &QLineEdit::textChanged, this, &GenerationPanel::updateInitAudioState);
+    updateInitAudioState();
 }
 
 QWidget* GenerationPanel::buildPromptBox() {
@@ -283,6 +313,172 @@ QWidget* GenerationPanel::buildEngineBox() {
                             tr("Choose the folder for new takes"));
     form->addRow(tr("Output"), outRow);
     return box;
+}
+
+QWidget* GenerationPanel::buildInitAudioBox() {
+    // Folded like "Advanced" until it is opened or init audio is set: the run log keeps its
+    // room in a window of the default size.
+    auto* outer = new QWidget(this);
+    auto* v = new QVBoxLayout(outer);
+    v->setContentsMargins(0, 0, 0, 0);
+    m_initToggle = new QToolButton(outer);
+    m_initToggle->setObjectName(QStringLiteral("initAudioToggle"));
+    m_initToggle->setText(tr("Vary from audio"));
+    m_initToggle->setCheckable(true);
+    m_initToggle->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
+    m_initToggle->setArrowType(Qt::RightArrow);
+    auto* box = new QGroupBox(outer);
+    m_initBox = box;
+    box->setObjectName(QStringLiteral("initAudioBox"));
+    box->setVisible(false);
+    connect(m_initToggle, &QToolButton::toggled, this, [this](bool on) {
+        m_initToggle->setArrowType(on ? Qt::DownArrow : Qt::RightArrow);
+        m_initBox->setVisible(on);
+    });
+    v->addWidget(m_initToggle, 0, Qt::AlignLeft);
+    v->addWidget(box);
+    auto* form = new QFormLayout(box);
+    form->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
+    m_initName = new QLineEdit(box);
+    m_initName->setObjectName(QStringLiteral("initAudioEdit"));
+    m_initName->setReadOnly(true);
+    m_initName->setPlaceholderText(tr("none: drop a WAV or FLAC on the window"));
+    auto* browse = new QToolButton(box);
+    browse->setObjectName(QStringLiteral("initAudioBrowse"));
+    browse->setText(QStringLiteral("…"));
+    browse->setToolTip(tr("Choose a WAV or FLAC file to vary"));
+    connect(browse, &QToolButton::clicked, this, [this] {
+        const QString file = QFileDialog::getOpenFileName(
+            this, tr("Choose audio to vary"), QFileInfo(m_initPath).absolutePath(),
+            tr("Audio (*.wav *.flac);;All files (*)"));
+        if (file.isEmpty())
+            return;
+        if (const QString problem = initAudioProblem(file); !problem.isEmpty()) {
+            showError(problem);
+            return;
+        }
+        clearError();
+        setInitAudio(file);
+    });
+    m_initClear = new QToolButton(box);
+    m_initClear->setObjectName(QStringLiteral("initAudioClear"));
+    m_initClear->setText(QStringLiteral("×"));
+    m_initClear->setToolTip(tr("Remove the init audio: generate from noise again"));
+    connect(m_initClear, &QToolButton::clicked, this, [this] { setInitAudio(QString()); });
+    auto* fileRow = new QHBoxLayout;
+    fileRow->setContentsMargins(0, 0, 0, 0);
+    fileRow->addWidget(m_initName, 1);
+    fileRow->addWidget(m_initClear);
+    fileRow->addWidget(browse);
+    auto* fileLabel = new QLabel(tr("&Init audio"), box);
+    fileLabel->setBuddy(m_initName);
+    form->addRow(fileLabel, fileRow);
+
+    m_initNoiseSlider = new QSlider(Qt::Horizontal, box);
+    m_initNoiseSlider->setObjectName(QStringLiteral("initNoiseSlider"));
+    m_initNoiseSlider->setRange(0, kNoiseSliderSteps);
+    m_initNoise = new QDoubleSpinBox(box);
+    m_initNoise->setObjectName(QStringLiteral("initNoiseSpin"));
+    m_initNoise->setRange(kMinInitNoise, kMaxInitNoise);
+    m_initNoise->setDecimals(2);
+    m_initNoise->setStepType(QAbstractSpinBox::AdaptiveDecimalStepType);
+    // Their tooltips depend on the engine: updateInitAudioState.
+    connect(m_initNoiseSlider, &QSlider::valueChanged, this, [this](int position) {
+        if (noiseToSlider(m_initNoise->value()) != position)
+            m_initNoise->setValue(sliderToNoise(position));
+    });
+    connect(m_initNoise, &QDoubleSpinBox::valueChanged, this, [this](double level) {
+        const QSignalBlocker block(m_initNoiseSlider);
+        m_initNoiseSlider->setValue(noiseToSlider(level));
+    });
+    setInitNoiseLevel(GenerationRequest().initNoiseLevel);
+    auto* noiseRow = new QHBoxLayout;
+    noiseRow->setContentsMargins(0, 0, 0, 0);
+    noiseRow->addWidget(m_initNoiseSlider, 1);
+    noiseRow->addWidget(m_initNoise);
+    auto* noiseLabel = new QLabel(tr("&Noise"), box);
+    noiseLabel->setBuddy(m_initNoise);
+    form->addRow(noiseLabel, noiseRow);
+
+    // Says in words why init audio does nothing here (the procedural engine, a missing file).
+    m_initHint = new QLabel(box);
+    m_initHint->setObjectName(QStringLiteral("initAudioHint"));
+    m_initHint->setStyleSheet(QStringLiteral("color: #f0a060;"));
+    // Never wider than the panel: the whole sentence is in the tooltip.
+    m_initHint->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
+    form->addRow(m_initHint);
+    return outer;
+}
+
+void GenerationPanel::setInitAudio(const QString& path) {
+    m_initPath = path;
+    if (!path.isEmpty())
+        m_initToggle->setChecked(true); // what the next take varies is always in sight
+    updateInitAudioState();
+}
+
+double GenerationPanel::initNoiseLevel() const {
+    return m_initNoise->value();
+}
+
+void GenerationPanel::setInitNoiseLevel(double level) {
+    m_initNoise->setValue(level);
+    const QSignalBlocker block(m_initNoiseSlider);
+    m_initNoiseSlider->setValue(noiseToSlider(m_initNoise->value()));
+}
+
+QString GenerationPanel::initAudioProblem(const QString& path) {
+    const QFileInfo info(path);
+    if (!info.exists())
+        return tr("Cannot use %1 as init audio: the file does not exist.").arg(path);
+    if (info.isDir())
+        return tr("Cannot use %1 as init audio: it is a folder, not a WAV or FLAC file.")
+            .arg(info.fileName());
+    const auto audio = probeAudioFile(path.toStdString());
+    if (!audio || (audio->container != "wav" && audio->container != "flac"))
+        return tr("Cannot use %1 as init audio: it is not a WAV or FLAC file.")
+            .arg(info.fileName());
+    if (audio->frames <= 0)
+        return tr("Cannot use %1 as init audio: it holds no samples.").arg(info.fileName());
+    return {};
+}
+
+void GenerationPanel::updateInitAudioState() {
+    const bool set = !m_initPath.isEmpty();
+    m_initName->setText(set ? QFileInfo(m_initPath).fileName() : QString());
+    m_initName->setToolTip(set ? m_initPath
+                               : tr("Drop a WAV or FLAC file on the window, choose one with …, "
+                                    "or use Take ▸ Vary from this take"));
+    m_initClear->setVisible(set);
+    EngineOptions e;
+    e.engine = m_engine->currentData().toString().toStdString();
+    e.modelDir = m_modelDir->text().trimmed().toStdString();
+    const bool applies = resolveEngineName(e) == "sao";
+    m_initNoiseSlider->setEnabled(applies && set);
+    m_initNoise->setEnabled(applies && set);
+    QString hint, hintTip;
+    if (!applies) {
+        hint = tr("The procedural engine cannot vary audio");
+        hintTip = tr("Init audio needs Stable Audio Open: the procedural engine cannot vary "
+                     "audio. Choose the Stable Audio Open engine and a model folder.");
+    } else if (set && !QFileInfo::exists(m_initPath)) {
+        hint = tr("The file is missing");
+        hintTip = tr("%1 does not exist (any more): generating would fail.").arg(m_initPath);
+    }
+    m_initHint->setText(hint);
+    m_initHint->setToolTip(hintTip);
+    m_initHint->setVisible(!hint.isEmpty());
+    if (!applies) {
+        m_initNoiseSlider->setToolTip(hintTip);
+        m_initNoise->setToolTip(hintTip);
+    } else {
+        const QString noiseTip =
+            tr("How far the variation may move from the init audio: sampling starts at this "
+               "noise level instead of pure noise. Low values stay close to it; SAO 1.0 all but "
+               "ignores it at 500, rectified-flow models (SAO small) at 1.");
+        m_initNoiseSlider->setToolTip(noiseTip);
+        m_initNoise->setToolTip(noiseTip);
+    }
 }
 
 QWidget* GenerationPanel::buildAdvancedBox() {
@@ -456,6 +652,11 @@ GenerationJob GenerationPanel::makeJob() const {
     // The LoRA list stays filled when the procedural engine is chosen; it has no LoRAs.
     if (resolveEngineName(e) == "sao")
         r.loras = m_loras->loras();
+    // Init audio is passed on with every engine: the procedural one refuses it in words.
+    if (!m_initPath.isEmpty()) {
+        r.initAudioPath = m_initPath.toStdString();
+        r.initNoiseLevel = m_initNoise->value();
+    }
     bool ok = false;
     const qint64 seed = m_seed->text().toLongLong(&ok);
     r.seed = (m_seedLock->isChecked() && ok) ? seed : -1;
@@ -502,6 +703,9 @@ void GenerationPanel::recall(const TakeRecord& take) {
     if (!e.t5Dir.empty())
         m_t5Dir->setText(qs(e.t5Dir));
     m_loras->setLoras(r.loras);
+    setInitAudio(qs(r.initAudioPath));
+    if (!r.initAudioPath.empty())
+        setInitNoiseLevel(r.initNoiseLevel);
     m_seed->setText(QString::number(r.seed));
     setSeedLocked(true);
     if (m_builder->isVisible())
@@ -645,6 +849,8 @@ void GenerationPanel::loadSettings() {
     m_lowMemory->setChecked(s.value(QStringLiteral("lowMemory"), false).toBool());
     m_fullWindow->setChecked(s.value(QStringLiteral("fullWindow"), false).toBool());
     m_t5Dir->setText(s.value(QStringLiteral("t5Dir")).toString());
+    setInitNoiseLevel(
+        s.value(QStringLiteral("initNoiseLevel"), GenerationRequest().initNoiseLevel).toDouble());
     m_outputDir->setText(
         s.value(QStringLiteral("outputDir"), TakeStore::defaultOutputFolder()).toString());
     std::vector<LoraSelection> loras;
@@ -685,6 +891,7 @@ void GenerationPanel::saveSettings() const {
     s.setValue(QStringLiteral("lowMemory"), m_lowMemory->isChecked());
     s.setValue(QStringLiteral("fullWindow"), m_fullWindow->isChecked());
     s.setValue(QStringLiteral("t5Dir"), m_t5Dir->text());
+    s.setValue(QStringLiteral("initNoiseLevel"), m_initNoise->value());
     s.setValue(QStringLiteral("outputDir"), m_outputDir->text());
     const auto loras = m_loras->loras();
     s.beginWriteArray(QStringLiteral("loras"), static_cast<int>(loras.size()));

@@ -1,5 +1,6 @@
 // The generation controls: prompt (with history and the footstep builder), negative prompt,
 // engine/model/LoRAs, CFG, steps, sampler, seed, duration, takes, device, output folder;
+// init audio to vary (with its noise level);
 // the SAO options (precision, low memory, full window, T5 folder) in an "Advanced" group;
 // Generate/Cancel (Draft: quick takes of the same settings), honest progress, an inline error
 // banner, the queue of waiting prompts (removable) and a short log of finished and failed runs.
@@ -26,6 +27,7 @@ class QLineEdit;
 class QListWidget;
 class QProgressBar;
 class QPushButton;
+class QSlider;
 class QSpinBox;
 class QTimer;
 class QToolButton;
@@ -48,6 +50,14 @@ public:
     // Every setting of a take, with its seed locked, so Generate reproduces it.
     void recall(const TakeRecord& take);
     void setSeedLocked(bool locked);
+    // Init audio: Generate makes a variation of this WAV/FLAC file (SAO only; the procedural
+    // engine refuses it in words). Empty: none. The noise level is how far it may move.
+    QString initAudio() const { return m_initPath; }
+    void setInitAudio(const QString& path);
+    double initNoiseLevel() const;
+    void setInitNoiseLevel(double level);
+    // Why `path` cannot be init audio (one sentence), empty when it is a WAV or FLAC file.
+    static QString initAudioProblem(const QString& path);
     // Draft: Generate runs the draft preset (generation/draft.h) of these settings.
     bool draftMode() const;
     void setDraftMode(bool draft);
@@ -95,6 +105,8 @@ private:
     QWidget* buildPromptBox();
     QWidget* buildSettingsBox();
     QWidget* buildAdvancedBox();
+    QWidget* buildInitAudioBox();
+    void updateInitAudioState(); // file name, × and whether the engine can use it
     QWidget* buildQueueBox();
     void removeSelectedPending();
     void showTiming();
@@ -121,6 +133,14 @@ private:
     QCheckBox* m_lowMemory = nullptr;
     QCheckBox* m_fullWindow = nullptr;
     QLineEdit* m_t5Dir = nullptr;
+    QString m_initPath;
+    QToolButton* m_initToggle = nullptr;
+    QWidget* m_initBox = nullptr;
+    QLineEdit* m_initName = nullptr;
+    QToolButton* m_initClear = nullptr;
+    QSlider* m_initNoiseSlider = nullptr;
+    QDoubleSpinBox* m_initNoise = nullptr;
+    QLabel* m_initHint = nullptr;
     QListWidget* m_queueList = nullptr;
     QToolButton* m_removePending = nullptr;
     QListWidget* m_log = nullptr;

@@ -4,6 +4,7 @@
 
 #include <QBrush>
 #include <QColor>
+#include <QFileInfo>
 #include <QFont>
 #include <QMimeData>
 #include <QSet>
@@ -72,7 +73,11 @@ QVariant TakeListModel::data(const QModelIndex& index, int role) const {
     if (role == Qt::ToolTipRole && index.column() == Rating)
         return tr("Click a star to rate, the same star again to clear (keys 0–5)");
     if (role == Qt::ToolTipRole) {
-        const QString tip = QStringLiteral("%1\n%2\n%3").arg(t.prompt(), t.audioPath, t.engine());
+        QString tip = QStringLiteral("%1\n%2\n%3").arg(t.prompt(), t.audioPath, t.engine());
+        if (const QString init = t.initAudio(); !init.isEmpty())
+            tip += QLatin1Char('\n') + tr("Varied from %1 (noise level %2)")
+                                           .arg(QFileInfo(init).fileName())
+                                           .arg(t.initNoiseLevel().value_or(1.0));
         return t.isDraft() ? tip + QLatin1Char('\n') +
                                  tr("Draft: Take ▸ Render final renders it at full quality")
                            : tip;
@@ -196,6 +201,26 @@ void TakeListModel::addTake(const TakeRecord& take) {
     m_takes.prepend(take);
     endInsertRows();
     Q_EMIT changedByUser();
+}
+
+void TakeListModel::addTakes(QVector<TakeRecord>&& takes) {
+    if (takes.isEmpty())
+        return;
+    beginInsertRows({}, 0, static_cast<int>(takes.size()) - 1);
+    // A QList grows at its front without moving what is there.
+    for (auto it = takes.rbegin(); it != takes.rend(); ++it)
+        m_takes.prepend(std::move(*it));
+    takes.clear();
+    endInsertRows();
+    Q_EMIT changedByUser();
+}
+
+QStringList TakeListModel::audioPaths() const {
+    QStringList paths;
+    paths.reserve(m_takes.size());
+    for (const TakeRecord& t : m_takes)
+        paths << t.audioPath;
+    return paths;
 }
 
 void TakeListModel::removeTakeAt(int row) {

@@ -45,6 +45,10 @@ public:
     int rowOfPath(const QString& audioPath) const;
     void setTakes(QVector<TakeRecord> takes);
     void addTake(const TakeRecord& take); // newest first
+    // Several at the top in one insertion, in the order given (one changedByUser); moved in,
+    // so that thousands of takes are not copied.
+    void addTakes(QVector<TakeRecord>&& takes);
+    QStringList audioPaths() const;
     void removeTakeAt(int row);
     void setRating(int row, int rating);
     void toggleFavourite(int row);

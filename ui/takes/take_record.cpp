@@ -41,6 +41,16 @@ bool TakeRecord::isDraft() const {
     return isDraftTake(metadata);
 }
 
+QString TakeRecord::initAudio() const {
+    return metadata.contains("request") ? jsonText(metadata["request"], "init_audio") : QString();
+}
+
+std::optional<double> TakeRecord::initNoiseLevel() const {
+    if (initAudio().isEmpty())
+        return std::nullopt;
+    return jsonNumber(metadata["request"], "init_noise_level");
+}
+
 QString TakeRecord::engine() const {
     return jsonText(metadata, "engine");
 }

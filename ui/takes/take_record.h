@@ -34,6 +34,9 @@ struct TakeRecord {
     QString fileName() const;
     // A draft (generation/draft.h): its metadata records the full-quality settings.
     bool isDraft() const;
+    // A variation: the init audio it was made from and its noise level (from the request).
+    QString initAudio() const;
+    std::optional<double> initNoiseLevel() const;
 
     nlohmann::json toJson() const;
     static TakeRecord fromJson(const nlohmann::json& json);

@@ -5,8 +5,12 @@
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
+#include <QMutex>
 #include <QSaveFile>
 #include <QStandardPaths>
+#include <QThreadPool>
+
+#include <optional>
 
 namespace footfall::ui {
 
@@ -23,7 +27,59 @@ QString TakeStore::defaultListPath() {
         .filePath(QStringLiteral("takes.json"));
 }
 
+// One write at a time on a private thread; lists that arrive meanwhile replace each other.
+class TakeStore::Writer {
+public:
+    explicit Writer(QString listPath) : m_store(std::move(listPath)) {
+        m_pool.setMaxThreadCount(1);
+        m_pool.setObjectName(QStringLiteral("footfall-take-list-writer"));
+    }
+    ~Writer() { m_pool.waitForDone(); }
+
+    void save(const QVector<TakeRecord>& takes) {
+        const QMutexLocker lock(&m_mutex);
+        m_next = takes; // implicitly shared: the copy costs nothing here
+        if (m_running)
+            return;
+        m_running = true;
+        m_pool.start([this] {
+            for (;;) {
+                QVector<TakeRecord> takes;
+                {
+                    const QMutexLocker lock(&m_mutex);
+                    if (!m_next) {
+                        m_running = false;
+                        return;
+                    }
+                    takes = std::move(*m_next);
+                    m_next.reset();
+                }
+                m_store.save(takes);
+            }
+        });
+    }
+    void wait() { m_pool.waitForDone(); }
+
+private:
+    TakeStore m_store; // without a writer of its own: it only saves
+    QThreadPool m_pool;
+    QMutex m_mutex;
+    std::optional<QVector<TakeRecord>> m_next;
+    bool m_running = false;
+};
+
 TakeStore::TakeStore(QString listPath) : m_listPath(std::move(listPath)) {}
+
+void TakeStore::saveInBackground(const QVector<TakeRecord>& takes) {
+    if (!m_writer)
+        m_writer = std::make_shared<Writer>(m_listPath);
+    m_writer->save(takes);
+}
+
+void TakeStore::waitForSaves() {
+    if (m_writer)
+        m_writer->wait();
+}
 
 QVector<TakeRecord> TakeStore::load(QString* problem) const {
     QVector<TakeRecord> takes;

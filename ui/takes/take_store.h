@@ -31,9 +31,16 @@ public:
     QVector<TakeRecord> load(QString* problem = nullptr) const;
     // Atomic write (QSaveFile); returns false and leaves the old list on failure.
     bool save(const QVector<TakeRecord>& takes) const;
+    // The same write on the store's own thread, so that a list of thousands of takes never
+    // holds up the GUI: returns at once; the newest list wins over one still waiting.
+    void saveInBackground(const QVector<TakeRecord>& takes);
+    // Returns when every list handed to saveInBackground is on disk.
+    void waitForSaves();
 
 private:
+    class Writer;
     QString m_listPath;
+    std::shared_ptr<Writer> m_writer; // shared by copies of the store; waits when destroyed
 };
 
 // Analysed takes (decoded audio plus everything the views need) shared between the player,
