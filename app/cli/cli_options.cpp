@@ -203,7 +203,7 @@ void defineOptions(CLI::App& app, CliOptions& o, LoraFlags& lora) {
     flag("--low-memory", e.lowMemory, "free the text encoder after encoding")->group(g);
     count("--batch-pass", e.batchPass, "N",
           "most takes of a --batch to sample and decode together in one pass (SAO; each the "
-          "same as alone); 0 = as many as memory allows (at most 8 on the CPU, 4 on a GPU)")
+          "same as alone); 0 = as many as memory allows, at most 4")
         ->group(g);
     flag("--full-window", e.fullWindow,
          "sample the model's whole window (47 s for SAO 1.0), then trim")

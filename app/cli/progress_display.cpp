@@ -26,14 +26,18 @@ std::string describeProgress(const ProgressEstimate& e) {
     if (e.done())
         return "done: " + std::to_string(takes) + (takes == 1 ? " take in " : " takes in ") +
                formatDuration(e.runElapsed);
-    std::string line = "take " + std::to_string(p.take + 1) + "/" + std::to_string(takes) + ": " +
-                       phaseName(p.phase);
+    // A pass of several takes names them all: "takes 1-4/8".
+    const int last = std::min(takes, p.take + std::max(1, p.passTakes));
+    std::string line =
+        (last > p.take + 1 ? "takes " + std::to_string(p.take + 1) + "-" + std::to_string(last)
+                           : "take " + std::to_string(p.take + 1)) +
+        "/" + std::to_string(takes) + ": " + phaseName(p.phase);
     if (hasSteps(p))
         line += " " + std::to_string(p.step) + "/" + std::to_string(p.total);
     line += ", " + formatDuration(e.elapsed) + " elapsed";
     if (e.eta) {
         line += ", ETA " + formatDuration(*e.eta);
-        if (takes > 1 && e.runEta && p.take + 1 < takes)
+        if (takes > 1 && e.runEta && last < takes)
             line += " (all takes " + formatDuration(*e.runEta) + ")";
     }
     // Last: what a narrow terminal cuts off first.

@@ -14,6 +14,7 @@ struct Progress {
     int total = 0; // 0 when the phase has no steps
     int take = 0;  // index of the take within the batch
     int takes = 1;
+    int passTakes = 1; // takes made together in this pass: take .. take + passTakes - 1
 };
 using ProgressCallback = std::function<void(const Progress&)>;
 

@@ -127,9 +127,12 @@ ProgressEstimate ProgressClock::estimate(double time) const {
         e.eta = std::max(0.0, *m_afterSampling - (m_lastAt - *m_samplingEnd));
     }
     if (e.eta) {
-        const int later = std::max(0, std::max(1, m_last.takes) - 1 - m_last.take);
-        // Takes still to come last as long as the previous one did, or during the first take
-        // as long as this one will (its loading left out: weights are loaded once a run).
+        // Passes still to come (a pass makes passTakes takes together) last as long as the
+        // previous one did, or during the first as long as this one will (its loading left
+        // out: weights are loaded once a run).
+        const int pass = std::max(1, m_last.passTakes);
+        const int laterTakes = std::max(0, std::max(1, m_last.takes) - m_last.take - pass);
+        const int later = (laterTakes + pass - 1) / pass;
         const double perTake =
             m_takeSeconds ? *m_takeSeconds
                           : std::max(0.0, m_lastAt - m_takeStart - m_loadingSeconds) + *e.eta;

@@ -15,6 +15,15 @@ std::int64_t randomSeed() {
 
 } // namespace
 
+std::vector<GeneratedAudio> Engine::generateBatch(const std::vector<ResolvedTake>& takes,
+                                                  const ProgressCallback& progress,
+                                                  const CancelToken* cancel) {
+    std::vector<GeneratedAudio> out;
+    for (const ResolvedTake& take : takes)
+        out.push_back(generate(take, progress, cancel));
+    return out;
+}
+
 std::vector<ResolvedTake> resolveRequest(const GenerationRequest& request, const Engine& engine) {
     std::vector<std::string> errors = validateRequest(request);
     const std::vector<std::string> samplers = engine.samplers();

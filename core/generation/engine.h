@@ -49,6 +49,19 @@ public:
     // GenerationError.
     virtual GeneratedAudio generate(const ResolvedTake& take, const ProgressCallback& progress,
                                     const CancelToken* cancel) = 0;
+    // How many of takes[from..] (from takes[from] on, in order) one pass can make together:
+    // at least 1, at most what memory and the engine's options allow.
+    virtual size_t batchPassSize(const std::vector<ResolvedTake>& takes, size_t from) const {
+        (void)takes;
+        (void)from;
+        return 1;
+    }
+    // Those takes in one pass, one result per take in order, each what generate() makes for it
+    // alone. Progress names takes[0].index with passTakes = takes.size(). The default runs them
+    // one by one.
+    virtual std::vector<GeneratedAudio> generateBatch(const std::vector<ResolvedTake>& takes,
+                                                      const ProgressCallback& progress,
+                                                      const CancelToken* cancel);
 };
 
 // Validates `request` (validateRequest, the sampler against the engine's, the engine's own

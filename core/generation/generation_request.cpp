@@ -111,6 +111,10 @@ std::vector<std::string> validateEngineOptions(const EngineOptions& o) {
     if (!isPrecisionName(o.precision))
         errors.push_back("precision \"" + o.precision + "\" is unknown (" + precisionNameList() +
                          ")");
+    if (o.batchPass < 0 || o.batchPass > RequestLimits::maxBatch)
+        errors.push_back("batch pass " + std::to_string(o.batchPass) + " is out of range (0 for " +
+                         "as memory allows, or 1 to " + std::to_string(RequestLimits::maxBatch) +
+                         ")");
     return errors;
 }
 

@@ -37,6 +37,10 @@ struct EngineOptions {
     std::string precision = "auto"; // auto | fp32 | fp16 | bf16 (CUDA; the CPU computes fp32)
     bool lowMemory = false;
     bool fullWindow = false; // sample the model's whole window, then trim
+    // Most takes one DiT/VAE pass makes together; 0: as many as memory allows (the engine
+    // decides). How a run is carried out, not what it makes: not part of operator== or the
+    // request's JSON.
+    int batchPass = 0;
 
     bool operator==(const EngineOptions& o) const;
     bool operator!=(const EngineOptions& o) const { return !(*this == o); }

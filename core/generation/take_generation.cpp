@@ -6,6 +6,7 @@
 #include "io/take_tags.h"
 #include "io/ucs.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cmath>
@@ -195,57 +196,77 @@ std::vector<Take> generateTakes(Engine& engine, const GenerationRequest& request
     out.folder = fs::absolute(output.folder.empty() ? "." : output.folder).lexically_normal();
     checkOutputFolder(out.folder);
 
-    // One take at a time, each saved before the next starts: a cancel or a crash later in the
-    // batch never loses what was already generated.
+    // One pass at a time (one take, or several the engine makes together), each take saved
+    // before the next pass starts: a cancel or a crash later in the batch never loses what was
+    // already generated.
     const int count = static_cast<int>(resolved.size());
     std::vector<Take> takes;
-    for (const ResolvedTake& one : resolved) {
-        const int i = one.index;
-        const std::int64_t seed = one.request.seed;
+    for (size_t next = 0; next < resolved.size();) {
+        const size_t passSize =
+            std::clamp<size_t>(engine.batchPassSize(resolved, next), 1, resolved.size() - next);
+        const std::vector<ResolvedTake> pass(resolved.begin() + static_cast<long>(next),
+                                             resolved.begin() + static_cast<long>(next + passSize));
+        next += passSize;
+        const int first = pass.front().index;
+        const int passTakes = static_cast<int>(passSize);
         ProgressCallback forward;
         if (progress)
-            forward = [&progress, i, count](const Progress& p) {
+            forward = [&progress, first, count, passTakes](const Progress& p) {
                 Progress q = p;
-                q.take = i;
+                q.take = first;
                 q.takes = count;
+                q.passTakes = passTakes;
                 progress(q);
             };
         const auto started = std::chrono::steady_clock::now();
-        GeneratedAudio g = engine.generate(one, forward, cancel);
+        std::vector<GeneratedAudio> generated = engine.generateBatch(pass, forward, cancel);
+        // A pass's time shared by its takes.
         const double perTake =
-            std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-        if (g.audio.empty())
-            throw GenerationError("the " + engine.name() + " engine returned an empty take");
-        if (progress)
-            progress({Phase::Analysing, i + 1, count, i, count});
-        Take take;
-        // The file's samples (16-bit: dithered) are what the metadata describes.
-        const auto ditherSeed = static_cast<std::uint32_t>(seed * 2654435761u + 1);
-        const AudioBuffer written = samplesAsWritten(g.audio, out.format, ditherSeed);
-        take.analysis = analyseTake(written);
-        const auto now = std::chrono::system_clock::now();
-        take.audioPath = takePath(request, out, now);
-        take.metadata =
-            buildTakeMetadata(engine, one, g, take.analysis, out, take.audioPath, perTake);
-        if (progress)
-            progress({Phase::Saving, i + 1, count, i, count});
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count() /
+            static_cast<double>(passSize);
+        if (generated.size() != pass.size())
+            throw GenerationError("the " + engine.name() + " engine returned " +
+                                  std::to_string(generated.size()) + " takes for a pass of " +
+                                  std::to_string(pass.size()));
+        for (size_t k = 0; k < pass.size(); ++k) {
+            const ResolvedTake& one = pass[k];
+            GeneratedAudio& g = generated[k];
+            const int i = one.index;
+            const std::int64_t seed = one.request.seed;
+            if (g.audio.empty())
+                throw GenerationError("the " + engine.name() + " engine returned an empty take");
+            // The pass's takes are analysed and saved under the pass's progress.
+            if (progress)
+                progress({Phase::Analysing, i + 1, count, first, count, passTakes});
+            Take take;
+            // The file's samples (16-bit: dithered) are what the metadata describes.
+            const auto ditherSeed = static_cast<std::uint32_t>(seed * 2654435761u + 1);
+            const AudioBuffer written = samplesAsWritten(g.audio, out.format, ditherSeed);
+            take.analysis = analyseTake(written);
+            const auto now = std::chrono::system_clock::now();
+            take.audioPath = takePath(request, out, now);
+            take.metadata =
+                buildTakeMetadata(engine, one, g, take.analysis, out, take.audioPath, perTake);
+            if (progress)
+                progress({Phase::Saving, i + 1, count, first, count, passTakes});
 
-        // bext, iXML and FLAC comments all come from the metadata the sidecar holds.
-        WriteOptions w = takeWriteOptions(take.metadata, out.format, ditherSeed);
-        w.samplesPrepared = true;
-        // Its footsteps as markers, found on the samples as written by the export's slicer.
-        w.markers = stepMarkers(written);
-        try {
-            writeAudioFile(take.audioPath, written, w);
-            if (out.writeSidecar)
-                take.sidecarPath = writeSidecar(take.audioPath, take.metadata);
-        } catch (const std::exception& e) {
-            throw GenerationError(e.what());
+            // bext, iXML and FLAC comments all come from the metadata the sidecar holds.
+            WriteOptions w = takeWriteOptions(take.metadata, out.format, ditherSeed);
+            w.samplesPrepared = true;
+            // Its footsteps as markers, found on the samples as written by the export's slicer.
+            w.markers = stepMarkers(written);
+            try {
+                writeAudioFile(take.audioPath, written, w);
+                if (out.writeSidecar)
+                    take.sidecarPath = writeSidecar(take.audioPath, take.metadata);
+            } catch (const std::exception& e) {
+                throw GenerationError(e.what());
+            }
+            take.audio = std::move(g.audio);
+            if (onSaved)
+                onSaved(take);
+            takes.push_back(std::move(take));
         }
-        take.audio = std::move(g.audio);
-        if (onSaved)
-            onSaved(take);
-        takes.push_back(std::move(take));
     }
     if (progress)
         progress({Phase::Done, count, count, count - 1, count});

@@ -358,7 +358,8 @@ private Q_SLOTS:
             p.start(FOOTFALL_CLI,
                     {"--engine", "sao", "--model", m_tinyModel, "--prompt", "boots on gravel",
                      "--duration", "0.1", "--steps", "150", "--device", "cpu", "--batch", "20",
-                     "--seed", "1", "--output", folder, "--quiet"});
+                     // a take per pass: the first is saved (and the signal sent) sooner
+                     "--batch-pass", "1", "--seed", "1", "--output", folder, "--quiet"});
             QVERIFY(p.waitForStarted());
             QTRY_VERIFY_WITH_TIMEOUT(!QDir(folder).entryList({"*.json"}, QDir::Files).isEmpty(),
                                      120000);

@@ -131,6 +131,35 @@ private Q_SLOTS:
         QCOMPARE(l.last(), QStringLiteral("done: 2 takes in 28 s"));
     }
 
+    // Takes made together in one pass (SAO batch passes): the line names them all, and the
+    // run's ETA counts the passes still to come, not the takes.
+    void aPassOfSeveralTakesIsNamedAndCountedOnce() {
+        std::ostringstream s;
+        cli::ProgressDisplay d(s, false);
+        d.start(0);
+        const auto pass = [&d](Phase phase, int step, int total, int first, double t) {
+            d.report({phase, step, total, first, 6, 3}, t);
+        };
+        double t = 0;
+        pass(Phase::Loading, 0, 0, 0, t);
+        pass(Phase::Sampling, 0, 10, 0, t += 1);
+        for (int k = 1; k <= 10; ++k)
+            pass(Phase::Sampling, k, 10, 0, t += 2.0);
+        pass(Phase::Decoding, 0, 0, 0, t);
+        for (int i = 0; i < 3; ++i)
+            pass(Phase::Saving, i + 1, 6, 0, t += 1);
+        pass(Phase::Sampling, 0, 10, 3, t += 0.5);
+        pass(Phase::Sampling, 1, 10, 3, t += 2.0);
+        const QStringList l = lines(s);
+        const QString end = l.filter("takes 1-3/6: sampling 10/10").value(0);
+        // One more pass as long as this one so far (21 s less 1 s of loading), not five more
+        // takes of it.
+        QVERIFY2(end.contains("ETA 0.0 s (all takes 20 s)"), qPrintable(l.join('\n')));
+        QVERIFY2(!l.filter("takes 4-6/6: sampling 0/10").isEmpty(), qPrintable(l.join('\n')));
+        QVERIFY2(l.filter(QRegularExpression("^take [23]/6")).isEmpty(),
+                 "the takes of a pass are not reported as takes of their own");
+    }
+
     void aTerminalGetsOneBarLineRedrawnInPlace() {
         std::ostringstream s;
         cli::ProgressDisplay d(s, true, 100);

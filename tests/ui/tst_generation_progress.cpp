@@ -87,6 +87,19 @@ private Q_SLOTS:
         QCOMPARE(panel.etaText(), QStringLiteral("Took 32 s"));
     }
 
+    // Takes made together in one pass are named together, and the bar moves for all of them.
+    void aPassOfSeveralTakesIsNamedTogether() {
+        const Progress halfway{Phase::Sampling, 5, 10, 4, 8, 4}; // takes 5-8 of 8, step 5/10
+        const GenerationProgress g = describeProgress(1, halfway);
+        QVERIFY2(g.text.startsWith(QStringLiteral("Takes 5–8/8")), qPrintable(g.text));
+        // Half-way through the second pass of two: more than half of the run, less than all.
+        QVERIFY2(g.fraction > 0.6 && g.fraction < 0.9, qPrintable(QString::number(g.fraction)));
+        const Progress single{Phase::Sampling, 5, 10, 4, 8, 1};
+        const GenerationProgress one = describeProgress(1, single);
+        QVERIFY2(one.text.startsWith(QStringLiteral("Take 5/8")), qPrintable(one.text));
+        QVERIFY(one.fraction < g.fraction); // one take of the four is less far along
+    }
+
     void aCancelledRunLeavesNoEta() {
         GenerationPanel panel;
         ProgressSource source;

@@ -49,12 +49,20 @@ GenerationProgress describeProgress(int jobId, const Progress& p) {
     QString phase = QString::fromUtf8(phaseName(p.phase));
     if (p.phase == Phase::Sampling && p.total > 0)
         phase += QStringLiteral(" %1/%2").arg(p.step).arg(p.total);
-    out.text = takes > 1 ? QCoreApplication::translate("GenerationWorker", "Take %1/%2 · %3")
-                               .arg(p.take + 1)
-                               .arg(takes)
-                               .arg(phase)
-                         : phase;
-    out.fraction = std::clamp((p.take + phaseFraction(p)) / takes, 0.0, 1.0);
+    const int pass = std::clamp(p.passTakes, 1, std::max(1, takes - p.take));
+    if (pass > 1) // takes made together in one pass
+        out.text = QCoreApplication::translate("GenerationWorker", "Takes %1–%2/%3 · %4")
+                       .arg(p.take + 1)
+                       .arg(p.take + pass)
+                       .arg(takes)
+                       .arg(phase);
+    else
+        out.text = takes > 1 ? QCoreApplication::translate("GenerationWorker", "Take %1/%2 · %3")
+                                   .arg(p.take + 1)
+                                   .arg(takes)
+                                   .arg(phase)
+                             : phase;
+    out.fraction = std::clamp((p.take + pass * phaseFraction(p)) / takes, 0.0, 1.0);
     return out;
 }
 

@@ -10,6 +10,7 @@
 
 #include <cctype>
 #include <cstdio>
+#include <fstream>
 
 namespace footfall::model {
 
@@ -174,6 +175,18 @@ ResolvedDevice resolveDevice(const std::string& deviceName, const std::string& p
     }
     r.t5StorageDtype = r.matmulDtype ? at::kFloat : r.storageDtype;
     return r;
+}
+
+std::optional<int64_t> availableHostMemory() {
+    std::ifstream in("/proc/meminfo");
+    std::string key, unit;
+    int64_t kb = 0;
+    while (in >> key >> kb) {
+        std::getline(in, unit);
+        if (key == "MemAvailable:")
+            return kb * 1024;
+    }
+    return std::nullopt;
 }
 
 } // namespace footfall::model

@@ -50,5 +50,7 @@ ResolvedDevice resolveDevice(const std::string& device, const std::string& preci
 ResolvedDevice resolveDevice(const std::string& device, const std::string& precision,
                              const CpuFeatures& cpu);
 const char* dtypeName(at::ScalarType type); // "float32", "float16", "bfloat16"
+// MemAvailable of /proc/meminfo in bytes; nothing where it cannot be read.
+std::optional<int64_t> availableHostMemory();
 
 } // namespace footfall::model

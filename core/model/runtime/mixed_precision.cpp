@@ -5,6 +5,7 @@
 #include <ATen/ATen.h>
 
 #include <cmath>
+#include <vector>
 
 namespace footfall::model {
 
@@ -77,6 +78,23 @@ at::Tensor mixedAttention(const at::Tensor& q, const at::Tensor& k, const at::Te
                           std::optional<at::ScalarType> matmul) {
     // softmax(q kᵀ / √d) v, unmasked (scaled_dot_product_attention's math; absent in 1.13).
     const double scale = std::sqrt(static_cast<double>(q.size(-1)));
+    // Batch items a few at a time when their scores together would be large (batched takes
+    // with long latents): each chunk's scores stay in memory the allocator keeps instead of a
+    // fresh mapping per layer and step. Items are independent, so the result is the same.
+    constexpr int64_t kScoreBytesPerChunk = 16ll << 20;
+    const int64_t items = q.dim() > 2 ? q.size(0) : 1;
+    const int64_t itemScoreBytes =
+        q.numel() / std::max<int64_t>(1, items) / std::max<int64_t>(1, q.size(-1)) * k.size(-2) * 4;
+    if (items > 1 && itemScoreBytes * items > kScoreBytesPerChunk) {
+        const int64_t chunk = std::max<int64_t>(1, kScoreBytesPerChunk / itemScoreBytes);
+        std::vector<at::Tensor> parts;
+        for (int64_t i = 0; i < items; i += chunk) {
+            const int64_t n = std::min(chunk, items - i);
+            parts.push_back(
+                mixedAttention(q.narrow(0, i, n), k.narrow(0, i, n), v.narrow(0, i, n), matmul));
+        }
+        return at::cat(parts, 0);
+    }
     if (!mixes(q, matmul)) {
         const at::Tensor scores = at::matmul(q, k.transpose(-2, -1)) / scale;
         return at::matmul(at::softmax(scores, -1), v);

@@ -43,6 +43,21 @@ at::Tensor SeededNoise::next(const at::Tensor& like, double, double) {
     return at::randn(like.sizes(), m_generator, like.options());
 }
 
+StackedNoise::StackedNoise(std::vector<NoiseSource*> items) : m_items(std::move(items)) {}
+
+at::Tensor StackedNoise::next(const at::Tensor& like, double sigma, double sigmaNext) {
+    const auto rows = static_cast<size_t>(like.dim() > 0 ? like.size(0) : 0);
+    if (rows != m_items.size())
+        throw std::runtime_error("a batch of " + std::to_string(m_items.size()) +
+                                 " noise streams asked for " + std::to_string(rows) + " rows");
+    std::vector<at::Tensor> parts;
+    parts.reserve(rows);
+    for (size_t i = 0; i < rows; ++i)
+        parts.push_back(
+            m_items[i]->next(like.narrow(0, static_cast<int64_t>(i), 1), sigma, sigmaNext));
+    return at::cat(parts, 0);
+}
+
 ReplayNoise::ReplayNoise(std::vector<at::Tensor> draws) : m_draws(std::move(draws)) {}
 
 ReplayNoise::ReplayNoise(const at::Tensor& stacked) {

@@ -46,6 +46,18 @@ private:
     at::Generator m_generator;
 };
 
+// A batch of independent streams: item i of every draw is what items[i] gives for that item
+// alone, so takes sampled together get the numbers they would get one by one.
+class StackedNoise : public NoiseSource {
+public:
+    explicit StackedNoise(std::vector<NoiseSource*> items);
+    // Throws std::runtime_error when `like` does not have one row per stream.
+    at::Tensor next(const at::Tensor& like, double sigma = 0.0, double sigmaNext = 0.0) override;
+
+private:
+    std::vector<NoiseSource*> m_items;
+};
+
 // Returns draws[0], draws[1], ... on successive calls (moved to `like`'s device and dtype).
 // Throws std::runtime_error when it runs out or a draw's shape differs from `like`'s.
 class ReplayNoise : public NoiseSource {

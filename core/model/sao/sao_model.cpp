@@ -14,6 +14,7 @@
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
+#include <memory>
 #include <optional>
 
 namespace fs = std::filesystem;
@@ -367,57 +368,110 @@ nlohmann::json SaoPipeline::modelInfo() const {
 
 SaoOutput SaoPipeline::generate(const SaoTake& take, const ProgressCallback& progress,
                                 const CancelToken* cancel, int takeIndex, int takes) {
+    return std::move(generateBatch({take}, progress, cancel, takeIndex, takes).front());
+}
+
+bool SaoPipeline::canShareBatch(const SaoTake& a, const SaoTake& b) {
+    const SamplerSettings &x = a.sampling, &y = b.sampling;
+    // Init audio spends each take's noise stream on its own encoding: one take per pass.
+    return a.initAudioPath.empty() && b.initAudioPath.empty() &&
+           a.durationSeconds == b.durationSeconds && a.secondsStart == b.secondsStart &&
+           a.fullWindow == b.fullWindow && a.negativePrompt.empty() == b.negativePrompt.empty() &&
+           x.sampler == y.sampler && x.steps == y.steps && x.cfgScale == y.cfgScale &&
+           x.sigmaMin == y.sigmaMin && x.sigmaMax == y.sigmaMax && x.rho == y.rho;
+}
+
+int64_t SaoPipeline::passBytesPerTake(const LatentPlan& plan) const {
+    const DitConfig& dit = m_config.diffusion.dit;
+    const int64_t tokens = plan.latentLength / std::max<int64_t>(1, dit.patchSize) + 1;
+    const int64_t branches = 2; // CFG: the conditional and the unconditional row
+    // Residual stream, q/k/v, attention output and the feed-forward's inner width live at once.
+    const int64_t activations = tokens * (8 * dit.embedDim + 2 * dit.ffInnerDim());
+    const int64_t scores = dit.numHeads * tokens * tokens; // one layer's attention at a time
+    int64_t bytes = branches * (activations + scores) * 4;
+    const PretransformConfig& vae = m_config.pretransform;
+    const int64_t samples = plan.latentLength * vae.downsamplingRatio;
+    bytes += samples * std::max<int64_t>(1, vae.ioChannels) * 4 * 2; // decoded audio + a copy
+    if (!vae.iterateBatch) // the whole batch decodes at once: its widest stages per take
+        bytes += samples * vae.decoder.channels * 4 * 3;
+    return bytes;
+}
+
+std::vector<SaoOutput> SaoPipeline::generateBatch(const std::vector<SaoTake>& takes,
+                                                  const ProgressCallback& progress,
+                                                  const CancelToken* cancel, int firstTake,
+                                                  int totalTakes) {
+    if (takes.empty())
+        return {};
+    const SaoTake& first = takes.front();
+    for (size_t i = 1; i < takes.size(); ++i)
+        if (!canShareBatch(first, takes[i]))
+            throw GenerationError("these takes cannot share one pass (different duration, "
+                                  "sampling settings or init audio)");
+    const int passTakes = static_cast<int>(takes.size());
     const auto report = [&](Phase phase, int step, int total) {
         if (progress)
-            progress({phase, step, total, takeIndex, takes});
+            progress({phase, step, total, firstTake, totalTakes, passTakes});
     };
     const auto poll = [cancel] { throwIfCancelled(cancel); };
 
     throwIfCancelled(cancel);
-    const LatentPlan plan = this->plan(take.durationSeconds, take.fullWindow);
+    const LatentPlan plan = this->plan(first.durationSeconds, first.fullWindow);
     report(Phase::Loading, 0, 0);
     ensureLoaded();
     throwIfCancelled(cancel);
 
-    // torch.manual_seed(seed); noise = torch.randn([B, io_channels, latent_len]) first, as the
-    // original; init-audio encoding and pingpong continue the same stream.
-    SeededNoise rng(take.seed, m_device.device);
+    // torch.manual_seed(seed); noise = torch.randn([1, io_channels, latent_len]) first, as the
+    // original; init-audio encoding and pingpong continue the same stream. One stream per take,
+    // so a take in a batch gets the numbers it gets alone.
+    std::vector<std::unique_ptr<SeededNoise>> streams;
+    std::vector<NoiseSource*> sources;
+    std::vector<at::Tensor> noises;
     const int64_t channels =
         m_config.ioChannels > 0 ? m_config.ioChannels : m_config.diffusion.dit.ioChannels;
-    const at::Tensor noise = rng.randn({1, channels, plan.latentLength});
+    for (const SaoTake& t : takes) {
+        streams.push_back(std::make_unique<SeededNoise>(t.seed, m_device.device));
+        sources.push_back(streams.back().get());
+        noises.push_back(streams.back()->randn({1, channels, plan.latentLength}));
+    }
+    StackedNoise rng(sources);
+    const at::Tensor noise = at::cat(noises, 0);
 
     report(Phase::Encoding, 0, 0);
-    ConditioningMetadata meta;
-    for (const auto& t5 : m_conditioner->t5Conditioners())
-        meta.texts[t5->id()] = take.prompt;
-    meta.numbers["seconds_start"] = take.secondsStart;
-    meta.numbers["seconds_total"] = take.durationSeconds;
-    const ConditioningInputs cond = condition({meta});
-    std::optional<ConditioningInputs> negative;
-    if (!take.negativePrompt.empty()) {
-        ConditioningMetadata neg = meta;
-        for (auto& [id, text] : neg.texts)
-            text = take.negativePrompt;
-        negative = condition({neg});
+    std::vector<ConditioningMetadata> metas, negatives;
+    for (const SaoTake& t : takes) {
+        ConditioningMetadata meta;
+        for (const auto& t5 : m_conditioner->t5Conditioners())
+            meta.texts[t5->id()] = t.prompt;
+        meta.numbers["seconds_start"] = t.secondsStart;
+        meta.numbers["seconds_total"] = t.durationSeconds;
+        metas.push_back(meta);
+        for (auto& [id, text] : meta.texts)
+            text = t.negativePrompt;
+        negatives.push_back(std::move(meta));
     }
+    const ConditioningInputs cond = condition(metas);
+    std::optional<ConditioningInputs> negative;
+    if (!first.negativePrompt.empty())
+        negative = condition(negatives);
     if (m_settings.lowMemory) {
         m_conditioner->releaseT5();
         m_t5Weights.reset(); // its float32 tensors were views of this mapping: unmap it too
     }
     throwIfCancelled(cancel);
 
-    SamplerSettings sampling = take.sampling;
+    SamplerSettings sampling = first.sampling;
     at::Tensor initLatents;
-    if (!take.initAudioPath.empty()) {
-        const AudioBuffer buffer = readAudioFile(take.initAudioPath);
+    if (!first.initAudioPath.empty()) { // a pass of one take (canShareBatch)
+        const AudioBuffer buffer = readAudioFile(first.initAudioPath);
         if (buffer.empty())
-            throw GenerationError("the init audio " + take.initAudioPath + " has no samples");
+            throw GenerationError("the init audio " + first.initAudioPath + " has no samples");
         at::Tensor audio = at::empty({buffer.channels(), static_cast<int64_t>(buffer.frames())});
         for (int c = 0; c < buffer.channels(); ++c)
             std::memcpy(audio[c].data_ptr<float>(), buffer.channel(c),
                         buffer.frames() * sizeof(float));
         initLatents = encodeAudio(audio, buffer.sampleRate(), plan.sampleSize, &rng, poll);
-        sampling.sigmaMax = take.initNoiseLevel;
+        sampling.sigmaMax = first.initNoiseLevel;
     }
     const SamplerSettings resolved = resolvedSampling(sampling, initLatents.defined());
 
@@ -432,54 +486,61 @@ SaoOutput SaoPipeline::generate(const SaoTake& take, const ProgressCallback& pro
 
     report(Phase::Decoding, 0, 0);
     const at::Tensor decoded = decode(latents, poll);
-    SaoOutput out;
-    out.latents = latents;
     // Odd decoder strides make fewer than latentLength * ratio samples (OobleckVae::decodedLength).
     const int64_t frames = std::min<int64_t>(plan.outputFrames, decoded.size(2));
-    out.audio = decoded[0].narrow(1, 0, frames).to(at::kCPU, at::kFloat).contiguous();
 
-    nlohmann::json& d = out.details;
-    d["sampler"] = resolved.sampler;
-    d["steps"] = resolved.steps;
-    d["cfg_scale"] = resolved.cfgScale;
-    d["sigma_min"] = resolved.sigmaMin ? nlohmann::json(*resolved.sigmaMin) : nlohmann::json();
-    d["sigma_max"] = resolved.sigmaMax ? nlohmann::json(*resolved.sigmaMax) : nlohmann::json();
-    d["rho"] = resolved.rho;
-    d["objective"] = objectiveName(m_config.diffusion.objective);
-    d["seed"] = take.seed;
-    d["seconds_start"] = take.secondsStart;
-    d["seconds_total"] = take.durationSeconds;
-    d["latent_length"] = plan.latentLength;
-    d["sample_size"] = plan.sampleSize;
-    d["window"] = plan.fullWindow ? "full" : "duration";
-    d["window_seconds"] = windowSeconds();
-    d["output_frames"] = frames;
-    d["device"] = m_device.description;
-    d["dtype"] = dtypeName(m_device.dtype);
-    d["precision"] = m_device.precision;
-    d["precision_reason"] = m_device.precisionReason;
-    d["matmul_dtype"] = dtypeName(m_device.matmulDtype.value_or(m_device.dtype));
-    d["vae_matmul_dtype"] = dtypeName(m_device.vaeMatmulDtype.value_or(m_device.dtype));
-    if (!m_device.device.is_cuda())
-        d["cpu_features"] = cpuFeatures().flagList();
-    d["weights_dtype"] = dtypeName(m_dit->storageDtype());
-    d["t5_dtype"] = dtypeName(m_device.t5Dtype);
-    if (!m_device.note.empty())
-        d["device_note"] = m_device.note;
-    d["low_memory"] = m_settings.lowMemory;
-    d["noise"] = "torch.manual_seed(seed) stream on " +
-                 std::string(m_device.device.is_cuda() ? "cuda" : "cpu") +
-                 (resolved.sampler.find("sde") != std::string::npos
-                      ? "; SDE noise drawn from the same stream (the original's Brownian tree is "
-                        "unseeded)"
-                      : "");
-    if (!take.negativePrompt.empty())
-        d["negative_prompt"] = take.negativePrompt;
-    if (!take.initAudioPath.empty()) {
-        d["init_audio"] = take.initAudioPath;
-        d["init_noise_level"] = take.initNoiseLevel;
+    std::vector<SaoOutput> outputs;
+    for (int i = 0; i < passTakes; ++i) {
+        const SaoTake& take = takes[static_cast<size_t>(i)];
+        SaoOutput out;
+        out.latents = latents.narrow(0, i, 1);
+        out.audio = decoded[i].narrow(1, 0, frames).to(at::kCPU, at::kFloat).contiguous();
+        nlohmann::json& d = out.details;
+        d["sampler"] = resolved.sampler;
+        d["steps"] = resolved.steps;
+        d["cfg_scale"] = resolved.cfgScale;
+        d["sigma_min"] = resolved.sigmaMin ? nlohmann::json(*resolved.sigmaMin) : nlohmann::json();
+        d["sigma_max"] = resolved.sigmaMax ? nlohmann::json(*resolved.sigmaMax) : nlohmann::json();
+        d["rho"] = resolved.rho;
+        d["objective"] = objectiveName(m_config.diffusion.objective);
+        d["seed"] = take.seed;
+        d["seconds_start"] = take.secondsStart;
+        d["seconds_total"] = take.durationSeconds;
+        d["latent_length"] = plan.latentLength;
+        d["sample_size"] = plan.sampleSize;
+        d["window"] = plan.fullWindow ? "full" : "duration";
+        d["window_seconds"] = windowSeconds();
+        d["output_frames"] = frames;
+        d["device"] = m_device.description;
+        d["dtype"] = dtypeName(m_device.dtype);
+        d["precision"] = m_device.precision;
+        d["precision_reason"] = m_device.precisionReason;
+        d["matmul_dtype"] = dtypeName(m_device.matmulDtype.value_or(m_device.dtype));
+        d["vae_matmul_dtype"] = dtypeName(m_device.vaeMatmulDtype.value_or(m_device.dtype));
+        if (!m_device.device.is_cuda())
+            d["cpu_features"] = cpuFeatures().flagList();
+        d["weights_dtype"] = dtypeName(m_dit->storageDtype());
+        d["t5_dtype"] = dtypeName(m_device.t5Dtype);
+        if (!m_device.note.empty())
+            d["device_note"] = m_device.note;
+        d["low_memory"] = m_settings.lowMemory;
+        d["noise"] = "torch.manual_seed(seed) stream on " +
+                     std::string(m_device.device.is_cuda() ? "cuda" : "cpu") +
+                     (resolved.sampler.find("sde") != std::string::npos
+                          ? "; SDE noise drawn from the same stream (the original's Brownian tree "
+                            "is unseeded)"
+                          : "");
+        if (passTakes > 1) // same audio as alone, within float rounding of the batched matmuls
+            d["batch_pass"] = {{"takes", passTakes}, {"index", i}};
+        if (!take.negativePrompt.empty())
+            d["negative_prompt"] = take.negativePrompt;
+        if (!take.initAudioPath.empty()) {
+            d["init_audio"] = take.initAudioPath;
+            d["init_noise_level"] = take.initNoiseLevel;
+        }
+        outputs.push_back(std::move(out));
     }
-    return out;
+    return outputs;
 }
 
 } // namespace footfall::model

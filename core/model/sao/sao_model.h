@@ -91,6 +91,20 @@ public:
 
     SaoOutput generate(const SaoTake& take, const ProgressCallback& progress,
                        const CancelToken* cancel, int takeIndex = 0, int takes = 1);
+    // Several takes in one DiT and VAE pass (CFG included): each output is the take generate()
+    // makes alone (its own noise stream; equal within the float rounding of batched matmuls).
+    // Progress names takes firstTake .. firstTake + size - 1 of totalTakes. Throws
+    // GenerationError unless every pair canShareBatch.
+    std::vector<SaoOutput> generateBatch(const std::vector<SaoTake>& takes,
+                                         const ProgressCallback& progress,
+                                         const CancelToken* cancel, int firstTake = 0,
+                                         int totalTakes = 1);
+    // Same length, window, sampling and negative-prompt use, no init audio: prompts and seeds
+    // may differ.
+    static bool canShareBatch(const SaoTake& a, const SaoTake& b);
+    // Rough working memory one more take adds to a pass of this plan (DiT activations with CFG,
+    // attention scores, and the VAE decode unless it decodes item by item): for sizing batches.
+    int64_t passBytesPerTake(const LatentPlan& plan) const;
 
     // --- Building blocks (parity tests use them with recorded inputs). ---
     MultiConditioner& conditioner();
