@@ -43,6 +43,10 @@
         <source>Sampler: %1</source>
         <translation>Sampler: %1</translation>
     </message>
+    <message>
+        <source>Takes %1–%2/%3 · %4</source>
+        <translation>Takes %1–%2/%3 · %4</translation>
+    </message>
 </context>
 <context>
     <name>TakeStore</name>
@@ -446,6 +450,78 @@ Auswahl: %1 – %2 s</translation>
     <message>
         <source>Cannot recall this take: %1</source>
         <translation>Die Einstellungen dieses Takes können nicht übernommen werden: %1</translation>
+    </message>
+    <message>
+        <source>Vary from audio</source>
+        <translation>Variation aus Audio</translation>
+    </message>
+    <message>
+        <source>none: drop a WAV or FLAC on the window</source>
+        <translation>keines: WAV oder FLAC auf das Fenster ziehen</translation>
+    </message>
+    <message>
+        <source>Choose a WAV or FLAC file to vary</source>
+        <translation>WAV- oder FLAC-Datei zum Variieren wählen</translation>
+    </message>
+    <message>
+        <source>Choose audio to vary</source>
+        <translation>Audio zum Variieren wählen</translation>
+    </message>
+    <message>
+        <source>Audio (*.wav *.flac);;All files (*)</source>
+        <translation>Audio (*.wav *.flac);;Alle Dateien (*)</translation>
+    </message>
+    <message>
+        <source>Remove the init audio: generate from noise again</source>
+        <translation>Init-Audio entfernen: wieder aus Rauschen erzeugen</translation>
+    </message>
+    <message>
+        <source>&amp;Init audio</source>
+        <translation>&amp;Init-Audio</translation>
+    </message>
+    <message>
+        <source>&amp;Noise</source>
+        <translation>&amp;Rauschen</translation>
+    </message>
+    <message>
+        <source>Cannot use %1 as init audio: the file does not exist.</source>
+        <translation>%1 kann nicht als Init-Audio dienen: die Datei existiert nicht.</translation>
+    </message>
+    <message>
+        <source>Cannot use %1 as init audio: it is a folder, not a WAV or FLAC file.</source>
+        <translation>%1 kann nicht als Init-Audio dienen: es ist ein Ordner, keine WAV- oder FLAC-Datei.</translation>
+    </message>
+    <message>
+        <source>Cannot use %1 as init audio: it is not a WAV or FLAC file.</source>
+        <translation>%1 kann nicht als Init-Audio dienen: es ist keine WAV- oder FLAC-Datei.</translation>
+    </message>
+    <message>
+        <source>Cannot use %1 as init audio: it holds no samples.</source>
+        <translation>%1 kann nicht als Init-Audio dienen: die Datei enthält keine Samples.</translation>
+    </message>
+    <message>
+        <source>Drop a WAV or FLAC file on the window, choose one with …, or use Take ▸ Vary from this take</source>
+        <translation>Eine WAV- oder FLAC-Datei auf das Fenster ziehen, mit … wählen oder Take ▸ Von diesem Take variieren nutzen</translation>
+    </message>
+    <message>
+        <source>Init audio needs Stable Audio Open: the procedural engine cannot vary audio. Choose the Stable Audio Open engine and a model folder.</source>
+        <translation>Init-Audio braucht Stable Audio Open: die prozedurale Engine kann kein Audio variieren. Die Engine Stable Audio Open und einen Modellordner wählen.</translation>
+    </message>
+    <message>
+        <source>The file is missing</source>
+        <translation>Die Datei fehlt</translation>
+    </message>
+    <message>
+        <source>%1 does not exist (any more): generating would fail.</source>
+        <translation>%1 existiert nicht (mehr): die Erzeugung würde fehlschlagen.</translation>
+    </message>
+    <message>
+        <source>How far the variation may move from the init audio: sampling starts at this noise level instead of pure noise. Low values stay close to it; SAO 1.0 all but ignores it at 500, rectified-flow models (SAO small) at 1.</source>
+        <translation>Wie weit sich die Variation vom Init-Audio entfernen darf: die Abtastung beginnt bei diesem Rauschpegel statt bei reinem Rauschen. Kleine Werte bleiben nah daran; SAO 1.0 ignoriert es bei 500 so gut wie ganz, Rectified-Flow-Modelle (SAO small) bei 1.</translation>
+    </message>
+    <message>
+        <source>The procedural engine cannot vary audio</source>
+        <translation>Die prozedurale Engine kann kein Audio variieren</translation>
     </message>
 </context>
 <context>
@@ -870,6 +946,93 @@ Auswahl: %1 – %2 s</translation>
         <source>Preferences saved: a new language applies from the next start</source>
         <translation>Einstellungen gespeichert: eine neue Sprache gilt ab dem nächsten Start</translation>
     </message>
+    <message>
+        <source>&amp;File</source>
+        <translation>&amp;Datei</translation>
+    </message>
+    <message>
+        <source>Vary from this take (as init audio)</source>
+        <translation>Von diesem Take variieren (als Init-Audio)</translation>
+    </message>
+    <message>
+        <source>Cannot vary %1: the file is gone.</source>
+        <translation>%1 kann nicht variiert werden: die Datei ist nicht mehr da.</translation>
+    </message>
+    <message>
+        <source>Varying %1: set the noise level, then Generate</source>
+        <translation>Variation von %1: Rauschpegel einstellen, dann Erzeugen</translation>
+    </message>
+    <message>
+        <source>Init audio: %1 (the next generation varies it)</source>
+        <translation>Init-Audio: %1 (die nächste Erzeugung variiert es)</translation>
+    </message>
+    <message numerus="yes">
+        <source>Init audio: %1 (the first of %n dropped files)</source>
+        <translation>
+            <numerusform>Init-Audio: %1 (die erste von %n abgelegten Dateien)</numerusform>
+            <numerusform>Init-Audio: %1 (die erste von %n abgelegten Dateien)</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Open library folder…</source>
+        <translation>Bibliotheksordner öffnen…</translation>
+    </message>
+    <message>
+        <source>Add the takes of a folder rendered elsewhere (read from their sidecars) to the list, with their settings for recall</source>
+        <translation>Die Takes eines anderswo erzeugten Ordners (aus ihren Sidecar-Dateien gelesen) mit ihren Einstellungen zum Übernehmen in die Liste aufnehmen</translation>
+    </message>
+    <message>
+        <source>Open library folder</source>
+        <translation>Bibliotheksordner öffnen</translation>
+    </message>
+    <message>
+        <source>A library folder is still being read; try again when it is in the list.</source>
+        <translation>Ein Bibliotheksordner wird noch gelesen; bitte erneut versuchen, wenn er in der Liste ist.</translation>
+    </message>
+    <message>
+        <source>Reading library folder %1…</source>
+        <translation>Lese Bibliotheksordner %1…</translation>
+    </message>
+    <message>
+        <source>Cannot open the library folder: %1</source>
+        <translation>Der Bibliotheksordner kann nicht geöffnet werden: %1</translation>
+    </message>
+    <message>
+        <source>Adding takes from %1: %2 to go</source>
+        <translation>Takes aus %1 werden hinzugefügt: noch %2</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n take(s) added from %1</source>
+        <translation>
+            <numerusform>%n Take aus %1 hinzugefügt</numerusform>
+            <numerusform>%n Takes aus %1 hinzugefügt</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n already in the list</source>
+        <translation>
+            <numerusform>%n schon in der Liste</numerusform>
+            <numerusform>%n schon in der Liste</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n could not be read</source>
+        <translation>
+            <numerusform>%n nicht lesbar</numerusform>
+            <numerusform>%n nicht lesbar</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Library folder</source>
+        <translation>Bibliotheksordner</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n take(s) in %1 could not be read and were left out.</source>
+        <translation>
+            <numerusform>%n Take in %1 war nicht lesbar und wurde ausgelassen.</numerusform>
+            <numerusform>%n Takes in %1 waren nicht lesbar und wurden ausgelassen.</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>footfall::ui::MetadataPanel</name>
@@ -1184,6 +1347,10 @@ Auswahl: %1 – %2 s</translation>
     <message>
         <source>Draft: Take ▸ Render final renders it at full quality</source>
         <translation>Entwurf: Take ▸ Final rendern rendert ihn in voller Qualität</translation>
+    </message>
+    <message>
+        <source>Varied from %1 (noise level %2)</source>
+        <translation>Variiert aus %1 (Rauschpegel %2)</translation>
     </message>
 </context>
 <context>

@@ -43,6 +43,10 @@
         <source>Sampler: %1</source>
         <translation>Échantillonneur&#xa0;: %1</translation>
     </message>
+    <message>
+        <source>Takes %1–%2/%3 · %4</source>
+        <translation>Prises %1–%2/%3 · %4</translation>
+    </message>
 </context>
 <context>
     <name>TakeStore</name>
@@ -446,6 +450,78 @@ Sélection&#xa0;: %1 – %2 s</translation>
             <numerusform>%n prompt en attente</numerusform>
             <numerusform>%n prompts en attente</numerusform>
         </translation>
+    </message>
+    <message>
+        <source>Vary from audio</source>
+        <translation>Varier à partir d&apos;un son</translation>
+    </message>
+    <message>
+        <source>none: drop a WAV or FLAC on the window</source>
+        <translation>aucun&#xa0;: déposer un WAV ou un FLAC sur la fenêtre</translation>
+    </message>
+    <message>
+        <source>Choose a WAV or FLAC file to vary</source>
+        <translation>Choisir un fichier WAV ou FLAC à varier</translation>
+    </message>
+    <message>
+        <source>Choose audio to vary</source>
+        <translation>Choisir le son à varier</translation>
+    </message>
+    <message>
+        <source>Audio (*.wav *.flac);;All files (*)</source>
+        <translation>Audio (*.wav *.flac);;Tous les fichiers (*)</translation>
+    </message>
+    <message>
+        <source>Remove the init audio: generate from noise again</source>
+        <translation>Retirer l&apos;audio de départ&#xa0;: générer de nouveau à partir du bruit</translation>
+    </message>
+    <message>
+        <source>&amp;Init audio</source>
+        <translation>Audio de &amp;départ</translation>
+    </message>
+    <message>
+        <source>&amp;Noise</source>
+        <translation>&amp;Bruit</translation>
+    </message>
+    <message>
+        <source>Cannot use %1 as init audio: the file does not exist.</source>
+        <translation>Impossible d&apos;utiliser %1 comme audio de départ&#xa0;: le fichier n&apos;existe pas.</translation>
+    </message>
+    <message>
+        <source>Cannot use %1 as init audio: it is a folder, not a WAV or FLAC file.</source>
+        <translation>Impossible d&apos;utiliser %1 comme audio de départ&#xa0;: c&apos;est un dossier, pas un fichier WAV ou FLAC.</translation>
+    </message>
+    <message>
+        <source>Cannot use %1 as init audio: it is not a WAV or FLAC file.</source>
+        <translation>Impossible d&apos;utiliser %1 comme audio de départ&#xa0;: ce n&apos;est pas un fichier WAV ou FLAC.</translation>
+    </message>
+    <message>
+        <source>Cannot use %1 as init audio: it holds no samples.</source>
+        <translation>Impossible d&apos;utiliser %1 comme audio de départ&#xa0;: il ne contient aucun échantillon.</translation>
+    </message>
+    <message>
+        <source>Drop a WAV or FLAC file on the window, choose one with …, or use Take ▸ Vary from this take</source>
+        <translation>Déposez un fichier WAV ou FLAC sur la fenêtre, choisissez-en un avec …, ou utilisez Prise ▸ Varier à partir de cette prise</translation>
+    </message>
+    <message>
+        <source>Init audio needs Stable Audio Open: the procedural engine cannot vary audio. Choose the Stable Audio Open engine and a model folder.</source>
+        <translation>L&apos;audio de départ demande Stable Audio Open&#xa0;: le moteur procédural ne sait pas varier un son. Choisissez le moteur Stable Audio Open et un dossier de modèle.</translation>
+    </message>
+    <message>
+        <source>The file is missing</source>
+        <translation>Le fichier est introuvable</translation>
+    </message>
+    <message>
+        <source>%1 does not exist (any more): generating would fail.</source>
+        <translation>%1 n&apos;existe pas (ou plus)&#xa0;: la génération échouerait.</translation>
+    </message>
+    <message>
+        <source>How far the variation may move from the init audio: sampling starts at this noise level instead of pure noise. Low values stay close to it; SAO 1.0 all but ignores it at 500, rectified-flow models (SAO small) at 1.</source>
+        <translation>Jusqu&apos;où la variation peut s&apos;éloigner de l&apos;audio de départ&#xa0;: l&apos;échantillonnage part de ce niveau de bruit au lieu d&apos;un bruit pur. Les petites valeurs restent proches du son&#xa0;; SAO 1.0 l&apos;ignore presque à 500, les modèles rectified-flow (SAO small) à 1.</translation>
+    </message>
+    <message>
+        <source>The procedural engine cannot vary audio</source>
+        <translation>Le moteur procédural ne sait pas varier un son</translation>
     </message>
 </context>
 <context>
@@ -870,6 +946,93 @@ Sélection&#xa0;: %1 – %2 s</translation>
         <source>Preferences saved: a new language applies from the next start</source>
         <translation>Préférences enregistrées&#xa0;: une nouvelle langue s&apos;applique au prochain démarrage</translation>
     </message>
+    <message>
+        <source>&amp;File</source>
+        <translation>&amp;Fichier</translation>
+    </message>
+    <message>
+        <source>Vary from this take (as init audio)</source>
+        <translation>Varier à partir de cette prise (audio de départ)</translation>
+    </message>
+    <message>
+        <source>Cannot vary %1: the file is gone.</source>
+        <translation>Impossible de varier %1&#xa0;: le fichier a disparu.</translation>
+    </message>
+    <message>
+        <source>Varying %1: set the noise level, then Generate</source>
+        <translation>Variation de %1&#xa0;: réglez le niveau de bruit, puis Générer</translation>
+    </message>
+    <message>
+        <source>Init audio: %1 (the next generation varies it)</source>
+        <translation>Audio de départ&#xa0;: %1 (la prochaine génération le fera varier)</translation>
+    </message>
+    <message numerus="yes">
+        <source>Init audio: %1 (the first of %n dropped files)</source>
+        <translation>
+            <numerusform>Audio de départ&#xa0;: %1 (le premier des %n fichiers déposés)</numerusform>
+            <numerusform>Audio de départ&#xa0;: %1 (le premier des %n fichiers déposés)</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Open library folder…</source>
+        <translation>Ouvrir un dossier de bibliothèque…</translation>
+    </message>
+    <message>
+        <source>Add the takes of a folder rendered elsewhere (read from their sidecars) to the list, with their settings for recall</source>
+        <translation>Ajouter à la liste les prises d&apos;un dossier rendu ailleurs (lues dans leurs fichiers sidecar), avec leurs réglages pour les rappeler</translation>
+    </message>
+    <message>
+        <source>Open library folder</source>
+        <translation>Ouvrir un dossier de bibliothèque</translation>
+    </message>
+    <message>
+        <source>A library folder is still being read; try again when it is in the list.</source>
+        <translation>Un dossier de bibliothèque est encore en cours de lecture&#xa0;; réessayez quand il sera dans la liste.</translation>
+    </message>
+    <message>
+        <source>Reading library folder %1…</source>
+        <translation>Lecture du dossier de bibliothèque %1…</translation>
+    </message>
+    <message>
+        <source>Cannot open the library folder: %1</source>
+        <translation>Impossible d&apos;ouvrir le dossier de bibliothèque&#xa0;: %1</translation>
+    </message>
+    <message>
+        <source>Adding takes from %1: %2 to go</source>
+        <translation>Ajout des prises de %1&#xa0;: encore %2</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n take(s) added from %1</source>
+        <translation>
+            <numerusform>%n prise ajoutée depuis %1</numerusform>
+            <numerusform>%n prises ajoutées depuis %1</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n already in the list</source>
+        <translation>
+            <numerusform>%n déjà dans la liste</numerusform>
+            <numerusform>%n déjà dans la liste</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n could not be read</source>
+        <translation>
+            <numerusform>%n illisible</numerusform>
+            <numerusform>%n illisibles</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Library folder</source>
+        <translation>Dossier de bibliothèque</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n take(s) in %1 could not be read and were left out.</source>
+        <translation>
+            <numerusform>%n prise de %1 est illisible et a été laissée de côté.</numerusform>
+            <numerusform>%n prises de %1 sont illisibles et ont été laissées de côté.</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>footfall::ui::MetadataPanel</name>
@@ -1184,6 +1347,10 @@ Sélection&#xa0;: %1 – %2 s</translation>
     <message>
         <source>Corr.</source>
         <translation>Corr.</translation>
+    </message>
+    <message>
+        <source>Varied from %1 (noise level %2)</source>
+        <translation>Variante de %1 (niveau de bruit %2)</translation>
     </message>
 </context>
 <context>

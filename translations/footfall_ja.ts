@@ -43,6 +43,10 @@
         <source>Sampler: %1</source>
         <translation>サンプラー: %1</translation>
     </message>
+    <message>
+        <source>Takes %1–%2/%3 · %4</source>
+        <translation>テイク %1–%2/%3 · %4</translation>
+    </message>
 </context>
 <context>
     <name>TakeStore</name>
@@ -444,6 +448,78 @@ Selection: %1 – %2 s</source>
         <translation>
             <numerusform>待機中のプロンプト %n 件</numerusform>
         </translation>
+    </message>
+    <message>
+        <source>Vary from audio</source>
+        <translation>音声からバリエーション</translation>
+    </message>
+    <message>
+        <source>none: drop a WAV or FLAC on the window</source>
+        <translation>なし: WAV か FLAC をウィンドウにドロップ</translation>
+    </message>
+    <message>
+        <source>Choose a WAV or FLAC file to vary</source>
+        <translation>バリエーションの元にする WAV または FLAC ファイルを選択</translation>
+    </message>
+    <message>
+        <source>Choose audio to vary</source>
+        <translation>元にする音声を選択</translation>
+    </message>
+    <message>
+        <source>Audio (*.wav *.flac);;All files (*)</source>
+        <translation>オーディオ (*.wav *.flac);;すべてのファイル (*)</translation>
+    </message>
+    <message>
+        <source>Remove the init audio: generate from noise again</source>
+        <translation>初期オーディオを外して、再びノイズから生成します</translation>
+    </message>
+    <message>
+        <source>&amp;Init audio</source>
+        <translation>初期オーディオ(&amp;I)</translation>
+    </message>
+    <message>
+        <source>&amp;Noise</source>
+        <translation>ノイズ(&amp;N)</translation>
+    </message>
+    <message>
+        <source>Cannot use %1 as init audio: the file does not exist.</source>
+        <translation>%1 を初期オーディオにできません: ファイルが存在しません。</translation>
+    </message>
+    <message>
+        <source>Cannot use %1 as init audio: it is a folder, not a WAV or FLAC file.</source>
+        <translation>%1 を初期オーディオにできません: WAV / FLAC ファイルではなくフォルダーです。</translation>
+    </message>
+    <message>
+        <source>Cannot use %1 as init audio: it is not a WAV or FLAC file.</source>
+        <translation>%1 を初期オーディオにできません: WAV / FLAC ファイルではありません。</translation>
+    </message>
+    <message>
+        <source>Cannot use %1 as init audio: it holds no samples.</source>
+        <translation>%1 を初期オーディオにできません: サンプルが含まれていません。</translation>
+    </message>
+    <message>
+        <source>Drop a WAV or FLAC file on the window, choose one with …, or use Take ▸ Vary from this take</source>
+        <translation>WAV / FLAC ファイルをウィンドウにドロップするか、… で選ぶか、「テイク ▸ このテイクからバリエーション」を使います</translation>
+    </message>
+    <message>
+        <source>Init audio needs Stable Audio Open: the procedural engine cannot vary audio. Choose the Stable Audio Open engine and a model folder.</source>
+        <translation>初期オーディオには Stable Audio Open が必要です。プロシージャルエンジンでは音声のバリエーションを作れません。Stable Audio Open エンジンとモデルフォルダーを選んでください。</translation>
+    </message>
+    <message>
+        <source>The file is missing</source>
+        <translation>ファイルが見つかりません</translation>
+    </message>
+    <message>
+        <source>%1 does not exist (any more): generating would fail.</source>
+        <translation>%1 が（もう）存在しないため、生成に失敗します。</translation>
+    </message>
+    <message>
+        <source>How far the variation may move from the init audio: sampling starts at this noise level instead of pure noise. Low values stay close to it; SAO 1.0 all but ignores it at 500, rectified-flow models (SAO small) at 1.</source>
+        <translation>バリエーションが初期オーディオからどこまで離れてよいか: 純粋なノイズではなく、このノイズレベルからサンプリングを始めます。小さい値ほど元の音に近くなります。SAO 1.0 では 500、rectified-flow モデル（SAO small）では 1 でほぼ無視されます。</translation>
+    </message>
+    <message>
+        <source>The procedural engine cannot vary audio</source>
+        <translation>プロシージャルエンジンでは使えません</translation>
     </message>
 </context>
 <context>
@@ -863,6 +939,88 @@ Selection: %1 – %2 s</source>
         <source>Preferences saved: a new language applies from the next start</source>
         <translation>環境設定を保存しました。言語の変更は次回の起動から反映されます</translation>
     </message>
+    <message>
+        <source>&amp;File</source>
+        <translation>ファイル(&amp;F)</translation>
+    </message>
+    <message>
+        <source>Vary from this take (as init audio)</source>
+        <translation>このテイクからバリエーション（初期オーディオとして）</translation>
+    </message>
+    <message>
+        <source>Cannot vary %1: the file is gone.</source>
+        <translation>%1 からバリエーションを作れません: ファイルがありません。</translation>
+    </message>
+    <message>
+        <source>Varying %1: set the noise level, then Generate</source>
+        <translation>%1 のバリエーション: ノイズレベルを設定してから「生成」を押してください</translation>
+    </message>
+    <message>
+        <source>Init audio: %1 (the next generation varies it)</source>
+        <translation>初期オーディオ: %1（次の生成でバリエーションを作ります）</translation>
+    </message>
+    <message numerus="yes">
+        <source>Init audio: %1 (the first of %n dropped files)</source>
+        <translation>
+            <numerusform>初期オーディオ: %1（ドロップされた %n 個のファイルの最初のもの）</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Open library folder…</source>
+        <translation>ライブラリフォルダーを開く…</translation>
+    </message>
+    <message>
+        <source>Add the takes of a folder rendered elsewhere (read from their sidecars) to the list, with their settings for recall</source>
+        <translation>別の場所で生成したフォルダーのテイクを（サイドカーファイルから読み込み）設定ごとリストに追加し、設定を呼び出せるようにします</translation>
+    </message>
+    <message>
+        <source>Open library folder</source>
+        <translation>ライブラリフォルダーを開く</translation>
+    </message>
+    <message>
+        <source>A library folder is still being read; try again when it is in the list.</source>
+        <translation>ライブラリフォルダーを読み込み中です。リストに入ってから、もう一度お試しください。</translation>
+    </message>
+    <message>
+        <source>Reading library folder %1…</source>
+        <translation>ライブラリフォルダー %1 を読み込み中…</translation>
+    </message>
+    <message>
+        <source>Cannot open the library folder: %1</source>
+        <translation>ライブラリフォルダーを開けません: %1</translation>
+    </message>
+    <message>
+        <source>Adding takes from %1: %2 to go</source>
+        <translation>%1 からテイクを追加中: 残り %2</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n take(s) added from %1</source>
+        <translation>
+            <numerusform>%1 から %n テイクを追加しました</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n already in the list</source>
+        <translation>
+            <numerusform>%n 件はリストに登録済み</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n could not be read</source>
+        <translation>
+            <numerusform>%n 件は読み込めませんでした</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Library folder</source>
+        <translation>ライブラリフォルダー</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n take(s) in %1 could not be read and were left out.</source>
+        <translation>
+            <numerusform>%1 の %n テイクは読み込めなかったため、除外しました。</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>footfall::ui::MetadataPanel</name>
@@ -1177,6 +1335,10 @@ Selection: %1 – %2 s</source>
     <message>
         <source>Corr.</source>
         <translation>相関</translation>
+    </message>
+    <message>
+        <source>Varied from %1 (noise level %2)</source>
+        <translation>%1 からのバリエーション（ノイズレベル %2）</translation>
     </message>
 </context>
 <context>
