@@ -1094,7 +1094,7 @@ Sélection&#xa0;: %1 – %2 s</translation>
     </message>
     <message>
         <source>Sample rate (Hz)</source>
-        <translation>Fréquence d&apos;échantillonnage (Hz)</translation>
+        <translation>Échantillonnage (Hz)</translation>
     </message>
     <message>
         <source>Channels</source>
