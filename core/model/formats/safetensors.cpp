@@ -1,6 +1,7 @@
 #include "model/formats/safetensors.h"
 
 #include "base/errors.h"
+#include "model/formats/mapped_file.h"
 
 #include <ATen/ATen.h>
 
@@ -11,13 +12,6 @@
 #include <limits>
 #include <set>
 #include <sstream>
-
-#ifndef _WIN32
-#include <fcntl.h>
-#include <sys/mman.h>
-#include <sys/stat.h>
-#include <unistd.h>
-#endif
 
 namespace footfall::model {
 
@@ -69,22 +63,6 @@ bool checkedMul(uint64_t a, uint64_t b, uint64_t& out) {
 
 } // namespace
 
-// Owns the bytes of the file: an mmap on POSIX, a buffer elsewhere.
-struct SafetensorsFile::Mapping {
-    const uint8_t* data = nullptr;
-    uint64_t size = 0;
-#ifdef _WIN32
-    std::vector<uint8_t> buffer;
-#else
-    void* base = nullptr;
-    size_t length = 0;
-    ~Mapping() {
-        if (base)
-            ::munmap(base, length);
-    }
-#endif
-};
-
 at::ScalarType scalarTypeFromSafetensorsDtype(const std::string& dtype) {
     if (const DtypeEntry* entry = findDtype(dtype))
         return entry->type;
@@ -101,45 +79,13 @@ std::string safetensorsDtypeName(at::ScalarType type) {
 }
 
 SafetensorsFile SafetensorsFile::open(const std::string& path) {
-    auto mapping = std::make_shared<Mapping>();
-#ifdef _WIN32
-    std::ifstream in(path, std::ios::binary);
-    if (!in)
-        fail(path, "cannot open the file");
-    mapping->buffer.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-    mapping->data = mapping->buffer.data();
-    mapping->size = mapping->buffer.size();
-#else
-    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        fail(path, std::string("cannot open the file (") + std::strerror(errno) + ")");
-    struct stat st {};
-    if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-        ::close(fd);
-        fail(path, "not a regular file");
-    }
-    mapping->size = static_cast<uint64_t>(st.st_size);
-    if (mapping->size > 0) {
-        void* base =
-            ::mmap(nullptr, static_cast<size_t>(mapping->size), PROT_READ, MAP_PRIVATE, fd, 0);
-        if (base == MAP_FAILED) {
-            const int err = errno;
-            ::close(fd);
-            fail(path, std::string("cannot memory-map the file (") + std::strerror(err) + ")");
-        }
-        mapping->base = base;
-        mapping->length = static_cast<size_t>(mapping->size);
-        mapping->data = static_cast<const uint8_t*>(base);
-    }
-    ::close(fd); // the mapping keeps the file alive
-#endif
-
-    const uint64_t fileSize = mapping->size;
+    std::shared_ptr<const MappedFile> mapping = MappedFile::open(path, "safetensors file");
+    const uint64_t fileSize = mapping->size();
     if (fileSize < 8)
         fail(path, "file is " + std::to_string(fileSize) +
                        " bytes, too short for the 8-byte header length (truncated?)");
     uint64_t headerLength = 0;
-    std::memcpy(&headerLength, mapping->data, 8); // little-endian host (checked above)
+    mapping->read(0, &headerLength, 8); // little-endian host (checked above)
     if (headerLength > kMaxHeaderBytes)
         fail(path, "header length " + std::to_string(headerLength) +
                        " exceeds the 100 MB limit (not a safetensors file?)");
@@ -148,7 +94,8 @@ SafetensorsFile SafetensorsFile::open(const std::string& path) {
                        std::to_string(fileSize - 8) +
                        " bytes that follow it (truncated file or not a safetensors file)");
 
-    const char* headerBegin = reinterpret_cast<const char*>(mapping->data + 8);
+    const std::vector<uint8_t> headerBytes = mapping->bytes(8, headerLength);
+    const char* headerBegin = reinterpret_cast<const char*>(headerBytes.data());
     nlohmann::json header;
     try {
         header = nlohmann::json::parse(headerBegin, headerBegin + headerLength);
@@ -243,7 +190,7 @@ bool SafetensorsFile::contains(const std::string& key) const {
 }
 
 uint64_t SafetensorsFile::fileSize() const {
-    return m_mapping ? m_mapping->size : 0;
+    return m_mapping ? m_mapping->size() : 0;
 }
 
 const SafetensorsFile::TensorInfo& SafetensorsFile::info(const std::string& key) const {
@@ -256,38 +203,18 @@ const SafetensorsFile::TensorInfo& SafetensorsFile::info(const std::string& key)
 at::Tensor SafetensorsFile::tensor(const std::string& key) const {
     const TensorInfo& ti = info(key);
     const at::ScalarType type = scalarTypeFromSafetensorsDtype(ti.dtype);
-    const auto options = at::TensorOptions().dtype(type).device(at::kCPU);
-    const size_t bytes = static_cast<size_t>(ti.end - ti.begin);
-    if (bytes == 0)
-        return at::empty(ti.shape, options);
-    const uint8_t* src = m_mapping->data + m_dataOffset + ti.begin;
-    if (reinterpret_cast<uintptr_t>(src) % c10::elementSize(type) == 0) {
-        auto keepAlive = m_mapping;
-        return at::from_blob(
-            const_cast<uint8_t*>(src), ti.shape, [keepAlive](void*) {}, options);
-    }
-    // Unaligned data (legal in the format, rare in practice): copy.
-    at::Tensor out = at::empty(ti.shape, options);
-    std::memcpy(out.data_ptr(), src, bytes);
+    at::Tensor out = at::empty(ti.shape, at::TensorOptions().dtype(type).device(at::kCPU));
+    // Always a copy: a tensor over the mapping would crash (SIGBUS) wherever it is used if the
+    // file were cut short later; the copy is where that turns into an error.
+    m_mapping->read(m_dataOffset + ti.begin, out.data_ptr(), ti.end - ti.begin);
     return out;
 }
 
 void SafetensorsFile::releasePages(const std::string& key) const {
-#ifndef _WIN32
-    if (!m_mapping || !m_mapping->base || !contains(key))
+    if (!m_mapping || !contains(key))
         return;
     const TensorInfo& ti = info(key);
-    const uintptr_t page = static_cast<uintptr_t>(::sysconf(_SC_PAGESIZE));
-    const uintptr_t begin = reinterpret_cast<uintptr_t>(m_mapping->data + m_dataOffset + ti.begin);
-    const uintptr_t end = reinterpret_cast<uintptr_t>(m_mapping->data + m_dataOffset + ti.end);
-    // Whole pages inside this tensor only: a neighbour's pages may still be in use.
-    const uintptr_t first = (begin + page - 1) / page * page;
-    const uintptr_t last = end / page * page;
-    if (last > first) // a read-only file mapping: the pages are read again if ever touched
-        ::madvise(reinterpret_cast<void*>(first), last - first, MADV_DONTNEED);
-#else
-    (void)key;
-#endif
+    m_mapping->releasePages(m_dataOffset + ti.begin, ti.end - ti.begin);
 }
 
 at::Tensor SafetensorsFile::tensorF32(const std::string& key) const {

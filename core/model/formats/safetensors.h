@@ -1,4 +1,5 @@
-// Memory-mapped reader and a small writer for the safetensors format
+// Memory-mapped reader (through MappedFile: every tensor is a copy) and a small writer for the
+// safetensors format
 // (u64 LE header length N, N bytes of JSON {name: {dtype, shape, data_offsets}}, raw LE data).
 // Torch header: include only from core/model, core/engines, tests.
 #pragma once
@@ -14,6 +15,8 @@
 #include <vector>
 
 namespace footfall::model {
+
+class MappedFile;
 
 class SafetensorsFile {
 public:
@@ -40,22 +43,19 @@ public:
     const TensorInfo& info(const std::string& key) const; // throws if missing
     uint64_t fileSize() const;
 
-    // As stored (F32, F16, BF16, F64, I64, I32, I16, I8, U8, BOOL). Zero-copy over the
-    // READ-ONLY mapping when the data is suitably aligned (the mapping stays alive while any
-    // such tensor does): never modify the result in place; clone() first.
+    // As stored (F32, F16, BF16, F64, I64, I32, I16, I8, U8, BOOL): a copy the caller owns.
+    // Throws GenerationError when the file was cut short since it was opened (no SIGBUS).
     at::Tensor tensor(const std::string& key) const;
-    // Drops this tensor's pages of the mapping from the process (they stay in the page cache and
-    // are read again if a zero-copy tensor touches them): after a converted copy was made, so
-    // loading a 4.8 GB float32 file into bf16 does not hold both in memory.
+    // Drops this tensor's pages of the mapping from the process (they stay in the page cache):
+    // once its copy is made, so a 4.8 GB model is not held twice.
     void releasePages(const std::string& key) const;
-    // Always float32 and contiguous (zero-copy when stored as F32, see tensor()).
+    // Always float32 and contiguous.
     at::Tensor tensorF32(const std::string& key) const;
     // The "__metadata__" entry (an empty object when absent).
     nlohmann::json metadata() const;
 
 private:
-    struct Mapping;
-    std::shared_ptr<Mapping> m_mapping;
+    std::shared_ptr<const MappedFile> m_mapping;
     std::string m_path;
     std::map<std::string, TensorInfo> m_infos;
     nlohmann::json m_metadata = nlohmann::json::object();

@@ -68,15 +68,16 @@ TorchCheckpoint TorchCheckpoint::open(const std::string& path) {
             fail(path, "entry '" + printableText(entry.name) +
                            "' lies outside the archive folder '" + ckpt.m_prefix + "'");
     if (const auto* order = ckpt.m_zip.find(ckpt.m_prefix + "/byteorder")) {
-        const std::string value(reinterpret_cast<const char*>(ckpt.m_zip.data(*order)),
-                                size_t(std::min<uint64_t>(order->size, 16)));
+        std::string value(size_t(std::min<uint64_t>(order->size, 16)), '\0');
+        ckpt.m_zip.read(*order, 0, value.data(), value.size());
         if (value != "little")
             fail(path, "its tensors are stored in '" + printableText(value) +
                            "' byte order; only little-endian checkpoints are supported");
     }
     ckpt.m_zip.verifyCrc(*pickle);
+    const std::vector<uint8_t> pickleBytes = ckpt.m_zip.bytes(*pickle);
     const Unpickled unpickled =
-        unpickleRestricted(ckpt.path(), ckpt.m_zip.data(*pickle), pickle->size, *ckpt.m_arena,
+        unpickleRestricted(ckpt.path(), pickleBytes.data(), pickleBytes.size(), *ckpt.m_arena,
                            [&ckpt](const std::string& key, at::ScalarType dtype, int64_t numel) {
                                return ckpt.checkStorage(key, dtype, numel);
                            });
@@ -91,7 +92,6 @@ at::Tensor TorchCheckpoint::materialize(const PickledTensor& t) const {
         fail(path(), "unknown storage '" + t.storageKey + "'");
     const Storage& storage = it->second;
     m_zip.verifyCrc(storage.entry);
-    const uint8_t* data = m_zip.data(storage.entry);
     const int64_t itemSize = int64_t(c10::elementSize(t.dtype));
     const int64_t storageNumel =
         storage.numel * int64_t(c10::elementSize(storage.dtype)) / itemSize;
@@ -112,7 +112,8 @@ at::Tensor TorchCheckpoint::materialize(const PickledTensor& t) const {
     if (t.storageOffset + span > storageNumel)
         fail(path(), "tensor reads past the end of storage '" + t.storageKey + "'");
     at::Tensor flat = at::empty({span}, at::TensorOptions().dtype(t.dtype));
-    std::memcpy(flat.data_ptr(), data + t.storageOffset * itemSize, size_t(span * itemSize));
+    m_zip.read(storage.entry, uint64_t(t.storageOffset * itemSize), flat.data_ptr(),
+               uint64_t(span * itemSize));
     out.copy_(flat.as_strided(t.sizes, t.strides, 0));
     return out;
 }

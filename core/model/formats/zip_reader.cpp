@@ -1,6 +1,7 @@
 #include "model/formats/zip_reader.h"
 
 #include "base/errors.h"
+#include "model/formats/mapped_file.h"
 
 #include <algorithm>
 #include <array>
@@ -67,15 +68,6 @@ uint32_t crc32(const uint8_t* data, uint64_t size, uint32_t crc) {
     return ~crc;
 }
 
-struct ZipArchive::Mapping {
-    const uint8_t* data = nullptr;
-    uint64_t size = 0;
-    ~Mapping() {
-        if (data)
-            ::munmap(const_cast<uint8_t*>(data), size);
-    }
-};
-
 bool ZipArchive::looksLikeZip(const std::string& path) {
     int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
     if (fd < 0)
@@ -87,7 +79,7 @@ bool ZipArchive::looksLikeZip(const std::string& path) {
 }
 
 uint64_t ZipArchive::fileSize() const {
-    return m_mapping ? m_mapping->size : 0;
+    return m_mapping ? m_mapping->size() : 0;
 }
 
 const ZipArchive::Entry* ZipArchive::find(const std::string& name) const {
@@ -95,12 +87,27 @@ const ZipArchive::Entry* ZipArchive::find(const std::string& name) const {
     return it == m_index.end() ? nullptr : &m_entries[it->second];
 }
 
-const uint8_t* ZipArchive::data(const Entry& entry) const {
-    return m_mapping->data + entry.dataOffset;
+std::vector<uint8_t> ZipArchive::bytes(const Entry& entry) const {
+    return m_mapping->bytes(entry.dataOffset, entry.size);
+}
+
+void ZipArchive::read(const Entry& entry, uint64_t offset, void* out, uint64_t count) const {
+    if (offset > entry.size || count > entry.size - offset)
+        fail(m_path, "a read past the end of entry '" + entry.name + "'");
+    m_mapping->read(entry.dataOffset + offset, out, count);
 }
 
 void ZipArchive::verifyCrc(const Entry& entry) const {
-    const uint32_t actual = crc32(data(entry), entry.size);
+    // In pieces through copies: the file may have been cut short since it was opened.
+    constexpr uint64_t kPiece = 1 << 20;
+    std::vector<uint8_t> piece(static_cast<size_t>(std::min(entry.size, kPiece)));
+    uint32_t actual = 0;
+    for (uint64_t done = 0; done < entry.size;) {
+        const uint64_t n = std::min(kPiece, entry.size - done);
+        m_mapping->read(entry.dataOffset + done, piece.data(), n);
+        actual = crc32(piece.data(), n, actual);
+        done += n;
+    }
     if (actual != entry.crc32)
         fail(m_path, "entry '" + entry.name + "' is corrupt (CRC-32 mismatch)");
 }
@@ -108,30 +115,15 @@ void ZipArchive::verifyCrc(const Entry& entry) const {
 ZipArchive ZipArchive::open(const std::string& path) {
     ZipArchive zip;
     zip.m_path = path;
-    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        throw GenerationError("cannot open '" + path + "': " + std::strerror(errno));
-    struct stat st {};
-    if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-        ::close(fd);
-        throw GenerationError("cannot open '" + path + "': not a regular file");
-    }
-    const uint64_t size = uint64_t(st.st_size);
-    if (size < kEndSize) {
-        ::close(fd);
+    zip.m_mapping = MappedFile::open(path, "PyTorch zip checkpoint");
+    const MappedFile& file = *zip.m_mapping;
+    const uint64_t size = file.size();
+    if (size < kEndSize)
         fail(path,
              "the file is too short (" + std::to_string(size) + " bytes) to be a zip archive");
-    }
-    void* mapped = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE, fd, 0);
-    ::close(fd);
-    if (mapped == MAP_FAILED)
-        throw GenerationError("cannot map '" + path + "': " + std::strerror(errno));
-    zip.m_mapping = std::make_shared<Mapping>();
-    zip.m_mapping->data = static_cast<const uint8_t*>(mapped);
-    zip.m_mapping->size = size;
-    const uint8_t* const base = zip.m_mapping->data;
-
-    if (le32(base) != kLocalHeaderSig)
+    // Everything below reads copies of the file's bytes (MappedFile), never the mapping itself.
+    const std::vector<uint8_t> head = file.bytes(0, 4);
+    if (le32(head.data()) != kLocalHeaderSig)
         fail(path, "it does not start with a zip local header (not a torch.save zip file; files "
                    "written with _use_new_zipfile_serialization=False are not supported)");
 
@@ -139,8 +131,10 @@ ZipArchive ZipArchive::open(const std::string& path) {
     uint64_t endPos = 0;
     bool foundEnd = false;
     const uint64_t searchStart = size >= kEndSize + 0xFFFF ? size - kEndSize - 0xFFFF : 0;
+    const std::vector<uint8_t> tail = file.bytes(searchStart, size - searchStart);
+    const auto atTail = [&](uint64_t pos) { return tail.data() + (pos - searchStart); };
     for (uint64_t pos = size - kEndSize + 1; pos-- > searchStart;) {
-        if (le32(base + pos) == kEndSig && pos + kEndSize + le16(base + pos + 20) == size) {
+        if (le32(atTail(pos)) == kEndSig && pos + kEndSize + le16(atTail(pos) + 20) == size) {
             endPos = pos;
             foundEnd = true;
             break;
@@ -148,7 +142,7 @@ ZipArchive ZipArchive::open(const std::string& path) {
     }
     if (!foundEnd)
         fail(path, "no end-of-central-directory record (the file is truncated or not a zip)");
-    const uint8_t* end = base + endPos;
+    const uint8_t* end = atTail(endPos);
     uint64_t diskNumber = le16(end + 4), cdDisk = le16(end + 6);
     uint64_t entriesOnDisk = le16(end + 8), totalEntries = le16(end + 10);
     uint64_t cdSize = le32(end + 12), cdOffset = le32(end + 16);
@@ -156,16 +150,19 @@ ZipArchive ZipArchive::open(const std::string& path) {
 
     const bool needs64 = totalEntries == 0xFFFF || entriesOnDisk == 0xFFFF ||
                          cdSize == 0xFFFFFFFFu || cdOffset == 0xFFFFFFFFu;
-    if (endPos >= kEnd64LocatorSize &&
-        le32(base + endPos - kEnd64LocatorSize) == kEnd64LocatorSig) {
-        const uint8_t* loc = base + endPos - kEnd64LocatorSize;
+    const std::vector<uint8_t> locator =
+        endPos >= kEnd64LocatorSize ? file.bytes(endPos - kEnd64LocatorSize, kEnd64LocatorSize)
+                                    : std::vector<uint8_t>();
+    if (!locator.empty() && le32(locator.data()) == kEnd64LocatorSig) {
+        const uint8_t* loc = locator.data();
         const uint64_t end64Pos = le64(loc + 8);
         if (le32(loc + 4) != 0 || le32(loc + 16) != 1)
             fail(path, "multi-volume zip64 archives are not supported");
         if (end64Pos > endPos - kEnd64LocatorSize ||
             endPos - kEnd64LocatorSize - end64Pos < kEnd64FixedSize)
             fail(path, "the zip64 end record offset is out of range");
-        const uint8_t* e64 = base + end64Pos;
+        const std::vector<uint8_t> end64 = file.bytes(end64Pos, kEnd64FixedSize);
+        const uint8_t* e64 = end64.data();
         if (le32(e64) != kEnd64Sig)
             fail(path, "the zip64 end record has a bad signature");
         const uint64_t recordSize = le64(e64 + 4);
@@ -205,12 +202,13 @@ ZipArchive ZipArchive::open(const std::string& path) {
         size_t entry;
     };
     std::vector<Range> ranges;
+    const std::vector<uint8_t> directory = file.bytes(cdOffset, cdEnd - cdOffset);
     uint64_t pos = cdOffset;
     for (uint64_t i = 0; i < totalEntries; ++i) {
         if (cdEnd - pos < kCentralFixedSize)
             fail(path, "the central directory is shorter than its " + std::to_string(totalEntries) +
                            " entries");
-        const uint8_t* h = base + pos;
+        const uint8_t* h = directory.data() + (pos - cdOffset);
         if (le32(h) != kCentralHeaderSig)
             fail(path, "central directory entry " + std::to_string(i) + " has a bad signature");
         const uint16_t flags = le16(h + 8);
@@ -276,7 +274,8 @@ ZipArchive ZipArchive::open(const std::string& path) {
         // The local header: fixed part, name and extra field, then the data.
         if (localOffset > cdOffset || cdOffset - localOffset < kLocalFixedSize)
             fail(path, what + " has a local header offset outside the archive");
-        const uint8_t* l = base + localOffset;
+        const std::vector<uint8_t> local = file.bytes(localOffset, kLocalFixedSize);
+        const uint8_t* l = local.data();
         if (le32(l) != kLocalHeaderSig)
             fail(path, what + " has a bad local header signature");
         if (le16(l + 8) != method)
@@ -285,7 +284,8 @@ ZipArchive ZipArchive::open(const std::string& path) {
         const uint64_t dataOffset = localOffset + kLocalFixedSize + localNameLen + localExtraLen;
         if (dataOffset > cdOffset)
             fail(path, what + "'s local header runs past the central directory");
-        if (localNameLen != nameLen || std::memcmp(l + kLocalFixedSize, name.data(), nameLen) != 0)
+        if (localNameLen != nameLen || file.bytes(localOffset + kLocalFixedSize, nameLen) !=
+                                           std::vector<uint8_t>(name.begin(), name.end()))
             fail(path, what + ": local and central headers disagree on the name");
         if (uncompressed > cdOffset - dataOffset)
             fail(path, what + " (" + std::to_string(uncompressed) + " bytes at offset " +

@@ -12,6 +12,8 @@
 
 namespace footfall::model {
 
+class MappedFile;
+
 class ZipArchive {
 public:
     struct Entry {
@@ -23,8 +25,8 @@ public:
 
     ZipArchive() = default;
 
-    // Maps the file read-only and validates the central directory and every local header.
-    // Throws footfall::GenerationError on anything it cannot read safely.
+    // Maps the file read-only (MappedFile) and validates the central directory and every local
+    // header. Throws footfall::GenerationError on anything it cannot read safely.
     static ZipArchive open(const std::string& path);
     // True when the file starts like a zip archive ("PK\x03\x04"); never throws.
     static bool looksLikeZip(const std::string& path);
@@ -33,14 +35,15 @@ public:
     uint64_t fileSize() const;
     const std::vector<Entry>& entries() const { return m_entries; }
     const Entry* find(const std::string& name) const; // nullptr when absent
-    // Pointer to the entry's bytes inside the mapping (valid while this archive or a copy lives).
-    const uint8_t* data(const Entry& entry) const;
+    // The entry's bytes, copied; or `count` of them from `offset` into `out`. Throws
+    // GenerationError when the file was cut short since it was opened (no SIGBUS).
+    std::vector<uint8_t> bytes(const Entry& entry) const;
+    void read(const Entry& entry, uint64_t offset, void* out, uint64_t count) const;
     // Recomputes the CRC-32 of the entry and throws GenerationError when it differs.
     void verifyCrc(const Entry& entry) const;
 
 private:
-    struct Mapping;
-    std::shared_ptr<Mapping> m_mapping;
+    std::shared_ptr<const MappedFile> m_mapping;
     std::string m_path;
     std::vector<Entry> m_entries;
     std::map<std::string, size_t> m_index;

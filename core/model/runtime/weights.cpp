@@ -137,13 +137,9 @@ at::Tensor WeightSource::raw(const std::string& key) const {
     return source->tensors.at(key);
 }
 
-void WeightSource::releaseFilePages(const std::string& key, const at::Tensor& loaded) const {
+void WeightSource::releaseFilePages(const std::string& key) const {
     const Source* source = find(key);
     if (!source || !source->file)
-        return;
-    // Only when `loaded` is a copy: a zero-copy tensor would read its pages back at once.
-    const at::Tensor mapped = source->file->tensor(key);
-    if (loaded.defined() && loaded.is_cpu() && loaded.storage().data() == mapped.storage().data())
         return;
     source->file->releasePages(key);
 }
@@ -259,7 +255,7 @@ void loadParameters(const ParameterList& params, const WeightSource& source,
         for (const auto& e : params.entries())
             if (e.tensor) {
                 *e.tensor = source.require(e.name, e.shape, options.target);
-                source.releaseFilePages(e.name, *e.tensor);
+                source.releaseFilePages(e.name);
             }
         return;
     }

@@ -59,9 +59,9 @@ inline at::Tensor computeView(const at::Tensor& w, const at::Tensor& like) {
 // in several sources is taken from the first source that has it.
 class WeightSource {
 public:
-    // After `loaded` was made from `key` as a copy (another dtype or device): the file's pages
-    // of that tensor leave the process (SafetensorsFile::releasePages). Nothing otherwise.
-    void releaseFilePages(const std::string& key, const at::Tensor& loaded) const;
+    // Once `key` is loaded (every tensor read from a file is a copy): the file's pages of that
+    // tensor leave the process (SafetensorsFile::releasePages).
+    void releaseFilePages(const std::string& key) const;
     WeightSource() = default;
     explicit WeightSource(SafetensorsFile file);
     static WeightSource open(const std::string& path); // one safetensors file
@@ -77,12 +77,13 @@ public:
     std::string origin(const std::string& key) const; // file path / label holding the key
     std::string description() const;                  // all sources, for messages
 
-    // The tensor as stored (may alias a read-only mapping: never modify in place).
+    // The tensor as stored (a file's: a copy; an in-memory source's: shared, never modify it in
+    // place).
     at::Tensor raw(const std::string& key) const;
-    // Checks the shape exactly and converts to target (float32 CPU by default). Zero-copy for
-    // F32 CPU sources: the result may alias the read-only mapping — to change a weight, assign
-    // a new tensor instead of writing in place. Throws GenerationError naming the file, the key
-    // and expected vs actual shape, or "missing" with the nearest existing keys.
+    // Checks the shape exactly and converts to target (float32 CPU by default). The result may
+    // be shared with an in-memory source: to change a weight, assign a new tensor instead of
+    // writing in place. Throws GenerationError naming the file, the key and expected vs actual
+    // shape, "missing" with the nearest existing keys, or a file cut short since it was opened.
     at::Tensor require(const std::string& key, at::IntArrayRef expectedShape,
                        const WeightTarget& target = {}) const;
     // Same without a shape check.

@@ -132,9 +132,9 @@ void DiffusionTransformer::load(const WeightSource& weights, const WeightTarget&
         const WeightTarget full{target.computeDtype(), target.device};
         const bool mixed = target.matmul && *target.matmul != target.computeDtype();
         for (const auto& e : params.entries())
-            if (keepsComputePrecision(e.name, mixed)) { // a copy: never pin a mapped file's pages
-                *e.tensor = weights.require(e.name, e.shape, full).clone();
-                weights.releaseFilePages(e.name, *e.tensor);
+            if (keepsComputePrecision(e.name, mixed)) {
+                *e.tensor = weights.require(e.name, e.shape, full);
+                weights.releaseFilePages(e.name);
             }
     }
 }

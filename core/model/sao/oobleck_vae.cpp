@@ -388,7 +388,7 @@ OobleckVae::OobleckVae(const PretransformConfig& config, const WeightSource& wei
     m_impl->decoder.prepare(stored);
     // The folded weights are copies: the checkpoint's weight_g / weight_v pages are unused now.
     for (const auto& e : list.entries())
-        weights.releaseFilePages(e.name, {});
+        weights.releaseFilePages(e.name);
 }
 
 at::ScalarType OobleckVae::computeDtype() const {

@@ -456,7 +456,7 @@ std::vector<SaoOutput> SaoPipeline::generateBatch(const std::vector<SaoTake>& ta
         negative = condition(negatives);
     if (m_settings.lowMemory) {
         m_conditioner->releaseT5();
-        m_t5Weights.reset(); // its float32 tensors were views of this mapping: unmap it too
+        m_t5Weights.reset(); // unmap its file too
     }
     throwIfCancelled(cancel);
 
