@@ -4,12 +4,14 @@
 #include "app/main_window.h"
 #include "app/screenshot_tour.h"
 #include "app/translations.h"
+#include "generate/generation_panel.h"
 
 #include "footfall_version.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QStandardPaths>
+#include <QTimer>
 
 int main(int argc, char** argv) {
     QApplication::setHighDpiScaleFactorRoundingPolicy(
@@ -36,6 +38,11 @@ int main(int argc, char** argv) {
                        "Preferences, else the system locale)."),
         QStringLiteral("code"));
     parser.addOption(language);
+    QCommandLineOption generate(
+        QStringLiteral("generate"),
+        QStringLiteral("Once the window is open, generate <prompt> with the saved settings."),
+        QStringLiteral("prompt"));
+    parser.addOption(generate);
     parser.process(app);
 
     footfall::ui::applyDarkStyle(app);
@@ -58,5 +65,10 @@ int main(int argc, char** argv) {
     footfall::ui::MainWindow window;
     window.resize(1280, 760);
     window.show();
+    if (parser.isSet(generate))
+        QTimer::singleShot(0, &window, [&window, prompt = parser.value(generate)] {
+            window.generationPanel()->setPromptText(prompt);
+            window.generate();
+        });
     return app.exec();
 }

@@ -124,7 +124,50 @@ double round3(double v) {
     return std::round(v * 1000.0) / 1000.0;
 }
 
+// Audio file, then sidecar, each written whole or not at all (writeBytesAtomically); when the
+// sidecar fails the audio file goes too, so that no take is left half on disk.
+bool writeTakeFiles(Take& take, const AudioBuffer& written) {
+    // bext, iXML and FLAC comments all come from the metadata the sidecar holds.
+    WriteOptions w = takeWriteOptions(take.metadata, take.format, take.ditherSeed);
+    w.samplesPrepared = true;
+    // Its footsteps as markers, found on the samples as written by the export's slicer.
+    w.markers = stepMarkers(written);
+    bool audioWritten = false;
+    try {
+        writeAudioFile(take.audioPath, written, w);
+        audioWritten = true;
+        take.sidecarPath = take.withSidecar ? writeSidecar(take.audioPath, take.metadata) : "";
+        take.saveError.clear();
+        return true;
+    } catch (const std::exception& e) {
+        if (audioWritten)
+            ::unlink(take.audioPath.c_str());
+        take.sidecarPath.clear();
+        const auto* disk = dynamic_cast<const FileWriteError*>(&e);
+        take.saveError = "could not save " + fs::path(take.audioPath).filename().string() + ": " +
+                         (disk ? disk->reason() : std::string(e.what()));
+        return false;
+    }
+}
+
 } // namespace
+
+bool saveTake(Take& take) {
+    if (take.audio.empty()) {
+        take.saveError = "could not save " + fs::path(take.audioPath).filename().string() +
+                         ": the take holds no audio";
+        return false;
+    }
+    // Another take may have been given the name meanwhile (it was free while nothing was
+    // written): never over it.
+    std::error_code ec;
+    if (fs::exists(take.audioPath, ec)) {
+        const fs::path p(take.audioPath);
+        take.audioPath = uniquePath(p.parent_path().string(), p.filename().string());
+        take.metadata["output_path"] = take.audioPath;
+    }
+    return writeTakeFiles(take, samplesAsWritten(take.audio, take.format, take.ditherSeed));
+}
 
 nlohmann::json buildTakeMetadata(const Engine& engine, const ResolvedTake& take,
                                  const GeneratedAudio& generated, const TakeAnalysis& analysis,
@@ -201,6 +244,7 @@ std::vector<Take> generateTakes(Engine& engine, const GenerationRequest& request
     // already generated.
     const int count = static_cast<int>(resolved.size());
     std::vector<Take> takes;
+    std::string firstSaveError;
     for (size_t next = 0; next < resolved.size();) {
         const size_t passSize =
             std::clamp<size_t>(engine.batchPassSize(resolved, next), 1, resolved.size() - next);
@@ -250,23 +294,18 @@ std::vector<Take> generateTakes(Engine& engine, const GenerationRequest& request
             if (progress)
                 progress({Phase::Saving, i + 1, count, first, count, passTakes});
 
-            // bext, iXML and FLAC comments all come from the metadata the sidecar holds.
-            WriteOptions w = takeWriteOptions(take.metadata, out.format, ditherSeed);
-            w.samplesPrepared = true;
-            // Its footsteps as markers, found on the samples as written by the export's slicer.
-            w.markers = stepMarkers(written);
-            try {
-                writeAudioFile(take.audioPath, written, w);
-                if (out.writeSidecar)
-                    take.sidecarPath = writeSidecar(take.audioPath, take.metadata);
-            } catch (const std::exception& e) {
-                throw GenerationError(e.what());
-            }
+            take.format = out.format;
+            take.ditherSeed = ditherSeed;
+            take.withSidecar = out.writeSidecar;
             take.audio = std::move(g.audio);
+            if (!writeTakeFiles(take, written) && firstSaveError.empty())
+                firstSaveError = take.saveError;
             if (onSaved)
                 onSaved(take);
             takes.push_back(std::move(take));
         }
+        if (!firstSaveError.empty())
+            throw GenerationError(firstSaveError);
     }
     if (progress)
         progress({Phase::Done, count, count, count - 1, count});

@@ -5,10 +5,12 @@
 #include <sndfile.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
+#include <fcntl.h>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
@@ -223,7 +225,7 @@ std::vector<std::int32_t> integerCodes(const AudioBuffer& audio, AudioFormat for
     return codes;
 }
 
-void writeWav(std::ofstream& out, const AudioBuffer& audio, const WriteOptions& options) {
+void writeWav(std::string& out, const AudioBuffer& audio, const WriteOptions& options) {
     const int channels = audio.channels();
     const int bytes = audioFormatBits(options.format) / 8;
     const std::uint64_t dataSize =
@@ -254,7 +256,7 @@ void writeWav(std::ofstream& out, const AudioBuffer& audio, const WriteOptions& 
     start += header;
     start += "data";
     put32(start, static_cast<std::uint32_t>(dataSize));
-    out.write(start.data(), static_cast<std::streamsize>(start.size()));
+    out = std::move(start);
 
     std::string block;
     if (options.format == AudioFormat::Wav32Float) {
@@ -276,7 +278,7 @@ void writeWav(std::ofstream& out, const AudioBuffer& audio, const WriteOptions& 
     }
     if (dataSize % 2)
         block += '\0';
-    out.write(block.data(), static_cast<std::streamsize>(block.size()));
+    out += block;
 }
 
 // FLAC metadata block types (RFC 9639).
@@ -287,13 +289,6 @@ struct FlacBlock {
     int type = 0;
     std::string body;
 };
-
-std::string readWholeFile(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in)
-        throw std::runtime_error("cannot read " + path);
-    return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-}
 
 // Parses "fLaC" + metadata blocks; `audioStart` gets the offset of the first frame.
 std::vector<FlacBlock> flacBlocks(const std::string& bytes, std::size_t& audioStart) {
@@ -369,8 +364,7 @@ std::string vorbisCommentBody(const std::string& vendor, const VorbisComments& c
 // Replaces the FLAC file's Vorbis comment block (libFLAC writes one with its vendor string)
 // by `comments`, right after STREAMINFO. Frames never point back into the metadata, so they
 // are copied unchanged.
-void setFlacComments(const std::string& path, const VorbisComments& comments) {
-    const std::string bytes = readWholeFile(path);
+std::string withFlacComments(const std::string& bytes, const VorbisComments& comments) {
     std::size_t audioStart = 0;
     const std::vector<FlacBlock> blocks = flacBlocks(bytes, audioStart);
     std::string vendor = "Footfall";
@@ -398,20 +392,60 @@ void setFlacComments(const std::string& path, const VorbisComments& comments) {
         out += kept[i].body;
     }
     out.append(bytes, audioStart, std::string::npos);
-    std::ofstream file(path, std::ios::binary | std::ios::trunc);
-    file.write(out.data(), static_cast<std::streamsize>(out.size()));
-    file.flush();
-    if (!file)
-        throw std::runtime_error("cannot write the FLAC comments (disk full?)");
+    return out;
 }
 
-void writeFlac(const std::string& tmp, const AudioBuffer& audio, const WriteOptions& options) {
+// A file in memory for libsndfile's virtual I/O: the FLAC encoder writes and seeks back (to
+// fill in STREAMINFO) here, so that only finished bytes ever go to disk.
+struct MemoryFile {
+    std::string bytes;
+    sf_count_t pos = 0;
+};
+
+SF_VIRTUAL_IO memoryFileIo() {
+    SF_VIRTUAL_IO io{};
+    io.get_filelen = [](void* user) {
+        return static_cast<sf_count_t>(static_cast<MemoryFile*>(user)->bytes.size());
+    };
+    io.seek = [](sf_count_t offset, int whence, void* user) {
+        auto* f = static_cast<MemoryFile*>(user);
+        const sf_count_t base = whence == SEEK_SET   ? 0
+                                : whence == SEEK_CUR ? f->pos
+                                                     : static_cast<sf_count_t>(f->bytes.size());
+        f->pos = std::max<sf_count_t>(0, base + offset);
+        return f->pos;
+    };
+    io.read = [](void* ptr, sf_count_t count, void* user) {
+        auto* f = static_cast<MemoryFile*>(user);
+        const auto size = static_cast<sf_count_t>(f->bytes.size());
+        const sf_count_t n = std::clamp<sf_count_t>(size - f->pos, 0, count);
+        if (n > 0)
+            std::memcpy(ptr, f->bytes.data() + f->pos, static_cast<std::size_t>(n));
+        f->pos += n;
+        return n;
+    };
+    io.write = [](const void* ptr, sf_count_t count, void* user) {
+        auto* f = static_cast<MemoryFile*>(user);
+        const auto end = static_cast<std::size_t>(f->pos + count);
+        if (end > f->bytes.size())
+            f->bytes.resize(end);
+        std::memcpy(f->bytes.data() + f->pos, ptr, static_cast<std::size_t>(count));
+        f->pos += count;
+        return count;
+    };
+    io.tell = [](void* user) { return static_cast<MemoryFile*>(user)->pos; };
+    return io;
+}
+
+std::string encodeFlac(const AudioBuffer& audio, const WriteOptions& options) {
     SF_INFO info{};
     info.samplerate = audio.sampleRate();
     info.channels = audio.channels();
     info.format = SF_FORMAT_FLAC | SF_FORMAT_PCM_24;
+    MemoryFile memory;
+    SF_VIRTUAL_IO io = memoryFileIo();
     {
-        SndfilePtr file(sf_open(tmp.c_str(), SFM_WRITE, &info));
+        SndfilePtr file(sf_open_virtual(&io, SFM_WRITE, &info, &memory));
         if (!file)
             throw std::runtime_error(sf_strerror(nullptr));
         // 24-bit codes in the top bits of an int: libsndfile passes them to FLAC unscaled, so
@@ -427,7 +461,7 @@ void writeFlac(const std::string& tmp, const AudioBuffer& audio, const WriteOpti
     VorbisComments comments = options.vorbisComments;
     for (auto& c : markersToVorbisComments(options.markers))
         comments.push_back(std::move(c));
-    setFlacComments(tmp, comments);
+    return withFlacComments(memory.bytes, comments);
 }
 
 // Walks a RIFF/WAVE file's top-level chunks; `visit(id, size, in)` returns true to stop (with
@@ -547,15 +581,78 @@ AudioBuffer samplesAsWritten(const AudioBuffer& audio, AudioFormat format,
     return out;
 }
 
-void writeAudioFile(const std::string& path, const AudioBuffer& audio,
-                    const WriteOptions& options) {
-    if (audio.channels() < 1)
-        throw std::runtime_error("cannot write " + path + ": the take has no channels");
+FileWriteError::FileWriteError(std::string path, std::string reason)
+    : std::runtime_error("cannot write " + path + ": " + reason), m_path(std::move(path)),
+      m_reason(std::move(reason)) {}
+
+namespace {
+
+// injectWriteFaultForTesting: bytes still allowed before writes fail (negative: no fault).
+std::atomic<std::int64_t> g_faultAfter{-1};
+std::atomic<int> g_faultError{0};
+
+// write(2), all of it, or -1 with errno set (the injected fault included).
+bool writeAll(int fd, const char* data, std::size_t size) {
+    while (size > 0) {
+        std::size_t chunk = std::min<std::size_t>(size, 1 << 20);
+        if (const std::int64_t left = g_faultAfter.load(); left >= 0) {
+            if (left == 0) {
+                errno = g_faultError.load();
+                return false;
+            }
+            chunk = std::min<std::size_t>(chunk, static_cast<std::size_t>(left));
+            g_faultAfter.fetch_sub(static_cast<std::int64_t>(chunk));
+        }
+        const ssize_t n = ::write(fd, data, chunk);
+        if (n < 0) {
+            if (errno == EINTR)
+                continue;
+            return false;
+        }
+        data += n;
+        size -= static_cast<std::size_t>(n);
+    }
+    return true;
+}
+
+} // namespace
+
+void injectWriteFaultForTesting(std::int64_t bytes, int error) {
+    g_faultError = error;
+    g_faultAfter = bytes;
+}
+
+void writeBytesAtomically(const std::string& path, const std::string& bytes) {
     const fs::path target(path);
     const fs::path dir = target.has_parent_path() ? target.parent_path() : fs::path(".");
     const std::string tmp =
         (dir / ("." + target.filename().string() + "." + std::to_string(::getpid()) + ".part"))
             .string();
+    const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd < 0)
+        throw FileWriteError(path, std::strerror(errno));
+    // Written, then on the disk (a full disk may only say so at fsync or close), then renamed:
+    // `path` is the finished file or does not exist, even after a crash or a power cut.
+    bool ok = writeAll(fd, bytes.data(), bytes.size()) && ::fsync(fd) == 0;
+    int error = ok ? 0 : errno;
+    if (::close(fd) != 0 && ok) {
+        ok = false;
+        error = errno;
+    }
+    if (ok && ::rename(tmp.c_str(), path.c_str()) != 0) {
+        ok = false;
+        error = errno;
+    }
+    if (!ok) {
+        ::unlink(tmp.c_str());
+        throw FileWriteError(path, std::strerror(error));
+    }
+}
+
+void writeAudioFile(const std::string& path, const AudioBuffer& audio,
+                    const WriteOptions& options) {
+    if (audio.channels() < 1)
+        throw std::runtime_error("cannot write " + path + ": the take has no channels");
     const AudioBuffer prepared = options.samplesPrepared
                                      ? AudioBuffer()
                                      : samplesAsWritten(audio, options.format, options.ditherSeed);
@@ -565,28 +662,17 @@ void writeAudioFile(const std::string& path, const AudioBuffer& audio,
             throw std::runtime_error("cannot write " + path + ": the marker \"" + m.label +
                                      "\" at frame " + std::to_string(m.frame) +
                                      " lies past the end of the audio");
+    // The whole file is made in memory first: what reaches the disk is complete or nothing.
+    std::string bytes;
     try {
-        if (options.format == AudioFormat::Flac) {
-            writeFlac(tmp, samples, options);
-        } else {
-            std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-            if (!out)
-                throw std::runtime_error(std::strerror(errno));
-            writeWav(out, samples, options);
-            out.flush();
-            if (!out)
-                throw std::runtime_error("write failed (disk full?)");
-        }
+        if (options.format == AudioFormat::Flac)
+            bytes = encodeFlac(samples, options);
+        else
+            writeWav(bytes, samples, options);
     } catch (const std::exception& e) {
-        std::remove(tmp.c_str());
         throw std::runtime_error("cannot write " + path + ": " + e.what());
     }
-    std::error_code ec;
-    fs::rename(tmp, target, ec);
-    if (ec) {
-        std::remove(tmp.c_str());
-        throw std::runtime_error("cannot move the finished take to " + path + ": " + ec.message());
-    }
+    writeBytesAtomically(path, bytes);
 }
 
 AudioBuffer readAudioFile(const std::string& path) {

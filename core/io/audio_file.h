@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <utility>
 #include <vector>
@@ -76,8 +77,30 @@ struct WriteOptions {
 AudioBuffer samplesAsWritten(const AudioBuffer& audio, AudioFormat format,
                              std::uint32_t ditherSeed = 1);
 
-// Writes atomically: a temporary file in the target folder, renamed over `path` only when
-// complete. Throws std::runtime_error naming the path on failure.
+// A file that could not be written: what() is "cannot write PATH: REASON", reason() the
+// system's words for it ("No space left on device").
+class FileWriteError : public std::runtime_error {
+public:
+    FileWriteError(std::string path, std::string reason);
+    const std::string& path() const { return m_path; }
+    const std::string& reason() const { return m_reason; }
+
+private:
+    std::string m_path, m_reason;
+};
+
+// Writes `bytes` to a temporary file ".<name>.<pid>.part" in `path`'s folder, flushes it to the
+// disk and renames it over `path`: `path` is either the whole file or untouched. On failure
+// the temporary file is removed and FileWriteError says why.
+void writeBytesAtomically(const std::string& path, const std::string& bytes);
+
+// Fault injection for tests: once `bytes` more bytes have gone through writeBytesAtomically
+// (the take files, sidecars), every write fails with `error` (an errno value such as ENOSPC)
+// as a full disk or a read-only folder would. Negative `bytes` turns it off (the default).
+void injectWriteFaultForTesting(std::int64_t bytes, int error);
+
+// Writes atomically (writeBytesAtomically; the file is made in memory first). Throws
+// FileWriteError when the disk refuses it, std::runtime_error naming the path otherwise.
 // WAV layout: RIFF/WAVE, fmt (PCM: 16 bytes, tag 1; 32-bit float: 18 bytes, tag 3 with
 // cbSize 0, then a fact chunk), bext v2, iXML, then with markers `cue ` and LIST/adtl, data.
 void writeAudioFile(const std::string& path, const AudioBuffer& audio, const WriteOptions& options);

@@ -1,6 +1,7 @@
 #include "io/metadata.h"
 
 #include "footfall_version.h"
+#include "io/audio_file.h"
 
 #include <cctype>
 #include <cstdlib>
@@ -15,29 +16,7 @@ namespace footfall {
 namespace fs = std::filesystem;
 
 void writeFileAtomically(const std::string& path, const std::string& text) {
-    const fs::path target(path);
-    const fs::path dir = target.has_parent_path() ? target.parent_path() : fs::path(".");
-    const fs::path tmp =
-        dir / ("." + target.filename().string() + "." + std::to_string(::getpid()) + ".part");
-    {
-        std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-        if (!out)
-            throw std::runtime_error("cannot write " + path);
-        out << text;
-        out.flush();
-        if (!out) {
-            out.close();
-            fs::remove(tmp);
-            throw std::runtime_error("cannot write " + path + " (disk full?)");
-        }
-    }
-    std::error_code ec;
-    fs::rename(tmp, target, ec);
-    if (ec) {
-        fs::remove(tmp);
-        throw std::runtime_error("cannot move " + tmp.string() + " to " + path + ": " +
-                                 ec.message());
-    }
+    writeBytesAtomically(path, text);
 }
 
 std::string sidecarPathFor(const std::string& audioPath) {

@@ -14,8 +14,10 @@
 #include <QCheckBox>
 #include <QCloseEvent>
 #include <QComboBox>
+#include <QFileInfo>
 #include <QMenu>
 #include <QMenuBar>
+#include <QMessageBox>
 #include <QScrollArea>
 #include <QScrollBar>
 #include <QSettings>
@@ -24,6 +26,8 @@
 #include <QTableView>
 #include <QTimer>
 #include <QToolButton>
+
+#include <algorithm>
 
 namespace footfall::ui {
 
@@ -93,9 +97,11 @@ MainWindow::MainWindow(TakeStore store, QWidget* parent)
 
     m_panel->loadSettings();
     QString listProblem;
+    const QDateTime listWritten = QFileInfo(m_store.listPath()).lastModified();
     m_model->setTakes(m_store.load(&listProblem));
     if (!listProblem.isEmpty())
         statusBar()->showMessage(listProblem, 15000);
+    recoverAfterCrash(listWritten);
     loadWindowSettings();
     if (m_model->rowCount() > 0) {
         m_suppressAutoPlay = true;
@@ -160,6 +166,11 @@ void MainWindow::buildActions() {
     m_renderFinal->setToolTip(tr("Render this draft at full quality: the same seed and "
                                  "settings with the steps and sampler it stands for"));
     m_renderFinal->setEnabled(false);
+    m_retrySave = add(take, tr("Retry save"), QKeySequence(), &MainWindow::retrySave, true);
+    m_retrySave->setObjectName(QStringLiteral("retrySaveAction"));
+    m_retrySave->setToolTip(tr("Write the takes that could not be saved (marked ⚠ in the "
+                               "list) to the output folder"));
+    m_retrySave->setEnabled(false);
     add(take, tr("Export…"), QKeySequence(Qt::CTRL | Qt::Key_E), &MainWindow::exportCurrent, true);
     take->addSeparator();
     add(
@@ -204,6 +215,19 @@ void MainWindow::loadWindowSettings() {
 }
 
 void MainWindow::closeEvent(QCloseEvent* event) {
+    const QVector<TakeRecord>& takes = m_model->takes();
+    const auto unsaved = static_cast<int>(std::count_if(
+        takes.begin(), takes.end(), [](const TakeRecord& t) { return t.isUnsaved(); }));
+    if (unsaved > 0 &&
+        QMessageBox::warning(this, tr("Unsaved takes"),
+                             tr("%n take(s) could not be saved and exist only in this window. "
+                                "Close anyway and lose them?",
+                                "", unsaved),
+                             QMessageBox::Close | QMessageBox::Cancel,
+                             QMessageBox::Cancel) != QMessageBox::Close) {
+        event->ignore();
+        return;
+    }
     m_player->stop();
     m_panel->saveSettings();
     saveWindowSettings();

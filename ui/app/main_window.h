@@ -104,6 +104,10 @@ public Q_SLOTS:
     void renderFinalCurrent();
     void exportCurrent();
     void removeCurrent();
+    // Writes every take whose save failed (a full disk, a read-only folder) from memory: its
+    // audio file and sidecar; the ones saved become normal takes. Returns how many are still
+    // unsaved.
+    int retrySave();
 
 protected:
     void closeEvent(QCloseEvent* event) override;
@@ -128,6 +132,10 @@ private:
     void showTake(const TakeRecord& take, SharedTakeView analysis);
     void buildLibraryActions(QMenu* file); // File ▸ Open library folder…
     void onLibraryScanned(std::shared_ptr<LibraryImport> result);
+    // At start: removes what a save interrupted by a crash left in the output folder (the
+    // ".<name>.<pid>.part" files of processes that are gone) and adds back takes saved after
+    // the list was last written (`listWritten`; invalid: no list yet) but missing from it.
+    void recoverAfterCrash(const QDateTime& listWritten);
     void addImportedSlice();
     // main_window_generation.cpp
     void onTakeSaved(int jobId, const TakeRecord& take, SharedTakeView analysis);
@@ -176,11 +184,13 @@ private:
     QLabel* m_abLabel = nullptr;
     QTimer* m_meterTimer = nullptr;
     QAction* m_renderFinal = nullptr;
+    QAction* m_retrySave = nullptr;
     std::size_t m_lastFed = 0;
     QString m_slotA, m_slotB;
     bool m_abSwitching = false;
     bool m_suppressAutoPlay = false;
     int m_takesThisJob = 0;
+    int m_unsavedThisJob = 0;
 };
 
 } // namespace footfall::ui

@@ -43,8 +43,11 @@ void MainWindow::cancelGeneration() {
 
 void MainWindow::onTakeSaved(int, const TakeRecord& take, SharedTakeView analysis) {
     ++m_takesThisJob;
+    if (take.isUnsaved())
+        ++m_unsavedThisJob;
     addTake(take, std::move(analysis));
     m_panel->showSeedUsed(take.seed());
+    updateTakeActions();
 }
 
 void MainWindow::updateQueueView() {
@@ -74,7 +77,15 @@ void MainWindow::onJobFinished(int jobId, bool cancelled, const QString& error) 
     else
         m_panel->addLogEntry(tr("%1 %2 (×%3)").arg(time, prompt, QString::number(m_takesThisJob)),
                              true);
-    if (!error.isEmpty()) {
+    if (!error.isEmpty() && m_unsavedThisJob > 0) {
+        // The takes are in the list, marked, and in memory: say what to do about it.
+        m_panel->showError(tr("%1. %n take(s) not saved: they stay in the list (⚠) until the "
+                              "app is closed; make room, then Take ▸ Retry save.",
+                              "", m_unsavedThisJob)
+                               .arg(error));
+        m_panel->showStatus(tr("Not saved"));
+        statusBar()->showMessage(error, 10000);
+    } else if (!error.isEmpty()) {
         m_panel->showError(error);
         m_panel->showStatus(tr("Failed"));
         statusBar()->showMessage(tr("Generation failed"), 5000);
@@ -87,6 +98,7 @@ void MainWindow::onJobFinished(int jobId, bool cancelled, const QString& error) 
                                                 : tr("Done: %n takes", "", m_takesThisJob));
     }
     m_takesThisJob = 0;
+    m_unsavedThisJob = 0;
 }
 
 void MainWindow::recallCurrent() {

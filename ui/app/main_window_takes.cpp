@@ -11,19 +11,27 @@
 #include "views/metadata_panel.h"
 #include "views/waveform_view.h"
 
+#include "generation/take_generation.h"
 #include "io/audio_file.h"
+#include "io/file_check.h"
+#include "io/metadata.h"
 
 #include <QAction>
 #include <QCheckBox>
 #include <QDir>
+#include <QFile>
 #include <QFileDialog>
+#include <QFileInfo>
 #include <QMenu>
 #include <QMessageBox>
+#include <QSet>
 #include <QStatusBar>
 #include <QTableView>
 #include <QTimer>
 
 #include <algorithm>
+#include <csignal>
+#include <unistd.h>
 
 namespace footfall::ui {
 
@@ -53,6 +61,50 @@ void MainWindow::updateTakeActions() {
     const int row = currentRow();
     m_renderFinal->setEnabled(row >= 0 && row < m_model->rowCount() &&
                               m_model->take(row).isDraft());
+    const QVector<TakeRecord>& takes = m_model->takes();
+    m_retrySave->setEnabled(
+        std::any_of(takes.begin(), takes.end(), [](const TakeRecord& t) { return t.isUnsaved(); }));
+}
+
+int MainWindow::retrySave() {
+    int saved = 0, failed = 0;
+    QString lastError;
+    for (int row = 0; row < m_model->rowCount(); ++row) {
+        TakeRecord record = m_model->take(row);
+        if (!record.isUnsaved() || !record.unsaved)
+            continue;
+        Take take = *record.unsaved;
+        if (!saveTake(take)) {
+            ++failed;
+            lastError = QString::fromStdString(take.saveError);
+            record.saveError = lastError;
+            m_model->setTake(row, record);
+            continue;
+        }
+        ++saved;
+        const QString oldPath = record.audioPath;
+        record.audioPath = QString::fromStdString(take.audioPath); // new if the name was taken
+        record.sidecarPath = QString::fromStdString(take.sidecarPath);
+        record.metadata = take.metadata;
+        record.saveError.clear();
+        record.unsaved.reset();
+        if (record.audioPath != oldPath) {
+            if (SharedTakeView view = m_cache.find(oldPath))
+                m_cache.put(record.audioPath, view);
+            m_cache.remove(oldPath);
+        }
+        m_model->setTake(row, record); // persists the list with it
+    }
+    updateTakeActions();
+    if (failed > 0) {
+        const QString message = tr("%n take(s) still not saved: %1", "", failed).arg(lastError);
+        m_panel->showError(message);
+        statusBar()->showMessage(message, 10000);
+    } else if (saved > 0) {
+        m_panel->clearError();
+        statusBar()->showMessage(tr("%n take(s) saved", "", saved), 6000);
+    }
+    return failed;
 }
 
 void MainWindow::onCurrentChanged(int row) {
@@ -143,6 +195,68 @@ void MainWindow::removeCurrent() {
         return;
     m_model->removeTakeAt(row); // the file stays on disk: the list is a view of the library
     selectRow(std::min(row, m_model->rowCount() - 1));
+}
+
+void MainWindow::recoverAfterCrash(const QDateTime& listWritten) {
+    const QString folder = m_panel->outputFolder();
+    QStringList notes;
+    int removed = 0;
+    for (const LeftoverFile& f : leftoverTemporaryFiles(folder.toStdString())) {
+        // ".<name>.<pid>.part": a live process (another instance) may still be writing it.
+        const QString name = QFileInfo(QString::fromStdString(f.path)).fileName();
+        const QStringList parts = name.split(QLatin1Char('.'));
+        bool number = false;
+        const qint64 pid = parts.size() >= 3 ? parts.at(parts.size() - 2).toLongLong(&number) : 0;
+        if (number && pid > 0 && (pid == ::getpid() || ::kill(static_cast<pid_t>(pid), 0) == 0))
+            continue;
+        if (QFile::remove(QString::fromStdString(f.path)))
+            ++removed;
+    }
+    if (removed > 0)
+        notes << tr("Removed %n unfinished file(s) of an interrupted save from %1", "", removed)
+                     .arg(QDir::toNativeSeparators(folder));
+    if (!listWritten.isValid()) {
+        // No list yet: one now, so that the next start knows which takes came after it.
+        m_store.save({});
+    } else {
+        // Takes written after the list but not in it: the app stopped (a crash, a kill)
+        // between saving a take and writing the list.
+        const QStringList listed = m_model->audioPaths();
+        const QSet<QString> inList(listed.begin(), listed.end());
+        QVector<TakeRecord> found;
+        const QFileInfoList files = QDir(folder).entryInfoList(
+            {QStringLiteral("*.wav"), QStringLiteral("*.flac")}, QDir::Files, QDir::Time);
+        for (const QFileInfo& file : files) {
+            if (file.lastModified() <= listWritten || inList.contains(file.absoluteFilePath()))
+                continue;
+            const std::string path = file.absoluteFilePath().toStdString();
+            const std::string sidecar = sidecarPathFor(path);
+            const auto probe = probeAudioFile(path);
+            if (!probe || !probe->complete || !QFileInfo::exists(QString::fromStdString(sidecar)))
+                continue;
+            TakeRecord record;
+            try {
+                record.metadata = readSidecar(sidecar);
+            } catch (const std::exception&) {
+                continue;
+            }
+            if (!record.metadata.is_object() ||
+                record.metadata.value("output_path", std::string()) != path)
+                continue; // not a take saved here (a copy, a file from elsewhere)
+            record.audioPath = file.absoluteFilePath();
+            record.sidecarPath = QString::fromStdString(sidecar);
+            record.created = file.lastModified();
+            found.push_back(std::move(record));
+        }
+        if (!found.isEmpty()) {
+            notes << tr("%n take(s) saved just before the app stopped were added back to the "
+                        "list",
+                        "", static_cast<int>(found.size()));
+            m_model->addTakes(std::move(found)); // newest first, as the list is
+        }
+    }
+    if (!notes.isEmpty())
+        statusBar()->showMessage(notes.join(QStringLiteral("; ")), 15000);
 }
 
 namespace {

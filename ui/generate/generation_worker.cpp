@@ -156,6 +156,10 @@ void GenerationWorker::run(const GenerationJob& job) {
             record.sidecarPath = QString::fromStdString(take.sidecarPath);
             record.metadata = take.metadata;
             record.created = QDateTime::currentDateTime();
+            if (!take.saveError.empty()) { // kept in memory for Take ▸ Retry save
+                record.saveError = QString::fromStdString(take.saveError);
+                record.unsaved = std::make_shared<const Take>(take);
+            }
             Q_EMIT takeSaved(
                 job.id, record,
                 prepareTakeView(std::make_shared<const AudioBuffer>(take.audio), take.analysis));

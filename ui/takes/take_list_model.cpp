@@ -38,6 +38,8 @@ QVariant TakeListModel::data(const QModelIndex& index, int role) const {
     if (role == Qt::DisplayRole) {
         switch (index.column()) {
         case Verdict:
+            if (t.isUnsaved())
+                return QStringLiteral("⚠");
             return t.rejected ? QStringLiteral("✕") : t.favourite ? QStringLiteral("♥") : QString();
         case Rating:
             // Filled up to the rating, hollow after it (RatingDelegate draws the same).
@@ -72,6 +74,9 @@ QVariant TakeListModel::data(const QModelIndex& index, int role) const {
         return t.rating > 0 ? tr("%1 of 5 stars").arg(t.rating) : tr("Not rated");
     if (role == Qt::ToolTipRole && index.column() == Rating)
         return tr("Click a star to rate, the same star again to clear (keys 0–5)");
+    if (role == Qt::ToolTipRole && t.isUnsaved())
+        return tr("Not saved: %1\nTake ▸ Retry save writes it once there is room.")
+            .arg(t.saveError);
     if (role == Qt::ToolTipRole) {
         QString tip = QStringLiteral("%1\n%2\n%3").arg(t.prompt(), t.audioPath, t.engine());
         if (const QString init = t.initAudio(); !init.isEmpty())
@@ -89,6 +94,8 @@ QVariant TakeListModel::data(const QModelIndex& index, int role) const {
         return font;
     }
     if (role == Qt::ForegroundRole) {
+        if (t.isUnsaved())
+            return QBrush(QColor(235, 80, 70));
         if (t.rejected)
             return QBrush(QColor(110, 110, 110));
         if (index.column() == Correlation)
@@ -229,6 +236,14 @@ void TakeListModel::removeTakeAt(int row) {
     beginRemoveRows({}, row, row);
     m_takes.removeAt(row);
     endRemoveRows();
+    Q_EMIT changedByUser();
+}
+
+void TakeListModel::setTake(int row, const TakeRecord& take) {
+    if (row < 0 || row >= m_takes.size())
+        return;
+    m_takes[row] = take;
+    Q_EMIT dataChanged(index(row, 0), index(row, columnCount() - 1));
     Q_EMIT changedByUser();
 }
 

@@ -50,6 +50,8 @@ public:
     void addTakes(QVector<TakeRecord>&& takes);
     QStringList audioPaths() const;
     void removeTakeAt(int row);
+    // Replaces the take in `row` (an unsaved take once saved: its path may have changed).
+    void setTake(int row, const TakeRecord& take);
     void setRating(int row, int rating);
     void toggleFavourite(int row);
     void toggleRejected(int row);

@@ -8,7 +8,12 @@
 #include <QMetaType>
 #include <QString>
 
+#include <memory>
 #include <optional>
+
+namespace footfall {
+struct Take;
+}
 
 namespace footfall::ui {
 
@@ -20,6 +25,12 @@ struct TakeRecord {
     bool favourite = false;
     bool rejected = false;
     QDateTime created;
+    // A take whose files could not be written (a full disk, a read-only folder): why, in words,
+    // and the take itself, kept in memory for Take ▸ Retry save (saveTake). Such a take is
+    // shown in the list but never written to the persisted list: it has no file yet.
+    QString saveError;
+    std::shared_ptr<const footfall::Take> unsaved;
+    bool isUnsaved() const { return !saveError.isEmpty(); }
 
     QString prompt() const;
     QString negativePrompt() const;

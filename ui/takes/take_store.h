@@ -29,7 +29,12 @@ public:
     // reads as empty. A list that cannot be read is kept aside as "<list>.broken-<time>" before
     // it reads as empty, so the next save cannot destroy it; `problem` says so in words.
     QVector<TakeRecord> load(QString* problem = nullptr) const;
-    // Atomic write (QSaveFile); returns false and leaves the old list on failure.
+    // Atomic write (QSaveFile) under a lock file ("<list>.lock", QLockFile), merged with the
+    // list on disk, so that two app instances on one list lose nothing: takes another instance
+    // added since this store last read or wrote the list are kept, takes it removed stay
+    // removed, and its changes to a take win unless this store changed the same take. Unsaved
+    // takes (TakeRecord::isUnsaved) are left out. Returns false and leaves the old list on
+    // failure.
     bool save(const QVector<TakeRecord>& takes) const;
     // The same write on the store's own thread, so that a list of thousands of takes never
     // holds up the GUI: returns at once; the newest list wins over one still waiting.
@@ -39,7 +44,9 @@ public:
 
 private:
     class Writer;
+    struct Base; // the list as this store last read or wrote it: save()'s merge base
     QString m_listPath;
+    std::shared_ptr<Base> m_base;     // shared by copies of the store
     std::shared_ptr<Writer> m_writer; // shared by copies of the store; waits when destroyed
 };
 
