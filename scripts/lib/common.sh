@@ -22,6 +22,8 @@ FOOTFALL_BUILD_PACKAGES=(
 # desktop-file-validate and appstreamcli (the installed .desktop file and metainfo).
 FOOTFALL_TEST_PACKAGES=(sentencepiece python3-torch pulseaudio xvfb xauth sox mediainfo
   clang-format parallel fonts-ipafont-gothic desktop-file-utils appstream)
+# scripts/fuzz only: clang and libFuzzer (libclang_rt.fuzzer, with the sanitizer runtimes).
+FOOTFALL_FUZZ_PACKAGES=(clang libclang-rt-14-dev)
 
 footfall_install_packages() {
   local missing=()
