@@ -1033,6 +1033,64 @@ Auswahl: %1 – %2 s</translation>
             <numerusform>%n Takes in %1 waren nicht lesbar und wurden ausgelassen.</numerusform>
         </translation>
     </message>
+    <message>
+        <source>Retry save</source>
+        <translation>Speichern wiederholen</translation>
+    </message>
+    <message>
+        <source>Write the takes that could not be saved (marked ⚠ in the list) to the output folder</source>
+        <translation>Die Takes, die nicht gespeichert werden konnten (in der Liste mit ⚠ markiert), in den Ausgabeordner schreiben</translation>
+    </message>
+    <message>
+        <source>Unsaved takes</source>
+        <translation>Nicht gespeicherte Takes</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n take(s) could not be saved and exist only in this window. Close anyway and lose them?</source>
+        <translation>
+            <numerusform>%n Take konnte nicht gespeichert werden und existiert nur in diesem Fenster. Trotzdem schließen und ihn verlieren?</numerusform>
+            <numerusform>%n Takes konnten nicht gespeichert werden und existieren nur in diesem Fenster. Trotzdem schließen und sie verlieren?</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%1. %n take(s) not saved: they stay in the list (⚠) until the app is closed; make room, then Take ▸ Retry save.</source>
+        <translation>
+            <numerusform>%1. %n Take nicht gespeichert: er bleibt bis zum Schließen der App in der Liste (⚠); Platz schaffen, dann Take ▸ Speichern wiederholen.</numerusform>
+            <numerusform>%1. %n Takes nicht gespeichert: sie bleiben bis zum Schließen der App in der Liste (⚠); Platz schaffen, dann Take ▸ Speichern wiederholen.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Not saved</source>
+        <translation>Nicht gespeichert</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n take(s) still not saved: %1</source>
+        <translation>
+            <numerusform>%n Take immer noch nicht gespeichert: %1</numerusform>
+            <numerusform>%n Takes immer noch nicht gespeichert: %1</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n take(s) saved</source>
+        <translation>
+            <numerusform>%n Take gespeichert</numerusform>
+            <numerusform>%n Takes gespeichert</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Removed %n unfinished file(s) of an interrupted save from %1</source>
+        <translation>
+            <numerusform>%n unvollständige Datei eines abgebrochenen Speichervorgangs aus %1 entfernt</numerusform>
+            <numerusform>%n unvollständige Dateien eines abgebrochenen Speichervorgangs aus %1 entfernt</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n take(s) saved just before the app stopped were added back to the list</source>
+        <translation>
+            <numerusform>%n Take, der kurz vor dem Ende der App gespeichert wurde, ist wieder in der Liste</numerusform>
+            <numerusform>%n Takes, die kurz vor dem Ende der App gespeichert wurden, sind wieder in der Liste</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>footfall::ui::MetadataPanel</name>
@@ -1351,6 +1409,12 @@ Auswahl: %1 – %2 s</translation>
     <message>
         <source>Varied from %1 (noise level %2)</source>
         <translation>Variiert aus %1 (Rauschpegel %2)</translation>
+    </message>
+    <message>
+        <source>Not saved: %1
+Take ▸ Retry save writes it once there is room.</source>
+        <translation>Nicht gespeichert: %1
+Take ▸ Speichern wiederholen schreibt ihn, sobald Platz ist.</translation>
     </message>
 </context>
 <context>

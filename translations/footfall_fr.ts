@@ -1033,6 +1033,64 @@ Sélection&#xa0;: %1 – %2 s</translation>
             <numerusform>%n prises de %1 sont illisibles et ont été laissées de côté.</numerusform>
         </translation>
     </message>
+    <message>
+        <source>Retry save</source>
+        <translation>Réessayer l&apos;enregistrement</translation>
+    </message>
+    <message>
+        <source>Write the takes that could not be saved (marked ⚠ in the list) to the output folder</source>
+        <translation>Écrire dans le dossier de sortie les prises qui n&apos;ont pas pu être enregistrées (marquées ⚠ dans la liste)</translation>
+    </message>
+    <message>
+        <source>Unsaved takes</source>
+        <translation>Prises non enregistrées</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n take(s) could not be saved and exist only in this window. Close anyway and lose them?</source>
+        <translation>
+            <numerusform>%n prise n&apos;a pas pu être enregistrée et n&apos;existe que dans cette fenêtre. Fermer quand même et la perdre ?</numerusform>
+            <numerusform>%n prises n&apos;ont pas pu être enregistrées et n&apos;existent que dans cette fenêtre. Fermer quand même et les perdre ?</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%1. %n take(s) not saved: they stay in the list (⚠) until the app is closed; make room, then Take ▸ Retry save.</source>
+        <translation>
+            <numerusform>%1. %n prise non enregistrée&#xa0;: elle reste dans la liste (⚠) jusqu&apos;à la fermeture de l&apos;application&#xa0;; libérez de la place, puis Prise ▸ Réessayer l&apos;enregistrement.</numerusform>
+            <numerusform>%1. %n prises non enregistrées&#xa0;: elles restent dans la liste (⚠) jusqu&apos;à la fermeture de l&apos;application&#xa0;; libérez de la place, puis Prise ▸ Réessayer l&apos;enregistrement.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Not saved</source>
+        <translation>Non enregistré</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n take(s) still not saved: %1</source>
+        <translation>
+            <numerusform>%n prise toujours non enregistrée&#xa0;: %1</numerusform>
+            <numerusform>%n prises toujours non enregistrées&#xa0;: %1</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n take(s) saved</source>
+        <translation>
+            <numerusform>%n prise enregistrée</numerusform>
+            <numerusform>%n prises enregistrées</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Removed %n unfinished file(s) of an interrupted save from %1</source>
+        <translation>
+            <numerusform>%n fichier inachevé d&apos;un enregistrement interrompu retiré de %1</numerusform>
+            <numerusform>%n fichiers inachevés d&apos;un enregistrement interrompu retirés de %1</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n take(s) saved just before the app stopped were added back to the list</source>
+        <translation>
+            <numerusform>%n prise enregistrée juste avant l&apos;arrêt de l&apos;application a été remise dans la liste</numerusform>
+            <numerusform>%n prises enregistrées juste avant l&apos;arrêt de l&apos;application ont été remises dans la liste</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>footfall::ui::MetadataPanel</name>
@@ -1351,6 +1409,12 @@ Sélection&#xa0;: %1 – %2 s</translation>
     <message>
         <source>Varied from %1 (noise level %2)</source>
         <translation>Variante de %1 (niveau de bruit %2)</translation>
+    </message>
+    <message>
+        <source>Not saved: %1
+Take ▸ Retry save writes it once there is room.</source>
+        <translation>Non enregistrée&#xa0;: %1
+Prise ▸ Réessayer l&apos;enregistrement l&apos;écrira dès qu&apos;il y aura de la place.</translation>
     </message>
 </context>
 <context>

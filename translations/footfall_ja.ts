@@ -1021,6 +1021,58 @@ Selection: %1 – %2 s</source>
             <numerusform>%1 の %n テイクは読み込めなかったため、除外しました。</numerusform>
         </translation>
     </message>
+    <message>
+        <source>Retry save</source>
+        <translation>保存を再試行</translation>
+    </message>
+    <message>
+        <source>Write the takes that could not be saved (marked ⚠ in the list) to the output folder</source>
+        <translation>保存できなかったテイク（リストで ⚠ 表示）を出力フォルダーに書き込みます</translation>
+    </message>
+    <message>
+        <source>Unsaved takes</source>
+        <translation>未保存のテイク</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n take(s) could not be saved and exist only in this window. Close anyway and lose them?</source>
+        <translation>
+            <numerusform>%n 件のテイクを保存できず、このウィンドウの中にしかありません。閉じるとそれらは失われます。閉じますか？</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%1. %n take(s) not saved: they stay in the list (⚠) until the app is closed; make room, then Take ▸ Retry save.</source>
+        <translation>
+            <numerusform>%1。%n 件のテイクを保存できませんでした。アプリを閉じるまでリストに残ります（⚠）。空き容量を確保してから「テイク ▸ 保存を再試行」を実行してください。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Not saved</source>
+        <translation>未保存</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n take(s) still not saved: %1</source>
+        <translation>
+            <numerusform>%n 件のテイクはまだ保存できていません: %1</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n take(s) saved</source>
+        <translation>
+            <numerusform>%n 件のテイクを保存しました</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Removed %n unfinished file(s) of an interrupted save from %1</source>
+        <translation>
+            <numerusform>中断された保存の未完成ファイル %n 個を %1 から削除しました</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n take(s) saved just before the app stopped were added back to the list</source>
+        <translation>
+            <numerusform>アプリが停止する直前に保存された %n 件のテイクをリストに戻しました</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>footfall::ui::MetadataPanel</name>
@@ -1339,6 +1391,12 @@ Selection: %1 – %2 s</source>
     <message>
         <source>Varied from %1 (noise level %2)</source>
         <translation>%1 からのバリエーション（ノイズレベル %2）</translation>
+    </message>
+    <message>
+        <source>Not saved: %1
+Take ▸ Retry save writes it once there is room.</source>
+        <translation>未保存: %1
+空き容量ができたら「テイク ▸ 保存を再試行」で書き込めます。</translation>
     </message>
 </context>
 <context>
