@@ -484,6 +484,19 @@ template <typename Visit> bool walkRiff(std::ifstream& in, Visit visit) {
     return false;
 }
 
+// A chunk's `size` payload bytes from the stream's position, or false (nothing allocated) when
+// the file holds fewer: a chunk header can claim 4 GB in a file of a few bytes.
+bool readPayload(std::ifstream& in, std::uint32_t size, std::string& out) {
+    const std::streamoff at = in.tellg();
+    in.seekg(0, std::ios::end);
+    const std::streamoff end = in.tellg();
+    in.seekg(at);
+    if (at < 0 || end < at || static_cast<std::uint64_t>(end - at) < size)
+        return false;
+    out.assign(size, '\0');
+    return static_cast<bool>(in.read(out.data(), size));
+}
+
 // The labl texts of a WAV's LIST/adtl chunks, by cue point id.
 std::map<std::uint32_t, std::string> adtlLabels(const std::string& path) {
     std::map<std::uint32_t, std::string> labels;
@@ -491,8 +504,8 @@ std::map<std::uint32_t, std::string> adtlLabels(const std::string& path) {
     walkRiff(in, [&](const std::string& id, std::uint32_t size, std::ifstream& stream) {
         if (id != "LIST" || size < 4)
             return false;
-        std::string list(size, '\0');
-        if (!stream.read(list.data(), size) || list.compare(0, 4, "adtl") != 0)
+        std::string list;
+        if (!readPayload(stream, size, list) || list.compare(0, 4, "adtl") != 0)
             return false;
         for (std::size_t pos = 4; pos + 8 <= list.size();) {
             const std::string sub = list.substr(pos, 4);
@@ -682,11 +695,23 @@ AudioBuffer readAudioFile(const std::string& path) {
         throw std::runtime_error("cannot read " + path + ": " + sf_strerror(nullptr));
     if (info.channels < 1 || info.frames < 0 || info.samplerate <= 0)
         throw std::runtime_error("cannot read " + path + ": invalid audio header");
-    std::vector<float> data(static_cast<std::size_t>(info.frames) * info.channels);
-    const sf_count_t got = sf_readf_float(file.get(), data.data(), info.frames);
-    return AudioBuffer::fromInterleaved(data.data(),
-                                        static_cast<std::size_t>(std::max<sf_count_t>(got, 0)),
-                                        info.channels, info.samplerate);
+    // The header's frame count is only a claim (a few bytes can announce terabytes): read in
+    // blocks of about 4 MB and keep what the file really holds.
+    const auto channels = static_cast<std::size_t>(info.channels);
+    const sf_count_t blockFrames = std::max<sf_count_t>(1, (sf_count_t{1} << 20) / info.channels);
+    std::vector<float> block(static_cast<std::size_t>(blockFrames) * channels);
+    std::vector<float> data;
+    for (;;) {
+        const sf_count_t got = sf_readf_float(file.get(), block.data(), blockFrames);
+        if (got <= 0)
+            break;
+        data.insert(data.end(), block.begin(),
+                    block.begin() + static_cast<std::ptrdiff_t>(got * info.channels));
+        if (got < blockFrames)
+            break;
+    }
+    return AudioBuffer::fromInterleaved(data.data(), data.size() / channels, info.channels,
+                                        info.samplerate);
 }
 
 std::optional<BroadcastInfo> readBroadcastInfo(const std::string& path) {
@@ -727,8 +752,8 @@ std::optional<std::string> readChunkData(const std::string& path, const std::str
     walkRiff(in, [&](const std::string& id, std::uint32_t size, std::ifstream& stream) {
         if (id != chunkId)
             return false;
-        std::string payload(size, '\0');
-        if (stream.read(payload.data(), size))
+        std::string payload;
+        if (readPayload(stream, size, payload))
             data = std::move(payload);
         return true;
     });

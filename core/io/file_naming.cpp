@@ -2,6 +2,7 @@
 
 #include "io/transliterate.h"
 
+#include <algorithm>
 #include <cctype>
 #include <cstdio>
 #include <ctime>
@@ -32,7 +33,9 @@ std::string sanitizePrompt(const std::string& prompt, std::size_t maxLength) {
         out.resize(maxLength);
     while (!out.empty() && out.back() == '_')
         out.pop_back();
-    return out.empty() ? std::string("untitled") : out;
+    if (out.empty()) // "untitled", within maxLength too (at least one character)
+        out = std::string("untitled").substr(0, std::max<std::size_t>(maxLength, 1));
+    return out;
 }
 
 std::string timestampStamp(std::chrono::system_clock::time_point when) {

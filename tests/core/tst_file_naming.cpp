@@ -42,6 +42,10 @@ private Q_SLOTS:
         const std::string longPrompt(500, 'a');
         QCOMPARE(sanitizePrompt(longPrompt).size(), kMaxPromptStemLength);
         QVERIFY(sanitizePrompt(std::string(59, 'a') + " bcd").back() != '_');
+        // Found by fuzz_naming: the "untitled" stand-in ignored a maxLength below 8.
+        QCOMPARE(QString::fromStdString(sanitizePrompt("", 5)), QString("untit"));
+        QCOMPARE(QString::fromStdString(sanitizePrompt("?", 1)), QString("u"));
+        QCOMPARE(QString::fromStdString(sanitizePrompt("", 0)), QString("u")); // never empty
     }
     void timestampedNameHasTheSeedsForm() {
         const QString name = QString::fromStdString(
