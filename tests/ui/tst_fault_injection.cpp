@@ -323,6 +323,11 @@ private Q_SLOTS:
             qInfo("killed %s; left behind: %s", duringSave ? "during a save" : "after a take",
                   qPrintable(leftBehind.join(QLatin1Char(' '))));
 
+            // How many of them the list already named (the rest need the restart's recovery).
+            qInfo("takes on disk: %lld; in takes.json at the kill: %lld",
+                  static_cast<long long>(
+                      QDir(out).entryList({QStringLiteral("*.json")}, QDir::Files).size()),
+                  static_cast<long long>(listedPaths(appList).size()));
             // Restart on the same list and folder.
             QSettings().setValue(QStringLiteral("generation/outputDir"), out);
             auto w = std::make_unique<MainWindow>(TakeStore(appList));
