@@ -4,6 +4,7 @@
 // resetState() from init().
 #pragma once
 
+#include "app/deferred_settings.h"
 #include "app/main_window.h"
 #include "generate/generation_panel.h"
 #include "generate/generation_queue.h"
@@ -43,6 +44,8 @@ protected:
 
     // No settings and no take list left over from the test before.
     void resetState() {
+        footfall::ui::flushSettingsWrites(); // a save of the test before must not land after the
+                                             // clear
         QSettings().clear();
         QFile::remove(listPath());
     }

@@ -1,5 +1,6 @@
 // Getting takes out of the real window: exports (formats, normalisation, UCS names, sliced
 // steps), the export dialog, and drags that carry finished, tagged files.
+#include "app/deferred_settings.h"
 #include "app/main_window.h"
 #include "export/export_dialog.h"
 #include "export/take_exporter.h"
@@ -187,6 +188,7 @@ private Q_SLOTS:
         const double peak = toDbfs(samplePeak(readAudioFile(written.toStdString())));
         QVERIFY2(std::abs(peak + 1.0) < 0.05, qPrintable(QString::number(peak)));
         // The default folder was not stored as a habit: a new output folder moves it along.
+        flushSettingsWrites();
         QVERIFY(!QSettings().contains(QStringLiteral("export/folder")));
     }
 };

@@ -1,5 +1,6 @@
 // The generation panel's advanced and LoRA options: they reach the job, persist across a
 // restart, and come back from a take through the window's Recall.
+#include "app/deferred_settings.h"
 #include "app/main_window.h"
 #include "generate/generation_panel.h"
 #include "generate/lora_list_widget.h"
@@ -11,7 +12,9 @@
 #include <QComboBox>
 #include <QLineEdit>
 #include <QMenu>
+#include <QSettings>
 #include <QSignalSpy>
+#include <QThread>
 #include <QToolButton>
 #include <QtTest>
 
@@ -27,6 +30,24 @@ class TestGenerationOptions : public QObject, private test::MainWindowFixture {
 private Q_SLOTS:
     void initTestCase() { setUpSuite(); }
     void init() { resetState(); }
+
+    // Generate saves the panel's settings on the writer thread, not the GUI thread, and a
+    // panel made afterwards reads them back.
+    void generateSavesTheSettingsOffTheGuiThread() {
+        auto w = makeWindow();
+        w->generationPanel()->setPromptText(QStringLiteral("slow leather soles on a wet pier"));
+        w->generationPanel()->generateButton()->click();
+        flushSettingsWrites();
+        QVERIFY(lastSettingsWriteThread() != nullptr);
+        QVERIFY(lastSettingsWriteThread() != QThread::currentThread());
+        QCOMPARE(QSettings().value(QStringLiteral("generation/prompt")).toString(),
+                 QStringLiteral("slow leather soles on a wet pier"));
+        GenerationPanel fresh;
+        fresh.loadSettings();
+        QCOMPARE(QString::fromStdString(fresh.makeJob().request.prompt),
+                 QStringLiteral("slow leather soles on a wet pier"));
+        QTRY_VERIFY_WITH_TIMEOUT(!w->queue()->isBusy(), 30000);
+    }
 
     void advancedOptionsReachTheJobAndPersist() {
         {

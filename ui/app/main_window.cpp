@@ -2,6 +2,8 @@
 // MainWindow lives in main_window_*.cpp, one job each (see main_window.h).
 #include "app/main_window.h"
 
+#include "app/deferred_settings.h"
+
 #include "app/preferences_dialog.h"
 
 #include "generate/generation_panel.h"
@@ -193,7 +195,7 @@ void MainWindow::persist() {
 }
 
 void MainWindow::saveWindowSettings() const {
-    QSettings s;
+    DeferredSettings s; // written off the GUI thread
     s.setValue(QStringLiteral("window/geometry"), saveGeometry());
     s.setValue(QStringLiteral("window/mainSplit"), m_mainSplit->saveState());
     s.setValue(QStringLiteral("window/centreSplit"), m_centreSplit->saveState());
@@ -204,6 +206,7 @@ void MainWindow::saveWindowSettings() const {
 }
 
 void MainWindow::loadWindowSettings() {
+    flushSettingsWrites();
     QSettings s;
     restoreGeometry(s.value(QStringLiteral("window/geometry")).toByteArray());
     m_mainSplit->restoreState(s.value(QStringLiteral("window/mainSplit")).toByteArray());
@@ -231,6 +234,7 @@ void MainWindow::closeEvent(QCloseEvent* event) {
     m_player->stop();
     m_panel->saveSettings();
     saveWindowSettings();
+    flushSettingsWrites(); // on disk before the app quits
     persist();
     m_store.waitForSaves();
     QMainWindow::closeEvent(event);

@@ -1,5 +1,7 @@
 #include "export/export_dialog.h"
 
+#include "app/deferred_settings.h"
+
 #include "takes/take_store.h"
 
 #include <QCheckBox>
@@ -214,6 +216,7 @@ void ExportDialog::setOptions(const ExportOptions& o) {
 }
 
 void ExportDialog::loadSettings() {
+    flushSettingsWrites();
     QSettings s;
     s.beginGroup(QStringLiteral("export"));
     ExportOptions o = options();
@@ -241,7 +244,7 @@ void ExportDialog::loadSettings() {
 
 void ExportDialog::saveSettings() const {
     const ExportOptions o = options();
-    QSettings s;
+    DeferredSettings s; // written off the GUI thread
     s.beginGroup(QStringLiteral("export"));
     if (QDir::cleanPath(o.folder) == m_defaultFolder)
         s.remove(QStringLiteral("folder"));

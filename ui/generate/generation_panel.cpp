@@ -1,4 +1,6 @@
 #include "generate/generation_panel.h"
+
+#include "app/deferred_settings.h"
 #include "generate/generation_worker.h"
 
 #include "generate/lora_list_widget.h"
@@ -819,6 +821,7 @@ QString GenerationPanel::etaText() const {
 }
 
 void GenerationPanel::loadSettings() {
+    flushSettingsWrites(); // what this process saved last is read back
     QSettings s;
     s.beginGroup(QStringLiteral("generation"));
     const QStringList history = s.value(QStringLiteral("promptHistory")).toStringList();
@@ -871,7 +874,7 @@ void GenerationPanel::loadSettings() {
 }
 
 void GenerationPanel::saveSettings() const {
-    QSettings s;
+    DeferredSettings s; // written off the GUI thread
     s.beginGroup(QStringLiteral("generation"));
     s.setValue(QStringLiteral("promptHistory"), promptHistory());
     s.setValue(QStringLiteral("prompt"), promptText());
