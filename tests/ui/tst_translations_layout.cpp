@@ -213,12 +213,15 @@ private Q_SLOTS:
         clipped << clippedTexts(w.get());
         clipped.removeDuplicates();
         {
-            // Known, in English too: the unfolded prompt builder's two columns make the panel
-            // wider than its scroll area, which never scrolls sideways, so the right-hand
-            // controls are cut off; widening the scroll area would push the window past 1280.
+            // Known, in English too: unfolded, the generation panel is wider than its scroll
+            // area, which never scrolls sideways, so the right-hand controls are cut off (the
+            // prompt builder is one column now, English needs 300 of 293 px, German 358; the
+            // other folded parts are as wide); widening the scroll area would push the window
+            // past 1280.
             const QStringList cut = cutScrollAreas(w.get());
-            QEXPECT_FAIL("", "the unfolded prompt builder is wider than the generation panel",
-                         Continue);
+            for (const char* tag : {"en", "de", "fr"}) // Japanese fits since
+                QEXPECT_FAIL(tag, "the unfolded generation panel is wider than its scroll area",
+                             Continue);
             QVERIFY2(cut.isEmpty(), qPrintable(cut.join(QLatin1Char('\n'))));
         }
 

@@ -52,6 +52,7 @@ PromptBuilder::PromptBuilder(QWidget* parent) : QWidget(parent) {
     grid->setContentsMargins(0, 0, 0, 0);
     grid->setHorizontalSpacing(6);
     grid->setVerticalSpacing(4);
+    grid->setColumnStretch(1, 1);
     int i = 0;
     for (PromptAxis axis : kAxes) {
         const QString name = QString::fromLatin1(promptAxisName(axis));
@@ -63,12 +64,14 @@ PromptBuilder::PromptBuilder(QWidget* parent) : QWidget(parent) {
             combo->addItem(text.replace(QLatin1Char('_'), QLatin1Char(' ')),
                            QString::fromStdString(v));
         }
+        // One column, and combos that do not grow to their longest item: the builder must fit
+        // the generation panel's width in every language (two columns were cut off).
+        combo->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+        combo->setMinimumContentsLength(8);
         auto* label = new QLabel(axisLabel(axis), this);
         label->setBuddy(combo);
-        const int row = i / 2, col = (i % 2) * 2;
-        grid->addWidget(label, row, col);
-        grid->addWidget(combo, row, col + 1);
-        grid->setColumnStretch(col + 1, 1);
+        grid->addWidget(label, i, 0);
+        grid->addWidget(combo, i, 1);
         m_combos.insert(name, combo);
         connect(combo, &QComboBox::currentIndexChanged, this, [this] {
             if (!m_updating)
