@@ -406,8 +406,8 @@ QWidget* GenerationPanel::buildInitAudioBox() {
     m_initHint = new QLabel(box);
     m_initHint->setObjectName(QStringLiteral("initAudioHint"));
     m_initHint->setStyleSheet(QStringLiteral("color: #f0a060;"));
-    // Never wider than the panel: the whole sentence is in the tooltip.
-    m_initHint->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
+    // Never wider than the panel: it wraps (the whole story is in the tooltip).
+    m_initHint->setWordWrap(true);
     form->addRow(m_initHint);
     return outer;
 }
@@ -514,6 +514,9 @@ QWidget* GenerationPanel::buildAdvancedBox() {
            "model's linear layers run in bf16, about twice as fast; elsewhere fp32. bf16 forces "
            "that path; fp16 and bf16-storage halve the weights' memory. On CUDA: the compute "
            "precision. The take records what ran and why."));
+    // Narrower than its longest item ("bf16 weights, fp32 compute"): the panel must fit.
+    m_precision->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+    m_precision->setMinimumContentsLength(10);
     form->addRow(tr("Precision"), m_precision);
     m_lowMemory = new QCheckBox(tr("Low memory"), m_advanced);
     m_lowMemory->setObjectName(QStringLiteral("lowMemoryCheck"));
@@ -522,10 +525,10 @@ QWidget* GenerationPanel::buildAdvancedBox() {
     m_fullWindow->setObjectName(QStringLiteral("fullWindowCheck"));
     m_fullWindow->setToolTip(
         tr("Sample the model's whole window, then trim to the duration (as the reference UI)"));
-    auto* checks = new QHBoxLayout;
+    // One above the other: side by side they are wider than the panel in German and French.
+    auto* checks = new QVBoxLayout;
     checks->addWidget(m_lowMemory);
     checks->addWidget(m_fullWindow);
-    checks->addStretch(1);
     form->addRow(QString(), checks);
     QLayout* t5Row = nullptr;
     m_t5Dir = folderRow(m_advanced, QStringLiteral("t5FolderEdit"), t5Row,
