@@ -126,11 +126,15 @@ MappedFile::~MappedFile() {
 #endif
 }
 
-void MappedFile::read(uint64_t offset, void* out, uint64_t count) const {
+void MappedFile::checkRange(uint64_t offset, uint64_t count) const {
     if (offset > m_size || count > m_size - offset)
         throw GenerationError(m_what + " '" + m_path + "': bytes " + std::to_string(offset) + ".." +
                               std::to_string(offset + count) + " lie past its " +
                               std::to_string(m_size) + " bytes");
+}
+
+void MappedFile::read(uint64_t offset, void* out, uint64_t count) const {
+    checkRange(offset, count);
     if (count == 0)
         return;
     if (!copyUnlessBusError(out, m_data + offset, count))
@@ -140,8 +144,7 @@ void MappedFile::read(uint64_t offset, void* out, uint64_t count) const {
 }
 
 std::vector<uint8_t> MappedFile::bytes(uint64_t offset, uint64_t count) const {
-    if (offset > m_size || count > m_size - offset)
-        read(offset, nullptr, count); // throws the range error
+    checkRange(offset, count); // before allocating what the caller claims
     std::vector<uint8_t> out(static_cast<size_t>(count));
     read(offset, out.data(), count);
     return out;

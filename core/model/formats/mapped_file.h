@@ -33,6 +33,8 @@ public:
 
 private:
     MappedFile() = default;
+    // Throws GenerationError when [offset, offset + count) is not inside the mapped size.
+    void checkRange(uint64_t offset, uint64_t count) const;
     std::string m_path;
     std::string m_what;
     const uint8_t* m_data = nullptr;
