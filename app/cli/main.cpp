@@ -37,14 +37,18 @@ int fail(const cli::CliOptions* options, const std::string& message) {
 }
 
 // --tokenizer-check: proves that this installation finds and loads the SentencePiece module
-// (the T5 tokenizer) without needing a whole model.
+// (the T5 tokenizer) without needing a whole model. FOOTFALL_TOKENIZER=process checks the
+// server process instead.
 int runTokenizerCheck(const cli::CliOptions& o) {
-    const std::string module = model::SpmTokenizer::modulePath();
     const model::SpmTokenizer tokenizer(o.tokenizerCheck);
+    const bool process = tokenizer.backend() == model::TokenizerBackend::Process;
+    const std::string where =
+        process ? model::SpmTokenizer::serverPath() : model::SpmTokenizer::modulePath();
     const std::string text = o.request.prompt.empty() ? "footsteps on gravel" : o.request.prompt;
     const std::vector<int> ids = tokenizer.encode(text);
     if (o.json) {
-        std::cout << nlohmann::json{{"spm_module", module},
+        std::cout << nlohmann::json{{process ? "spm_server" : "spm_module", where},
+                                    {"tokenizer_backend", process ? "process" : "module"},
                                     {"tokenizer_model", o.tokenizerCheck},
                                     {"vocab_size", tokenizer.vocabSize()},
                                     {"text", text},
@@ -53,7 +57,7 @@ int runTokenizerCheck(const cli::CliOptions& o) {
                   << "\n";
         return 0;
     }
-    std::cout << "SentencePiece module: " << module << "\n"
+    std::cout << (process ? "SentencePiece server: " : "SentencePiece module: ") << where << "\n"
               << "tokenizer: " << o.tokenizerCheck << " (" << tokenizer.vocabSize()
               << " pieces)\nids of \"" << text << "\":";
     for (const int id : ids)

@@ -55,6 +55,7 @@ footfall_configure_and_build() {
     -DCMAKE_BUILD_TYPE="${CMAKE_BUILD_TYPE:-Release}" \
     -DCMAKE_CXX_COMPILER_LAUNCHER=ccache \
     -DFOOTFALL_WERROR="${FOOTFALL_WERROR:-OFF}" \
+    -DFOOTFALL_SANITIZE="${FOOTFALL_SANITIZE:-OFF}" \
     -DFOOTFALL_BUILD_GUI="$gui" -DFOOTFALL_BUILD_TESTS="$tests" >&2
   # Two cores and ~1 GB per Torch translation unit: -j by cores, capped by memory.
   local jobs

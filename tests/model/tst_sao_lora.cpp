@@ -147,9 +147,6 @@ private:
 
 private Q_SLOTS:
     void initTestCase() {
-#if defined(__SANITIZE_ADDRESS__)
-        QSKIP("the SentencePiece module cannot be loaded under AddressSanitizer (RTLD_DEEPBIND)");
-#endif
         FOOTFALL_REQUIRE_PARITY_DIR();
         m_parity = parityDir();
         QVERIFY(m_tmp.isValid());

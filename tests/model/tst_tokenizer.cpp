@@ -1,25 +1,34 @@
 // The T5 tokenizer: a tiny spiece.model trained here with spm_train, ids checked against
-// spm_encode, then the T5 conditioner's framing (</s>, padding, truncation, mask). Runs in a
-// process that also has libtorch loaded, which is the situation the dlopen'ed module is for.
+// spm_encode for both places SentencePiece can run (the dlopen'ed module, the server process),
+// then the T5 conditioner's framing (</s>, padding, truncation, mask) and the server's failure
+// modes. Runs in a process that also has libtorch loaded, which is the situation the module
+// is for. Under AddressSanitizer the module cannot be loaded (RTLD_DEEPBIND): its rows are not
+// made there, and every other case runs on the server, the sanitizer build's default.
 #include "base/errors.h"
 #include "model/sao/tokenizer/tokenizer.h"
 
 #include <ATen/ATen.h>
 
 #include "skip.h"
+#include <QElapsedTimer>
+#include <QFileInfo>
 #include <QProcess>
 #include <QStandardPaths>
 #include <QTemporaryDir>
 
 #include <QtTest>
 
+#include <atomic>
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
+#include <thread>
 
 using footfall::GenerationError;
 using footfall::model::SpmTokenizer;
 using footfall::model::TokenBatch;
+using footfall::model::TokenizerBackend;
+Q_DECLARE_METATYPE(TokenizerBackend)
 
 namespace {
 
@@ -82,9 +91,6 @@ private:
 
 private Q_SLOTS:
     void initTestCase() {
-#if defined(__SANITIZE_ADDRESS__)
-        QSKIP("the SentencePiece module cannot be loaded under AddressSanitizer (RTLD_DEEPBIND)");
-#endif
         const QString spmTrain = QStandardPaths::findExecutable("spm_train");
         m_spmEncode = QStandardPaths::findExecutable("spm_encode");
         if (spmTrain.isEmpty() || m_spmEncode.isEmpty())
@@ -104,28 +110,134 @@ private Q_SLOTS:
         QCOMPARE(at::ones({2}).sum().item<float>(), 2.0f);
     }
 
-    void findsModule() {
+    void findsModuleAndServer() {
         const std::string path = SpmTokenizer::modulePath();
         QVERIFY(QFile::exists(QString::fromStdString(path)));
         QVERIFY(QString::fromStdString(path).endsWith("footfall_spm.so"));
+        const QString server = QString::fromStdString(SpmTokenizer::serverPath());
+        QVERIFY(QFileInfo(server).isExecutable());
+        QVERIFY(server.endsWith("footfall-spm-server"));
     }
 
     void idsMatchSpmEncode_data() {
+        QTest::addColumn<TokenizerBackend>("backend");
         QTest::addColumn<QString>("text");
-        QTest::newRow("simple") << "footsteps on gravel";
-        QTest::newRow("punctuation") << "Heavy boots, running on wet concrete stairs!";
-        QTest::newRow("spaces") << "  quiet   barefoot steps in the hallway  ";
-        QTest::newRow("unknown") << "Zyxq footsteps 123 ünïcödé";
-        QTest::newRow("single") << "a";
+        const QString texts[][2] = {
+            {"simple", "footsteps on gravel"},
+            {"punctuation", "Heavy boots, running on wet concrete stairs!"},
+            {"spaces", "  quiet   barefoot steps in the hallway  "},
+            {"unknown", "Zyxq footsteps 123 ünïcödé"},
+            {"nfkc", "ＦＯＯＴＳＴＥＰＳ ﬁne ㍿ ½"},
+            {"single", "a"},
+        };
+        for (const auto& [name, text] : texts) {
+#if !defined(__SANITIZE_ADDRESS__)
+            QTest::newRow(qPrintable("module " + name)) << TokenizerBackend::Module << text;
+#endif
+            QTest::newRow(qPrintable("process " + name)) << TokenizerBackend::Process << text;
+        }
     }
 
     void idsMatchSpmEncode() {
+        QFETCH(TokenizerBackend, backend);
         QFETCH(QString, text);
-        SpmTokenizer tokenizer(m_model);
+        SpmTokenizer tokenizer(m_model, backend);
+        QCOMPARE(tokenizer.backend(), backend);
         const std::vector<int> expected = spmEncode(text.toStdString());
         QVERIFY(!expected.empty());
         const std::vector<int> actual = tokenizer.encode(text.toStdString());
         QCOMPARE(actual, expected);
+        QCOMPARE(tokenizer.vocabSize(), 64);
+    }
+
+    // One server answers many prompts in order, from several threads at once.
+    void serverAnswersInOrderAcrossThreads() {
+        SpmTokenizer tokenizer(m_model, TokenizerBackend::Process);
+        const std::vector<std::string> prompts = {"footsteps on gravel", "wet concrete", "snow",
+                                                  "barefoot on carpet in the hallway"};
+        std::vector<std::vector<int>> expected;
+        for (const auto& prompt : prompts)
+            expected.push_back(spmEncode(prompt));
+        std::atomic<int> wrong{0};
+        std::vector<std::thread> threads;
+        for (int t = 0; t < 4; ++t)
+            threads.emplace_back([&, t] {
+                for (int i = 0; i < 50; ++i) {
+                    const std::size_t k = std::size_t(t + i) % prompts.size();
+                    if (tokenizer.encode(prompts[k]) != expected[k])
+                        ++wrong;
+                }
+            });
+        for (auto& thread : threads)
+            thread.join();
+        QCOMPARE(wrong.load(), 0);
+        // A long prompt goes through in one piece (more than one socket buffer).
+        std::string longPrompt;
+        while (longPrompt.size() < 400000)
+            longPrompt += "heavy boots on wet concrete stairs, ";
+        QCOMPARE(tokenizer.encode(longPrompt).size(),
+                 SpmTokenizer(m_model).encode(longPrompt).size());
+    }
+
+    void serverFailuresAreClearErrors_data() {
+        QTest::addColumn<QString>("script");
+        QTest::addColumn<QString>("expected");
+        QTest::newRow("exits at once") << "exit 3"
+                                       << "ended";
+        // Claims a 2^30-piece vocabulary.
+        QTest::newRow("impossible vocabulary")
+            << R"(printf '\000\000\000\000\000\000\000\100\001\000\000\000\000\000\000\000')"
+            << "impossible vocabulary";
+        // Starts fine (64 pieces), then answers one id far outside the vocabulary.
+        QTest::newRow("id outside vocabulary")
+            << R"(printf '\000\000\000\000\100\000\000\000\001\000\000\000\000\000\000\000'; )"
+               R"(head -c 23 >/dev/null; printf '\001\000\000\000\377\377\000\000'; exec sleep 60)"
+            << "outside its vocabulary";
+        QTest::newRow("dies mid-prompt")
+            << R"(printf '\000\000\000\000\100\000\000\000\001\000\000\000\000\000\000\000'; )"
+               R"(head -c 4 >/dev/null; exit 0)"
+            << "ended while tokenizing";
+    }
+
+    void serverFailuresAreClearErrors() {
+        QFETCH(QString, script);
+        QFETCH(QString, expected);
+        const QString path = m_dir.filePath("fake-server.sh");
+        QFile::remove(path);
+        QFile file(path);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write(("#!/bin/sh\n" + script + "\n").toUtf8());
+        file.close();
+        QVERIFY(file.setPermissions(QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner));
+        qputenv("FOOTFALL_SPM_SERVER", path.toUtf8());
+        QString message;
+        QElapsedTimer clock;
+        clock.start();
+        try {
+            SpmTokenizer tokenizer(m_model, TokenizerBackend::Process);
+            tokenizer.encode("footsteps on gravel in the distant forest");
+        } catch (const GenerationError& e) {
+            message = QString::fromUtf8(e.what());
+        }
+        qunsetenv("FOOTFALL_SPM_SERVER");
+        QVERIFY2(message.contains(expected), qPrintable(message));
+        // No waiting for the sleeping fake server to finish by itself.
+        QVERIFY2(clock.elapsed() < 30000, qPrintable(QString::number(clock.elapsed())));
+    }
+
+    void unknownBackendSettingIsAClearError() {
+        qputenv("FOOTFALL_TOKENIZER", "telepathy");
+        QString message;
+        try {
+            SpmTokenizer tokenizer(m_model);
+        } catch (const GenerationError& e) {
+            message = QString::fromUtf8(e.what());
+        }
+        qputenv("FOOTFALL_TOKENIZER", "process");
+        const TokenizerBackend chosen = SpmTokenizer::defaultBackend();
+        qunsetenv("FOOTFALL_TOKENIZER");
+        QVERIFY2(message.contains("telepathy"), qPrintable(message));
+        QCOMPARE(chosen, TokenizerBackend::Process);
     }
 
     void appendsEosAndPads() {

@@ -94,6 +94,7 @@ fi
 
 cli="$root/usr/bin/footfall-cli"
 module=$(find "$root" -name footfall_spm.so -type f | head -n 1)
+server=$(find "$root" -name footfall-spm-server -type f | head -n 1)
 for f in usr/bin/footfall usr/bin/footfall-cli usr/share/applications/org.footfall.Footfall.desktop \
   usr/share/metainfo/org.footfall.Footfall.metainfo.xml \
   usr/share/icons/hicolor/scalable/apps/org.footfall.Footfall.svg; do
@@ -103,6 +104,9 @@ if [[ -z $module ]]; then
   fail "the package lacks the SentencePiece module footfall_spm.so"
 else
   pass "the SentencePiece module is /${module#"$root"/}"
+fi
+if [[ -z $server || ! -x $server ]]; then
+  fail "the package lacks the SentencePiece server footfall-spm-server"
 fi
 
 # The PNG's IHDR width and height, "W H".
@@ -157,7 +161,7 @@ fi
 # --- the installed footfall-cli --------------------------------------------------------------
 # Started from a scratch folder, without the variables that could point it back at the build.
 run_cli() {
-  (cd "$scratch" && env -u LD_LIBRARY_PATH -u FOOTFALL_SPM_MODULE "$cli" "$@")
+  (cd "$scratch" && env -u LD_LIBRARY_PATH -u FOOTFALL_SPM_MODULE -u FOOTFALL_SPM_SERVER "$cli" "$@")
 }
 got=$(run_cli --version 2>&1)
 if [[ $got == "footfall-cli $version" ]]; then
@@ -231,27 +235,38 @@ if [[ -n $module ]] && have spm_train sentencepiece "tokenizer check" &&
   text="heavy boots on wet concrete stairs"
   if [[ ! -f $scratch/tiny.model ]]; then
     fail "spm_train made no model"
-  elif ! run_cli --tokenizer-check "$scratch/tiny.model" --prompt "$text" --json \
-    >"$scratch/tok.json" 2>"$scratch/tok.err"; then
-    cat "$scratch/tok.err"
-    fail "the installed footfall-cli could not load the tokenizer"
   else
     expected=$(spm_encode --model="$scratch/tiny.model" --output_format=id <<<"$text")
-    if msg=$(python3 - "$scratch/tok.json" "$module" "$expected" 2>&1 <<'EOF'
+    # Both places SentencePiece runs: the dlopen()ed module and the server process.
+    for backend in module process; do
+      if ! FOOTFALL_TOKENIZER=$backend run_cli --tokenizer-check "$scratch/tiny.model" \
+        --prompt "$text" --json >"$scratch/tok.json" 2>"$scratch/tok.err"; then
+        cat "$scratch/tok.err"
+        fail "the installed footfall-cli could not load the tokenizer ($backend)"
+        continue
+      fi
+      installed=$module
+      [[ $backend == process ]] && installed=$server
+      if msg=$(python3 - "$scratch/tok.json" "$backend" "$installed" "$expected" 2>&1 <<'EOF'
 import json, os, sys
 m = json.load(open(sys.argv[1]))
-if os.path.realpath(m["spm_module"]) != os.path.realpath(sys.argv[2]):
-    sys.exit("loaded the module " + m["spm_module"] + ", not the installed " + sys.argv[2])
+backend, installed, expected = sys.argv[2], sys.argv[3], sys.argv[4].strip()
+if m["tokenizer_backend"] != backend:
+    sys.exit("ran the " + m["tokenizer_backend"] + " tokenizer, not the " + backend)
+key = "spm_module" if backend == "module" else "spm_server"
+if os.path.realpath(m[key]) != os.path.realpath(installed):
+    sys.exit("used " + m[key] + ", not the installed " + installed)
 ids = " ".join(str(i) for i in m["ids"])
-if ids != sys.argv[3].strip():
-    sys.exit("ids " + ids + " differ from spm_encode's " + sys.argv[3].strip())
-print(m["spm_module"] + ", ids " + ids)
+if ids != expected:
+    sys.exit("ids " + ids + " differ from spm_encode's " + expected)
+print(m[key] + ", ids " + ids)
 EOF
-    ); then
-      pass "tokenizer: $msg"
-    else
-      fail "tokenizer: $msg"
-    fi
+      ); then
+        pass "tokenizer ($backend): $msg"
+      else
+        fail "tokenizer ($backend): $msg"
+      fi
+    done
   fi
 fi
 

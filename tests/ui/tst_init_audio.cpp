@@ -103,9 +103,6 @@ private:
 
 private Q_SLOTS:
     void initTestCase() {
-#if defined(__SANITIZE_ADDRESS__)
-        QSKIP("the SentencePiece module cannot be loaded under AddressSanitizer (RTLD_DEEPBIND)");
-#endif
         setUpSuite();
         FOOTFALL_REQUIRE_PARITY_DIR();
         const QString work = m_dir->filePath(QStringLiteral("models"));

@@ -2,7 +2,9 @@
 // through HF's tokenizer: pieces, then </s>, then padding to max_length. Torch-free.
 //
 // SentencePiece itself lives in the footfall_spm module (see spm_module.cpp for why); this
-// class finds it, dlopen()s it once per process and calls its C API.
+// class finds it, dlopen()s it once per process and calls its C API. Where the module cannot
+// be loaded that way (sanitizer builds: ASan refuses RTLD_DEEPBIND) it runs SentencePiece in
+// a footfall-spm-server process instead (spm_server.cpp); both give the same ids.
 #pragma once
 
 #include <cstdint>
@@ -20,10 +22,16 @@ struct TokenBatch {
     std::vector<std::int64_t> mask;
 };
 
+// Where SentencePiece runs: the dlopen()ed module (default) or a server process (default in
+// sanitizer builds). FOOTFALL_TOKENIZER=module|process overrides the default.
+enum class TokenizerBackend { Module, Process };
+
 class SpmTokenizer {
 public:
-    // Throws GenerationError naming the file when the model or the module cannot be loaded.
+    // Throws GenerationError naming the file when the model, the module or the server cannot
+    // be loaded or started.
     explicit SpmTokenizer(const std::string& modelPath);
+    SpmTokenizer(const std::string& modelPath, TokenizerBackend backend);
     ~SpmTokenizer();
     SpmTokenizer(const SpmTokenizer&) = delete;
     SpmTokenizer& operator=(const SpmTokenizer&) = delete;
@@ -42,10 +50,18 @@ public:
     // Where the module was found (loads nothing else); throws GenerationError listing the
     // places searched when it is nowhere.
     static std::string modulePath();
+    // The same for the server executable footfall-spm-server (FOOTFALL_SPM_SERVER overrides).
+    static std::string serverPath();
+    // The build's default, or FOOTFALL_TOKENIZER's; throws GenerationError on another value.
+    static TokenizerBackend defaultBackend();
+    TokenizerBackend backend() const { return m_backendKind; }
+
+    class Backend;
 
 private:
     std::string m_modelPath;
-    void* m_handle = nullptr;
+    TokenizerBackend m_backendKind;
+    std::unique_ptr<Backend> m_backend;
     int m_eosId = 1;
     int m_padId = 0;
 };
