@@ -10,6 +10,7 @@
 #include "model/runtime/weights.h"
 #include "model/sao/dit.h"
 #include "model/sao/model_config.h"
+#include "model/sao/noise.h"
 #include "model/sao/oobleck_vae.h"
 #include "model/sao/t5_encoder.h"
 #include "parity.h"
@@ -25,6 +26,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -96,6 +98,22 @@ int64_t receptiveRadius(const OobleckConfig& decoder) {
         radius += 39.0 / rate;
     }
     radius += 3.0 / rate;
+    return static_cast<int64_t>(std::ceil(radius)) + 1;
+}
+
+// The same for the encoder, in latents: per block (at its input rate) three residual units
+// (39 samples) and the strided conv (kernel 2s: s samples), the first conv (kernel 7) before
+// and the last (kernel 3: one latent) after. Rounded up, plus one.
+int64_t encoderReceptiveRadius(const OobleckConfig& encoder) {
+    double samplesPerLatent = 1.0;
+    for (const int64_t s : encoder.strides)
+        samplesPerLatent *= static_cast<double>(s);
+    double radius = 3.0 / samplesPerLatent + 1.0;
+    double rate = samplesPerLatent; // input samples per latent at the current block
+    for (const int64_t s : encoder.strides) {
+        radius += (39.0 + static_cast<double>(s)) / rate;
+        rate /= static_cast<double>(s);
+    }
     return static_cast<int64_t>(std::ceil(radius)) + 1;
 }
 
@@ -298,6 +316,89 @@ private Q_SLOTS:
             parsePretransformConfig(pretransformJson({2, 4}, false, false), "shapes");
         const OobleckVae evenVae(even, randomVaeWeights(even), {"ae.", {}, false});
         QCOMPARE(evenVae.decodeChunked(latents, 8, 0).size(2), int64_t(20 * 8));
+    }
+
+    // Chunked encode: with overlap / 2 at least the encoder's receptive radius, every pasted
+    // latent is the whole encode's (mean and posterior), for several stride sets and lengths;
+    // with a small overlap it is not (the check has teeth).
+    void vaeChunkedEncodeEqualsFullEncode_data() { vaeChunkedDecodeEqualsFullDecode_data(); }
+    void vaeChunkedEncodeEqualsFullEncode() {
+        QFETCH(std::vector<int64_t>, strides);
+        QFETCH(bool, nearest);
+        const PretransformConfig config =
+            parsePretransformConfig(pretransformJson(strides, nearest, false), "shapes");
+        const OobleckVae vae(config, randomVaeWeights(config),
+                             {"ae.", {at::kDouble, at::kCPU}, true});
+        const int64_t ratio = config.downsamplingRatio;
+        const int64_t radius = encoderReceptiveRadius(config.encoder);
+        const int64_t overlap = 2 * radius;
+        const int64_t hop = 5;
+        const int64_t chunk = overlap + hop;
+        for (const int64_t length : {chunk + 3 * hop + 2, chunk + 3 * hop + 3, chunk + 1}) {
+            const at::Tensor audio = at::randn({2, 2, length * ratio}, at::kDouble);
+            const VaeEncoding full = vae.encodeDetailed(audio, nullptr);
+            const VaeEncoding chunked = vae.encodeChunked(audio, nullptr, chunk, overlap);
+            QCOMPARE(chunked.latents.sizes(), full.latents.sizes());
+            QCOMPARE(chunked.latents.size(2), length);
+            const std::string label = "length " + std::to_string(length) + ", chunk " +
+                                      std::to_string(chunk) + ", overlap " +
+                                      std::to_string(overlap);
+            for (const auto& [name, a, b] :
+                 {std::tuple{"latents", chunked.latents, full.latents},
+                  std::tuple{"pre-bottleneck", chunked.preBottleneck, full.preBottleneck},
+                  std::tuple{"stdev", chunked.stdev, full.stdev}}) {
+                const QString failure = closeFailure(a, b, label + " " + name);
+                QVERIFY2(failure.isEmpty(), qPrintable(failure));
+            }
+            QVERIFY(std::abs(chunked.kl.item<double>() - full.kl.item<double>()) <
+                    1e-9 * std::abs(full.kl.item<double>()));
+            // One chunk (equal to or above the length) is the whole encode.
+            QVERIFY(at::equal(vae.encodeChunked(audio, nullptr, length + 3, overlap).latents,
+                              full.latents));
+        }
+        const at::Tensor audio = at::randn({1, 2, 3 * radius * ratio}, at::kDouble);
+        const at::Tensor cut = vae.encodeChunked(audio, nullptr, radius, 2).latents;
+        QVERIFY(
+            !closeFailure(cut, vae.encodeDetailed(audio, nullptr).latents, "overlap 2").isEmpty());
+    }
+
+    // Each chunk draws its own posterior noise, in chunk order, shaped like that chunk (the
+    // original's randn_like per chunk): the first chunk's kept latents are that chunk encoded
+    // alone with the first draw of the seed, the last chunk's those of the last draw.
+    void vaeChunkedEncodeDrawsPerChunk() {
+        const PretransformConfig config =
+            parsePretransformConfig(pretransformJson({2, 3}, false, false), "shapes");
+        const OobleckVae vae(config, randomVaeWeights(config), {"ae.", {}, true});
+        const int64_t ratio = config.downsamplingRatio;
+        const int64_t chunk = 8, overlap = 4, length = 20;
+        const at::Tensor audio = at::randn({1, 2, length * ratio});
+        SeededNoise noise(77);
+        const at::Tensor chunked = vae.encodeChunked(audio, &noise, chunk, overlap).latents;
+        // starts 0, 4, 8, 12: four chunks
+        SeededNoise replay(77);
+        const at::Tensor first =
+            vae.encodeDetailed(audio.slice(2, 0, chunk * ratio), &replay).latents;
+        QVERIFY(at::allclose(chunked.slice(2, 0, chunk - overlap / 2),
+                             first.slice(2, 0, chunk - overlap / 2)));
+        VaeEncoding last;
+        for (int64_t start = 4; start <= 12; start += 4)
+            last =
+                vae.encodeDetailed(audio.slice(2, start * ratio, (start + chunk) * ratio), &replay);
+        QVERIFY(at::allclose(chunked.slice(2, length - chunk + overlap / 2),
+                             last.latents.slice(2, overlap / 2)));
+        // The posterior draw makes it differ from the mean.
+        QVERIFY(!at::allclose(chunked, vae.encodeChunked(audio, nullptr, chunk, overlap).latents));
+        // The config's chunked flag takes the original's defaults (128 / 32).
+        const PretransformConfig chunkedConfig =
+            parsePretransformConfig(pretransformJson({2, 3}, false, true), "shapes");
+        const OobleckVae chunkedVae(chunkedConfig, randomVaeWeights(chunkedConfig),
+                                    {"ae.", {}, true});
+        const at::Tensor longAudio = at::randn({1, 2, 150 * ratio});
+        QVERIFY(at::equal(chunkedVae.encodeDetailed(longAudio, nullptr).latents,
+                          chunkedVae.encodeChunked(longAudio, nullptr, 128, 32).latents));
+        QVERIFY_THROWS_EXCEPTION(GenerationError, vae.encodeChunked(audio, nullptr, 8, 8));
+        QVERIFY_THROWS_EXCEPTION(
+            GenerationError, vae.encodeChunked(at::randn({1, 2, 20 * ratio + 1}), nullptr, 8, 2));
     }
 
     // ------------------------------------------------------------------------- T5

@@ -537,19 +537,15 @@ at::Tensor OobleckVae::decodeChunked(const at::Tensor& latents, int64_t chunkSiz
     return decodeInChunks(*m_impl, scaledLatents(latents), chunkSize, overlap, poll);
 }
 
-VaeEncoding OobleckVae::encodeDetailed(const at::Tensor& audio, NoiseSource* noise,
-                                       const std::function<void()>& poll) const {
-    const PretransformConfig& c = m_impl->config;
-    if (!m_impl->encoder)
-        throw GenerationError("the VAE was loaded without its encoder (init audio needs it)");
-    if (audio.dim() != 3 || audio.size(1) != c.encoder.audioChannels)
-        throw GenerationError("VAE encode expects audio [batch, " +
-                              std::to_string(c.encoder.audioChannels) + ", samples], got " +
-                              shapeText(audio.sizes()));
-    const at::Tensor x = audio.to(m_impl->target.device, m_impl->target.computeDtype());
+namespace {
+
+// AudioAutoencoder.encode + the bottleneck + the pretransform's scale, on audio of any length.
+VaeEncoding encodeWhole(const OobleckVae::Impl& impl, const at::Tensor& x, NoiseSource* noise,
+                        const Poll& poll) {
+    const PretransformConfig& c = impl.config;
     VaeEncoding e;
-    e.preBottleneck = perBatch(
-        c.iterateBatch, x, [&](const at::Tensor& item) { return (*m_impl->encoder)(item, poll); });
+    e.preBottleneck = perBatch(c.iterateBatch, x,
+                               [&](const at::Tensor& item) { return (*impl.encoder)(item, poll); });
     at::Tensor latents;
     if (c.vaeBottleneck()) {
         // bottleneck.vae_sample: the whole batch at once (one randn_like draw)
@@ -565,6 +561,101 @@ VaeEncoding OobleckVae::encodeDetailed(const at::Tensor& audio, NoiseSource* noi
     }
     e.latents = c.scale == 1.0 ? latents : latents / c.scale;
     return e;
+}
+
+// AudioAutoencoder.encode_audio(chunked=True): chunks of chunkSize · ratio samples every
+// (chunkSize - overlap) · ratio samples plus a last chunk aligned to the end, each encoded
+// alone (its own posterior draw, in chunk order, as the original's per-chunk randn_like) and
+// pasted at its latent offset without overlap / 2 latents at its inner edges, later chunks
+// overwriting earlier ones. Audio of at most one chunk is encoded whole (the original fails
+// there: its loop variable is never set).
+VaeEncoding encodeInChunks(const OobleckVae::Impl& impl, const at::Tensor& x, int64_t chunkSize,
+                           int64_t overlap, NoiseSource* noise, const Poll& poll) {
+    const int64_t ratio = impl.config.downsamplingRatio;
+    const int64_t total = x.size(2);
+    const int64_t chunkSamples = chunkSize * ratio;
+    if (total <= chunkSamples)
+        return encodeWhole(impl, x, noise, poll);
+    if (total % ratio != 0)
+        throw GenerationError("VAE chunked encode needs a multiple of " + std::to_string(ratio) +
+                              " samples, got " + std::to_string(total));
+    const int64_t hop = (chunkSize - overlap) * ratio;
+    std::vector<int64_t> starts;
+    for (int64_t i = 0; i + chunkSamples <= total; i += hop)
+        starts.push_back(i);
+    if (starts.back() + chunkSamples != total)
+        starts.push_back(total - chunkSamples);
+    const int64_t latentLength = total / ratio;
+    const int64_t edge = overlap / 2;
+    VaeEncoding out;
+    const auto paste = [&](at::Tensor& into, const at::Tensor& from, int64_t to, int64_t begin,
+                           int64_t end) {
+        if (!from.defined())
+            return;
+        if (!into.defined())
+            into = at::zeros({from.size(0), from.size(1), latentLength}, from.options());
+        into.slice(2, to, to + end - begin).copy_(from.slice(2, begin, end));
+    };
+    for (size_t i = 0; i < starts.size(); ++i) {
+        const VaeEncoding e =
+            encodeWhole(impl, x.slice(2, starts[i], starts[i] + chunkSamples), noise, poll);
+        const int64_t length = e.latents.size(2);
+        if (length != chunkSize)
+            throw GenerationError("the VAE encoder made " + std::to_string(length) +
+                                  " latents of " + std::to_string(chunkSamples) +
+                                  " samples; expected " + std::to_string(chunkSize));
+        const bool last = i + 1 == starts.size();
+        int64_t target = last ? latentLength - length : starts[i] / ratio;
+        int64_t begin = 0, end = length;
+        if (i > 0) {
+            target += edge;
+            begin += edge;
+        }
+        if (!last)
+            end -= edge;
+        for (auto [into, from] : {std::pair{&out.preBottleneck, &e.preBottleneck},
+                                  {&out.mean, &e.mean},
+                                  {&out.scale, &e.scale},
+                                  {&out.stdev, &e.stdev},
+                                  {&out.latents, &e.latents}})
+            paste(*into, *from, target, begin, end);
+    }
+    if (out.mean.defined()) {
+        const at::Tensor var = out.stdev * out.stdev;
+        out.kl = (out.mean * out.mean + var - at::log(var) - 1.0).sum(1).mean();
+    }
+    return out;
+}
+
+} // namespace
+
+VaeEncoding OobleckVae::encodeDetailed(const at::Tensor& audio, NoiseSource* noise,
+                                       const std::function<void()>& poll) const {
+    const at::Tensor x = checkedEncoderInput(audio);
+    if (m_impl->config.chunked)
+        return encodeInChunks(*m_impl, x, 128, 32, noise, poll); // the original's defaults
+    return encodeWhole(*m_impl, x, noise, poll);
+}
+
+VaeEncoding OobleckVae::encodeChunked(const at::Tensor& audio, NoiseSource* noise,
+                                      int64_t chunkSize, int64_t overlap,
+                                      const std::function<void()>& poll) const {
+    if (chunkSize <= 0 || overlap < 0 || overlap >= chunkSize)
+        throw GenerationError("VAE chunked encode needs 0 <= overlap < chunk size (got chunk " +
+                              std::to_string(chunkSize) + ", overlap " + std::to_string(overlap) +
+                              ")");
+    return encodeInChunks(*m_impl, checkedEncoderInput(audio), chunkSize, overlap, noise, poll);
+}
+
+at::Tensor OobleckVae::checkedEncoderInput(const at::Tensor& audio) const {
+    const PretransformConfig& c = m_impl->config;
+    if (!m_impl->encoder)
+        throw GenerationError("the VAE was loaded without its encoder (init audio needs it)");
+    if (audio.dim() != 3 || audio.size(1) != c.encoder.audioChannels)
+        throw GenerationError("VAE encode expects audio [batch, " +
+                              std::to_string(c.encoder.audioChannels) + ", samples], got " +
+                              shapeText(audio.sizes()));
+    return audio.to(m_impl->target.device, m_impl->target.computeDtype());
 }
 
 } // namespace footfall::model

@@ -95,11 +95,19 @@ public:
     at::Tensor decodeChunked(const at::Tensor& latents, int64_t chunkSize = 128,
                              int64_t overlap = 32, const std::function<void()>& poll = {}) const;
 
-    // pretransform.encode of audio [B, io, T] (T a multiple of the downsampling ratio).
+    // pretransform.encode of audio [B, io, T] (T a multiple of the downsampling ratio; chunked
+    // when the config says so, with the original's 128 latents overlapping by 32).
     // The original samples the posterior with torch.randn_like(mean) from the global stream:
     // pass that source; null takes the mean.
     VaeEncoding encodeDetailed(const at::Tensor& audio, NoiseSource* noise,
                                const std::function<void()>& poll = {}) const;
+    // The original's chunked encode whatever the config says: chunks of chunkSize latents'
+    // worth of samples every chunkSize - overlap latents, the last one aligned to the end, each
+    // encoded alone (one posterior draw per chunk, in order) and pasted without overlap / 2
+    // latents at its inner edges. Equals the whole encode (mean) once overlap / 2 covers the
+    // encoder's receptive field. Audio of at most one chunk is encoded whole.
+    VaeEncoding encodeChunked(const at::Tensor& audio, NoiseSource* noise, int64_t chunkSize = 128,
+                              int64_t overlap = 32, const std::function<void()>& poll = {}) const;
     at::Tensor encode(const at::Tensor& audio, NoiseSource* noise,
                       const std::function<void()>& poll = {}) const {
         return encodeDetailed(audio, noise, poll).latents;
@@ -108,6 +116,7 @@ public:
     struct Impl;
 
 private:
+    at::Tensor checkedEncoderInput(const at::Tensor& audio) const;
     at::Tensor scaledLatents(const at::Tensor& latents) const;
 
     std::unique_ptr<Impl> m_impl;
