@@ -221,7 +221,7 @@ public:
         // LoRA files and configs are read (or taken from the cache) before the model loads.
         // Every take of a pass has the same LoRAs (batchPassSize).
         const ResolvedLoras loras = resolveLoras(first.request);
-        m_pipeline->ensureLoaded(m_options.device);
+        m_pipeline->ensureLoaded(m_options.device, [cancel] { throwIfCancelled(cancel); });
         throwIfCancelled(cancel);
         const auto mergeStart = std::chrono::steady_clock::now();
         const bool switched = m_loras.merge(*m_pipeline, loras);

@@ -104,8 +104,12 @@ void SaoPipeline::unload() {
     m_weights.reset();
 }
 
-void SaoPipeline::loadOn(const ResolvedDevice& device) {
+void SaoPipeline::loadOn(const ResolvedDevice& device, const std::function<void()>& poll) {
     unload();
+    const auto checkpoint = [&poll] {
+        if (poll)
+            poll();
+    };
     const WeightTarget target{device.storageDtype, device.device, device.dtype, device.matmulDtype};
     WeightTarget ditTarget = target;
     if (m_settings.lowMemory && !device.device.is_cuda() && device.storageDtype == at::kFloat)
@@ -113,6 +117,7 @@ void SaoPipeline::loadOn(const ResolvedDevice& device) {
     if (!m_tokenizer && !m_files.tokenizer.empty())
         m_tokenizer = std::make_shared<const SpmTokenizer>(m_files.tokenizer);
     m_weights = openModelWeights(m_files.weights);
+    checkpoint();
 
     // The original loads its checkpoint strictly: any tensor outside the three parts is foreign.
     std::vector<std::string> stray;
@@ -129,17 +134,21 @@ void SaoPipeline::loadOn(const ResolvedDevice& device) {
     m_dit = std::make_unique<DiffusionTransformer>(m_config.diffusion.dit,
                                                    m_config.diffusion.objective);
     m_dit->load(*m_weights, ditTarget);
+    checkpoint();
     VaeLoadOptions vaeOptions;
     vaeOptions.target = {device.vaeStorageDtype, device.device, device.dtype,
                          device.vaeMatmulDtype};
     vaeOptions.withEncoder = !m_settings.lowMemory;
     m_vae = std::make_unique<OobleckVae>(m_config.pretransform, *m_weights, vaeOptions);
+    checkpoint();
     m_conditioner =
         std::make_unique<MultiConditioner>(m_config.conditioning, m_t5Config, m_tokenizer);
     m_conditioner->load(*m_weights, target);
+    checkpoint();
     if (m_conditioner->hasT5()) {
         m_t5Weights = std::make_unique<WeightSource>(WeightSource::open(m_files.t5Weights));
         m_conditioner->loadT5(*m_t5Weights, {device.t5StorageDtype, device.device, device.t5Dtype});
+        checkpoint();
     }
     m_device = device;
     m_loaded = true;
@@ -149,7 +158,8 @@ void SaoPipeline::loadOn(const ResolvedDevice& device) {
         m_weights.reset();
 }
 
-void SaoPipeline::ensureLoaded(const std::string& deviceOverride) {
+void SaoPipeline::ensureLoaded(const std::string& deviceOverride,
+                               const std::function<void()>& poll) {
     const bool explicitDevice = !deviceOverride.empty() && lower(deviceOverride) != "auto";
     // Without an explicit device, whatever is loaded stays (including a CPU fallback).
     if (m_loaded && !explicitDevice)
@@ -161,10 +171,13 @@ void SaoPipeline::ensureLoaded(const std::string& deviceOverride) {
         r.vaeMatmulDtype == m_device.vaeMatmulDtype)
         return;
     try {
-        loadOn(r);
+        loadOn(r, poll);
     } catch (const GenerationError&) {
         unload();
         throw; // a file problem: the same on every device
+    } catch (const Cancelled&) {
+        unload();
+        throw;
     } catch (const std::exception& e) {
         unload();
         const std::string lowered = lower(wanted.empty() ? "auto" : wanted);
@@ -176,7 +189,7 @@ void SaoPipeline::ensureLoaded(const std::string& deviceOverride) {
         ResolvedDevice cpu = resolveDevice("cpu", m_settings.precision);
         cpu.note = "CUDA could not load the model (" + reason.substr(0, reason.find('\n')) +
                    "); fell back to the CPU";
-        loadOn(cpu);
+        loadOn(cpu, poll);
     }
 }
 

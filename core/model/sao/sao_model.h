@@ -82,7 +82,9 @@ public:
     // Loads everything onto the resolved device (auto falls back to the CPU when CUDA loading
     // fails). `device` overrides the settings' device when not "auto"/empty; a different
     // device than the loaded one reloads. Without one, a loaded model stays where it is.
-    void ensureLoaded(const std::string& device = {});
+    // `poll` (if set) runs between the parts (weights file, DiT, VAE, conditioners, T5), e.g.
+    // to throw Cancelled: a cancelled load leaves nothing loaded.
+    void ensureLoaded(const std::string& device = {}, const std::function<void()>& poll = {});
 
     // Latent length for a duration: only what it needs for the decoded audio to cover it (odd
     // VAE strides decode a little less than latents · ratio), rounded up to the model's minimum
@@ -139,7 +141,7 @@ public:
     double lastPrepareMilliseconds() const { return m_lastPrepareMs; }
 
 private:
-    void loadOn(const ResolvedDevice& device);
+    void loadOn(const ResolvedDevice& device, const std::function<void()>& poll);
     void unload();
     SamplerSettings resolvedSampling(const SamplerSettings& settings, bool withInit) const;
 
