@@ -247,6 +247,61 @@ private Q_SLOTS:
         expectError({"--prompt", "x", "--lora", out("nope.safetensors")}, "nope.safetensors");
         QVERIFY(!QDir(out("bad")).exists() || QDir(out("bad")).entryList(QDir::Files).isEmpty());
     }
+
+    // The rest of the absurd values, one run each: exit 1, one line naming the problem, and
+    // nothing written anywhere (the output folder is not even created).
+    void absurdParametersGiveOneClearLine_data() {
+        QTest::addColumn<QStringList>("args");
+        QTest::addColumn<QString>("mentions");
+        const auto row = [](const char* name, const QStringList& args, const char* mentions) {
+            QTest::newRow(name) << args << QString(mentions);
+        };
+        row("steps 10^9", {"--steps", "1000000000"}, "steps");
+        row("cfg nan", {"--cfg-scale", "nan"}, "cfg");
+        row("cfg inf", {"--cfg-scale", "inf"}, "cfg");
+        row("cfg -inf", {"--cfg-scale", "-inf"}, "cfg");
+        row("cfg 1e9", {"--cfg-scale", "1e9"}, "cfg");
+        row("duration 0", {"--duration", "0"}, "duration");
+        row("duration nan", {"--duration", "nan"}, "duration");
+        row("duration 1e6", {"--duration", "1000000"}, "duration");
+        row("seed -5", {"--seed", "-5"}, "seed");
+        row("seed 2^32", {"--seed", "4294967296"}, "seed");
+        row("seed 10^30", {"--seed", "1000000000000000000000000000000"}, "seed");
+        row("batch 0", {"--batch", "0"}, "batch");
+        row("batch 10^6", {"--batch", "1000000"}, "batch");
+        row("empty sampler", {"--sampler", " "}, "sampler");
+        row("device", {"--device", "quantum"}, "quantum");
+        row("precision", {"--precision", "fp8"}, "fp8");
+        row("blank prompt", {"--prompt", "   "}, "prompt");
+        row("10000-character prompt", {"--prompt", QString(10000, 'a')}, "prompt");
+        row("control characters", {"--prompt", QString("boots\x07\x1b[2J")}, "control");
+    }
+    void absurdParametersGiveOneClearLine() {
+        QFETCH(QStringList, args);
+        QFETCH(QString, mentions);
+        const QString folder = out("absurd");
+        QStringList all = args;
+        if (!all.contains("--prompt"))
+            all << "--prompt" << "boots on gravel";
+        all << "--output" << folder;
+        expectError(all, mentions);
+        QVERIFY(!QDir(folder).exists());
+    }
+
+    // Bytes that are not UTF-8 cannot come through QProcess's QString arguments: a shell
+    // passes them, and the prompt is refused in words.
+    void nonUtf8PromptIsRefused() {
+        const QString folder = out("latin1");
+        QProcess p;
+        p.start("/bin/sh", {"-c", "exec \"$0\" --prompt \"$(printf 'Schritte auf \\344 Kies')\" "
+                                  "--output \"$1\"",
+                            QStringLiteral(FOOTFALL_CLI), folder});
+        QVERIFY(p.waitForFinished(60000));
+        const QString err = QString::fromUtf8(p.readAllStandardError()).trimmed();
+        QCOMPARE(p.exitCode(), 1);
+        QVERIFY2(err.contains("UTF-8") && err.count('\n') == 0, qPrintable(err));
+        QVERIFY(!QDir(folder).exists());
+    }
     void unwritableOutputFolder() {
         const QString ro = out("readonly");
         QDir().mkpath(ro);

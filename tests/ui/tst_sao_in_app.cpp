@@ -94,9 +94,7 @@ private Q_SLOTS:
         QVERIFY2(tiny.error.isEmpty(), qPrintable(tiny.error));
         m_model = tiny.folder;
     }
-    void init() {
-        resetState();
-    }
+    void init() { resetState(); }
 
     void progressGoesThroughEveryPhaseAndTheEngineIsReused() {
         auto w = makeSaoWindow(6);
@@ -188,6 +186,23 @@ private Q_SLOTS:
         QCOMPARE(final.metadata.at("sampler").get<std::string>(), fullSampler);
         QCOMPARE(final.metadata.at("rendered_from_draft").at("take").get<std::string>(),
                  draft.fileName().toStdString());
+    }
+
+    // A duration the model's window cannot hold (the tiny model's is 0.5 s) is refused in
+    // words naming the window; no take, and the next run with a fitting duration works.
+    void durationBeyondTheWindowIsRefusedInWords() {
+        auto w = makeSaoWindow(2);
+        auto* duration =
+            w->generationPanel()->findChild<QDoubleSpinBox*>(QStringLiteral("durationSpin"));
+        duration->setValue(5.0);
+        w->generationPanel()->generateButton()->click();
+        QTRY_VERIFY_WITH_TIMEOUT(!w->generationPanel()->errorText().isEmpty(), 120000);
+        QTRY_VERIFY_WITH_TIMEOUT(!w->queue()->isBusy(), 30000);
+        const QString error = w->generationPanel()->errorText();
+        QVERIFY2(error.contains("window"), qPrintable(error));
+        QCOMPARE(w->takeModel()->rowCount(), 0);
+        duration->setValue(0.1);
+        generateAndWait(*w, 1);
     }
 };
 

@@ -248,6 +248,9 @@ QWidget* GenerationPanel::buildSettingsBox() {
     m_sampler = new QComboBox(box);
     m_sampler->setObjectName(QStringLiteral("samplerCombo"));
     m_sampler->setEditable(true);
+    // A typed name stays the edit text (makeJob passes it on, the engine refuses it in words):
+    // inserted as an item it would carry no data and silently mean "engine default".
+    m_sampler->setInsertPolicy(QComboBox::NoInsert);
     m_sampler->addItem(tr("engine default"), QString());
     for (const char* s : {"dpmpp-3m-sde", "dpmpp-2m-sde", "dpmpp-2m", "v-ddim", "k-euler", "euler",
                           "pingpong", "dpmpp"})
