@@ -282,7 +282,8 @@ private Q_SLOTS:
         const QString folder = out("absurd");
         QStringList all = args;
         if (!all.contains("--prompt"))
-            all << "--prompt" << "boots on gravel";
+            all << "--prompt"
+                << "boots on gravel";
         all << "--output" << folder;
         expectError(all, mentions);
         QVERIFY(!QDir(folder).exists());
@@ -293,8 +294,9 @@ private Q_SLOTS:
     void nonUtf8PromptIsRefused() {
         const QString folder = out("latin1");
         QProcess p;
-        p.start("/bin/sh", {"-c", "exec \"$0\" --prompt \"$(printf 'Schritte auf \\344 Kies')\" "
-                                  "--output \"$1\"",
+        p.start("/bin/sh", {"-c",
+                            "exec \"$0\" --prompt \"$(printf 'Schritte auf \\344 Kies')\" "
+                            "--output \"$1\"",
                             QStringLiteral(FOOTFALL_CLI), folder});
         QVERIFY(p.waitForFinished(60000));
         const QString err = QString::fromUtf8(p.readAllStandardError()).trimmed();
