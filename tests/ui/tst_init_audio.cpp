@@ -118,9 +118,7 @@ private Q_SLOTS:
         options.format = AudioFormat::Wav24;
         writeAudioFile(m_wav.toStdString(), test::sine(220.0, 0.5, 0.5), options);
     }
-    void init() {
-        resetState();
-    }
+    void init() { resetState(); }
 
     void droppedWavShowsInThePanelAndTheClearButtonRemovesIt() {
         auto w = makeSaoWindow();
