@@ -1091,6 +1091,13 @@ Auswahl: %1 – %2 s</translation>
             <numerusform>%n Takes, die kurz vor dem Ende der App gespeichert wurden, sind wieder in der Liste</numerusform>
         </translation>
     </message>
+    <message numerus="yes">
+        <source>%n take(s) had lost their sidecar file: written again from the metadata in the audio file</source>
+        <translation>
+            <numerusform>%n Take hatte seine Sidecar-Datei verloren: aus den Metadaten in der Audiodatei neu geschrieben</numerusform>
+            <numerusform>%n Takes hatten ihre Sidecar-Datei verloren: aus den Metadaten in der Audiodatei neu geschrieben</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>footfall::ui::MetadataPanel</name>

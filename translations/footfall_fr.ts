@@ -1091,6 +1091,13 @@ Sélection&#xa0;: %1 – %2 s</translation>
             <numerusform>%n prises enregistrées juste avant l&apos;arrêt de l&apos;application ont été remises dans la liste</numerusform>
         </translation>
     </message>
+    <message numerus="yes">
+        <source>%n take(s) had lost their sidecar file: written again from the metadata in the audio file</source>
+        <translation>
+            <numerusform>%n prise avait perdu son fichier sidecar&#xa0;: réécrit à partir des métadonnées du fichier audio</numerusform>
+            <numerusform>%n prises avaient perdu leur fichier sidecar&#xa0;: réécrit à partir des métadonnées du fichier audio</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>footfall::ui::MetadataPanel</name>

@@ -1073,6 +1073,12 @@ Selection: %1 – %2 s</source>
             <numerusform>アプリが停止する直前に保存された %n 件のテイクをリストに戻しました</numerusform>
         </translation>
     </message>
+    <message numerus="yes">
+        <source>%n take(s) had lost their sidecar file: written again from the metadata in the audio file</source>
+        <translation>
+            <numerusform>%n 件のテイクのサイドカーファイルが失われていたため、音声ファイル内のメタデータから書き直しました</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>footfall::ui::MetadataPanel</name>

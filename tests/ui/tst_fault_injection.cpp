@@ -19,6 +19,7 @@
 #include <QLineEdit>
 #include <QProcess>
 #include <QSettings>
+#include <QStatusBar>
 #include <QThread>
 #include <QtTest>
 
@@ -267,6 +268,52 @@ private Q_SLOTS:
         QCOMPARE(paths.size(), 80);
         QCOMPARE(QSet<QString>(paths.begin(), paths.end()).size(), 80);
         QVERIFY(!QFileInfo::exists(list + QStringLiteral(".lock")));
+    }
+
+    // Killed between the audio's rename and the sidecar's write: on restart the take is back
+    // in the list, its sidecar written again from the metadata the audio file carries. A
+    // whole WAV without a take's metadata for this path (a copy) and a cut-short take file are
+    // left out, as they were.
+    void takeThatLostItsSidecarIsRecovered() {
+        {
+            auto w = makeWindow();
+            generateTakes(*w, 2);
+        }
+        QTRY_COMPARE(listedPaths(listPath()).size(), 2);
+        const QVector<TakeRecord> takes = TakeStore(listPath()).load();
+        QCOMPARE(takes.size(), 2);
+        const TakeRecord lost = takes[0]; // newest first
+        const TakeRecord kept = takes[1];
+        const nlohmann::json original = readSidecar(lost.sidecarPath.toStdString());
+        QVERIFY(TakeStore(listPath()).save({kept}));
+        QVERIFY(QFile::remove(lost.sidecarPath));
+        const QString copy = library() + QStringLiteral("/copy.wav");
+        QVERIFY(QFile::copy(kept.audioPath, copy));
+        const QString cut = library() + QStringLiteral("/cut.wav");
+        {
+            QFile whole(lost.audioPath);
+            QVERIFY(whole.open(QIODevice::ReadOnly));
+            QFile part(cut);
+            QVERIFY(part.open(QIODevice::WriteOnly));
+            part.write(whole.read(whole.size() / 2));
+        }
+        // The list was written before all three files.
+        QFile list(listPath());
+        QVERIFY(list.open(QIODevice::ReadWrite));
+        QVERIFY(list.setFileTime(QFileInfo(lost.audioPath).lastModified().addSecs(-60),
+                                 QFileDevice::FileModificationTime));
+        list.close();
+
+        auto w = makeWindow();
+        QCOMPARE(w->takeModel()->rowCount(), 2);
+        const QStringList paths = w->takeModel()->audioPaths();
+        QVERIFY(paths.contains(lost.audioPath));
+        QVERIFY(paths.contains(kept.audioPath));
+        QVERIFY(QFile::exists(lost.sidecarPath));
+        QCOMPARE(readSidecar(lost.sidecarPath.toStdString()), original);
+        QVERIFY(!QFile::exists(sidecarPathFor(copy.toStdString()).c_str()));
+        const QString message = w->statusBar()->currentMessage();
+        QVERIFY2(message.contains(QStringLiteral("sidecar")), qPrintable(message));
     }
 
     void appKilledRightAfterATakeAndDuringASave() {

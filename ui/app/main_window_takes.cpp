@@ -15,6 +15,7 @@
 #include "io/audio_file.h"
 #include "io/file_check.h"
 #include "io/metadata.h"
+#include "io/take_tags.h"
 
 #include <QAction>
 #include <QCheckBox>
@@ -224,6 +225,7 @@ void MainWindow::recoverAfterCrash(const QDateTime& listWritten) {
         const QStringList listed = m_model->audioPaths();
         const QSet<QString> inList(listed.begin(), listed.end());
         QVector<TakeRecord> found;
+        int rebuilt = 0;
         const QFileInfoList files = QDir(folder).entryInfoList(
             {QStringLiteral("*.wav"), QStringLiteral("*.flac")}, QDir::Files, QDir::Time);
         for (const QFileInfo& file : files) {
@@ -232,22 +234,40 @@ void MainWindow::recoverAfterCrash(const QDateTime& listWritten) {
             const std::string path = file.absoluteFilePath().toStdString();
             const std::string sidecar = sidecarPathFor(path);
             const auto probe = probeAudioFile(path);
-            if (!probe || !probe->complete || !QFileInfo::exists(QString::fromStdString(sidecar)))
+            if (!probe || !probe->complete)
                 continue;
+            const bool hasSidecar = QFileInfo::exists(QString::fromStdString(sidecar));
             TakeRecord record;
             try {
-                record.metadata = readSidecar(sidecar);
+                // Killed between the audio's rename and the sidecar's write: the file carries
+                // the same metadata (iXML / FLAC comment), so the sidecar can be written again.
+                if (hasSidecar)
+                    record.metadata = readSidecar(sidecar);
+                else if (auto embedded = readTakeMetadata(path))
+                    record.metadata = std::move(*embedded);
             } catch (const std::exception&) {
                 continue;
             }
             if (!record.metadata.is_object() ||
                 record.metadata.value("output_path", std::string()) != path)
                 continue; // not a take saved here (a copy, a file from elsewhere)
+            if (!hasSidecar) {
+                try {
+                    writeSidecar(path, record.metadata);
+                    ++rebuilt;
+                } catch (const std::exception&) {
+                    continue; // a read-only folder: left as it is, not listed without a sidecar
+                }
+            }
             record.audioPath = file.absoluteFilePath();
             record.sidecarPath = QString::fromStdString(sidecar);
             record.created = file.lastModified();
             found.push_back(std::move(record));
         }
+        if (rebuilt > 0)
+            notes << tr("%n take(s) had lost their sidecar file: written again from the metadata "
+                        "in the audio file",
+                        "", rebuilt);
         if (!found.isEmpty()) {
             notes << tr("%n take(s) saved just before the app stopped were added back to the "
                         "list",
