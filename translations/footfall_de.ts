@@ -1098,6 +1098,13 @@ Auswahl: %1 – %2 s</translation>
             <numerusform>%n Takes hatten ihre Sidecar-Datei verloren: aus den Metadaten in der Audiodatei neu geschrieben</numerusform>
         </translation>
     </message>
+    <message numerus="yes">
+        <source>Saving %n take(s)…</source>
+        <translation>
+            <numerusform>%n Take wird gespeichert…</numerusform>
+            <numerusform>%n Takes werden gespeichert…</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>footfall::ui::MetadataPanel</name>

@@ -1098,6 +1098,13 @@ Sélection&#xa0;: %1 – %2 s</translation>
             <numerusform>%n prises avaient perdu leur fichier sidecar&#xa0;: réécrit à partir des métadonnées du fichier audio</numerusform>
         </translation>
     </message>
+    <message numerus="yes">
+        <source>Saving %n take(s)…</source>
+        <translation>
+            <numerusform>Enregistrement de %n prise…</numerusform>
+            <numerusform>Enregistrement de %n prises…</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>footfall::ui::MetadataPanel</name>

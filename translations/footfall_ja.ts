@@ -1079,6 +1079,12 @@ Selection: %1 – %2 s</source>
             <numerusform>%n 件のテイクのサイドカーファイルが失われていたため、音声ファイル内のメタデータから書き直しました</numerusform>
         </translation>
     </message>
+    <message numerus="yes">
+        <source>Saving %n take(s)…</source>
+        <translation>
+            <numerusform>%n 件のテイクを保存しています…</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>footfall::ui::MetadataPanel</name>

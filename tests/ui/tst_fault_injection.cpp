@@ -19,6 +19,7 @@
 #include <QLineEdit>
 #include <QProcess>
 #include <QSettings>
+#include <QSignalSpy>
 #include <QStatusBar>
 #include <QThread>
 #include <QtTest>
@@ -106,7 +107,14 @@ class TestFaultInjection : public QObject, private test::MainWindowFixture {
     // Retry save once there is room: the take becomes normal, whole on disk and listed.
     void verifyRetry(MainWindow& w) {
         QAction* retry = w.findChild<QAction*>(QStringLiteral("retrySaveAction"));
+        QSignalSpy done(&w, &MainWindow::retrySaveFinished);
         retry->trigger();
+        // The files are written on a worker: the GUI thread is back before they are.
+        QVERIFY(w.isRetryingSave());
+        QVERIFY(!retry->isEnabled());
+        QVERIFY(w.takeModel()->take(0).isUnsaved());
+        QVERIFY(done.wait(30000));
+        QCOMPARE(done.first().first().toInt(), 0);
         const TakeRecord take = w.takeModel()->take(0);
         QVERIFY2(!take.isUnsaved(), qPrintable(take.saveError));
         QVERIFY(!take.unsaved);
@@ -136,7 +144,11 @@ private Q_SLOTS:
         QVERIFY(listedPaths(listPath()).isEmpty());
         // Still no room: still unsaved, said again, nothing left behind.
         injectWriteFaultForTesting(100, ENOSPC);
-        QCOMPARE(w->retrySave(), 1);
+        QSignalSpy done(w.get(), &MainWindow::retrySaveFinished);
+        QVERIFY(w->retrySave());
+        QVERIFY(!w->retrySave()); // one retry at a time
+        QVERIFY(done.wait(30000));
+        QCOMPARE(done.first().first().toInt(), 1);
         injectWriteFaultForTesting(-1, 0);
         QVERIFY(w->takeModel()->take(0).isUnsaved());
         QVERIFY(w->generationPanel()->errorText().contains(QStringLiteral("No space left")));

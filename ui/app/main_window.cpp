@@ -112,7 +112,10 @@ MainWindow::MainWindow(TakeStore store, QWidget* parent)
     }
 }
 
-MainWindow::~MainWindow() = default;
+MainWindow::~MainWindow() {
+    if (m_retryThread)
+        m_retryThread->wait(); // it writes into this window's members
+}
 
 void MainWindow::buildActions() {
     const auto add = [this](QMenu* menu, const QString& text, const QKeySequence& key, auto slot,
@@ -218,6 +221,7 @@ void MainWindow::loadWindowSettings() {
 }
 
 void MainWindow::closeEvent(QCloseEvent* event) {
+    applyRetryResults(); // a retry still writing: wait for it, so the list and question are right
     const QVector<TakeRecord>& takes = m_model->takes();
     const auto unsaved = static_cast<int>(std::count_if(
         takes.begin(), takes.end(), [](const TakeRecord& t) { return t.isUnsaved(); }));

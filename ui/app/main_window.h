@@ -14,8 +14,13 @@
 
 #include <QHash>
 #include <QMainWindow>
+#include <QThread>
 
+#include <memory>
+#include <mutex>
 #include <optional>
+#include <utility>
+#include <vector>
 
 class QAction;
 class QCheckBox;
@@ -87,6 +92,7 @@ public:
 
 Q_SIGNALS:
     void libraryImported(int added, int duplicates, const QStringList& problems);
+    void retrySaveFinished(int stillUnsaved);
 
 public Q_SLOTS:
     void generate();
@@ -105,9 +111,11 @@ public Q_SLOTS:
     void exportCurrent();
     void removeCurrent();
     // Writes every take whose save failed (a full disk, a read-only folder) from memory: its
-    // audio file and sidecar; the ones saved become normal takes. Returns how many are still
-    // unsaved.
-    int retrySave();
+    // audio file and sidecar, on a worker thread (megabytes each, fsynced); when it is done the
+    // ones saved become normal takes and retrySaveFinished says how many are still unsaved.
+    // False when no take is unsaved or a retry is already running.
+    bool retrySave();
+    bool isRetryingSave() const;
 
 protected:
     void closeEvent(QCloseEvent* event) override;
@@ -157,6 +165,12 @@ private:
     void dragOutSelection();
 
     TakeStore m_store;
+    // Retry save: the worker, and what it hands back (the take's path when it failed, and the
+    // take after the attempt), applied on the GUI thread by applyRetryResults.
+    QThread* m_retryThread = nullptr;
+    std::mutex m_retryMutex;
+    std::vector<std::pair<QString, std::shared_ptr<footfall::Take>>> m_retryResults;
+    void applyRetryResults();
     TakeCache m_cache;
     TakeLoader* m_loader = nullptr;
     LibraryImporter* m_importer = nullptr;

@@ -64,29 +64,68 @@ void MainWindow::updateTakeActions() {
                               m_model->take(row).isDraft());
     const QVector<TakeRecord>& takes = m_model->takes();
     m_retrySave->setEnabled(
+        !m_retryThread &&
         std::any_of(takes.begin(), takes.end(), [](const TakeRecord& t) { return t.isUnsaved(); }));
 }
 
-int MainWindow::retrySave() {
+bool MainWindow::retrySave() {
+    if (m_retryThread)
+        return false;
+    std::vector<std::pair<QString, std::shared_ptr<Take>>> jobs;
+    for (const TakeRecord& record : m_model->takes())
+        if (record.isUnsaved() && record.unsaved)
+            jobs.emplace_back(record.audioPath, std::make_shared<Take>(*record.unsaved));
+    if (jobs.empty())
+        return false;
+    m_retrySave->setEnabled(false);
+    statusBar()->showMessage(tr("Saving %n take(s)…", "", static_cast<int>(jobs.size())));
+    m_retryThread = QThread::create([this, jobs = std::move(jobs)]() mutable {
+        for (auto& job : jobs)
+            saveTake(*job.second);
+        const std::lock_guard<std::mutex> lock(m_retryMutex);
+        m_retryResults = std::move(jobs);
+    });
+    connect(m_retryThread, &QThread::finished, this, &MainWindow::applyRetryResults);
+    m_retryThread->start();
+    return true;
+}
+
+bool MainWindow::isRetryingSave() const {
+    return m_retryThread != nullptr;
+}
+
+void MainWindow::applyRetryResults() {
+    if (!m_retryThread)
+        return;
+    m_retryThread->wait();
+    m_retryThread->deleteLater();
+    m_retryThread = nullptr;
+    std::vector<std::pair<QString, std::shared_ptr<Take>>> results;
+    {
+        const std::lock_guard<std::mutex> lock(m_retryMutex);
+        results.swap(m_retryResults);
+    }
     int saved = 0, failed = 0;
     QString lastError;
-    for (int row = 0; row < m_model->rowCount(); ++row) {
-        TakeRecord record = m_model->take(row);
-        if (!record.isUnsaved() || !record.unsaved)
+    for (const auto& [oldPath, take] : results) {
+        // Rows may have moved (or gone) while the worker wrote: find the take by its path.
+        const int row = static_cast<int>(m_model->audioPaths().indexOf(oldPath));
+        if (row < 0)
             continue;
-        Take take = *record.unsaved;
-        if (!saveTake(take)) {
+        TakeRecord record = m_model->take(row);
+        if (!record.isUnsaved())
+            continue;
+        if (!take->saveError.empty()) {
             ++failed;
-            lastError = QString::fromStdString(take.saveError);
+            lastError = QString::fromStdString(take->saveError);
             record.saveError = lastError;
             m_model->setTake(row, record);
             continue;
         }
         ++saved;
-        const QString oldPath = record.audioPath;
-        record.audioPath = QString::fromStdString(take.audioPath); // new if the name was taken
-        record.sidecarPath = QString::fromStdString(take.sidecarPath);
-        record.metadata = take.metadata;
+        record.audioPath = QString::fromStdString(take->audioPath); // new if the name was taken
+        record.sidecarPath = QString::fromStdString(take->sidecarPath);
+        record.metadata = take->metadata;
         record.saveError.clear();
         record.unsaved.reset();
         if (record.audioPath != oldPath) {
@@ -105,7 +144,7 @@ int MainWindow::retrySave() {
         m_panel->clearError();
         statusBar()->showMessage(tr("%n take(s) saved", "", saved), 6000);
     }
-    return failed;
+    Q_EMIT retrySaveFinished(failed);
 }
 
 void MainWindow::onCurrentChanged(int row) {
