@@ -696,19 +696,21 @@ AudioBuffer readAudioFile(const std::string& path) {
     if (info.channels < 1 || info.frames < 0 || info.samplerate <= 0)
         throw std::runtime_error("cannot read " + path + ": invalid audio header");
     // The header's frame count is only a claim (a few bytes can announce terabytes): read in
-    // blocks of about 4 MB and keep what the file really holds.
+    // blocks that start small and double up to about 4 MB, straight into the growing buffer,
+    // and keep what the file really holds (a short file never costs a 4 MB block).
     const auto channels = static_cast<std::size_t>(info.channels);
-    const sf_count_t blockFrames = std::max<sf_count_t>(1, (sf_count_t{1} << 20) / info.channels);
-    std::vector<float> block(static_cast<std::size_t>(blockFrames) * channels);
+    const sf_count_t maxBlockFrames =
+        std::max<sf_count_t>(1, (sf_count_t{1} << 20) / info.channels);
+    sf_count_t blockFrames = std::min<sf_count_t>(maxBlockFrames, 4096);
     std::vector<float> data;
     for (;;) {
-        const sf_count_t got = sf_readf_float(file.get(), block.data(), blockFrames);
-        if (got <= 0)
-            break;
-        data.insert(data.end(), block.begin(),
-                    block.begin() + static_cast<std::ptrdiff_t>(got * info.channels));
+        const std::size_t before = data.size();
+        data.resize(before + static_cast<std::size_t>(blockFrames) * channels);
+        const sf_count_t got = sf_readf_float(file.get(), data.data() + before, blockFrames);
+        data.resize(before + static_cast<std::size_t>(std::max<sf_count_t>(0, got)) * channels);
         if (got < blockFrames)
             break;
+        blockFrames = std::min(maxBlockFrames, blockFrames * 2);
     }
     return AudioBuffer::fromInterleaved(data.data(), data.size() / channels, info.channels,
                                         info.samplerate);
