@@ -44,12 +44,22 @@ bool isDraftTake(const nlohmann::json& metadata) {
            metadata["request"]["draft"].is_object();
 }
 
+bool isStochasticSampler(const std::string& sampler) {
+    return sampler.find("sde") != std::string::npos ||
+           sampler.find("ancestral") != std::string::npos || sampler == "pingpong";
+}
+
 GenerationRequest finalOfTake(const nlohmann::json& draftMetadata) {
     const GenerationRequest draft = recallRequest(draftMetadata);
     if (!draft.draft)
         throw GenerationError("this take is not a draft: it was generated at full quality");
     GenerationRequest r = finalOf(draft);
     DraftSource source;
+    if (isStochasticSampler(r.sampler) && !draft.sampler.empty() &&
+        !isStochasticSampler(draft.sampler)) {
+        r.sampler = draft.sampler;
+        source.keptSampler = draft.sampler;
+    }
     if (draftMetadata.contains("output_path") && draftMetadata["output_path"].is_string()) {
         source.path = draftMetadata["output_path"].get<std::string>();
         source.take = std::filesystem::path(source.path).filename().string();

@@ -41,9 +41,17 @@ GenerationRequest finalOf(const GenerationRequest& draft);
 // Whether a take's metadata is a draft's (its request carries the draft record).
 bool isDraftTake(const nlohmann::json& metadata);
 
+// Whether a sampler draws fresh noise along the way (SDE, ancestral, pingpong): two step
+// counts of it give different variations, not a rougher and a cleaner one of the same.
+bool isStochasticSampler(const std::string& sampler);
+
 // The final render of a draft take: its recalled request (recallRequest: the take's own seed),
-// finalOf, and `renderedFrom` naming the draft take. Throws GenerationError when `metadata`
-// is not a take's or not a draft's.
+// finalOf, and `renderedFrom` naming the draft take. When the full request's sampler is
+// stochastic (SAO 1.0's default dpmpp-3m-sde), the final keeps the draft's deterministic
+// sampler at the full step count, so that it renders the variation the user auditioned
+// (bench_steps: dpmpp-2m at 20 steps is within 0.7 % of its 100-step result, an SDE sampler
+// 35-50 % from itself at 50); renderedFrom.keptSampler records it. Throws GenerationError
+// when `metadata` is not a take's or not a draft's.
 GenerationRequest finalOfTake(const nlohmann::json& draftMetadata);
 
 } // namespace footfall

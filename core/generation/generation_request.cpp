@@ -209,10 +209,13 @@ nlohmann::json requestToJson(const GenerationRequest& r) {
     // Only drafts and final renders carry these: other takes' records stay as they were.
     if (r.draft)
         j["draft"] = {{"of_steps", r.draft->steps}, {"of_sampler", r.draft->sampler}};
-    if (r.renderedFrom)
+    if (r.renderedFrom) {
         j["rendered_from_draft"] = {{"take", r.renderedFrom->take},
                                     {"path", r.renderedFrom->path},
                                     {"seed", r.renderedFrom->seed}};
+        if (!r.renderedFrom->keptSampler.empty())
+            j["rendered_from_draft"]["kept_draft_sampler"] = r.renderedFrom->keptSampler;
+    }
     return j;
 }
 
@@ -301,6 +304,7 @@ GenerationRequest requestFromJson(const nlohmann::json& j) {
         read(j["rendered_from_draft"], "take", d.take, at);
         read(j["rendered_from_draft"], "path", d.path, at);
         read(j["rendered_from_draft"], "seed", d.seed, at);
+        read(j["rendered_from_draft"], "kept_draft_sampler", d.keptSampler, at);
         r.renderedFrom = d;
     }
     return r;

@@ -62,9 +62,12 @@ struct DraftSource {
     std::string take;       // the draft take's file name
     std::string path;       // and where it was
     std::int64_t seed = -1; // its seed (the final's too)
+    // The draft's sampler when the final kept it instead of the full request's stochastic one
+    // (finalOfTake); empty when the full request's sampler ran.
+    std::string keptSampler;
 
     bool operator==(const DraftSource& o) const {
-        return take == o.take && path == o.path && seed == o.seed;
+        return take == o.take && path == o.path && seed == o.seed && keptSampler == o.keptSampler;
     }
     bool operator!=(const DraftSource& o) const { return !(*this == o); }
 };

@@ -123,6 +123,57 @@ private Q_SLOTS:
         QVERIFY(!same.draft);
     }
 
+    // Render final of a draft whose full sampler is stochastic keeps the draft's deterministic
+    // sampler at the full steps (the auditioned variation, rendered clean), and says so; a
+    // deterministic full sampler is used as asked; so is a stochastic one when the draft's was
+    // stochastic too. The record survives the metadata round trip.
+    void finalKeepsTheDraftSamplerWhenTheFullOneIsStochastic_data() {
+        QTest::addColumn<bool>("rectified");
+        QTest::addColumn<QString>("fullSampler");
+        QTest::addColumn<QString>("finalSampler");
+        QTest::addColumn<QString>("kept");
+        QTest::newRow("default dpmpp-3m-sde") << false << ""
+                                              << "dpmpp-2m"
+                                              << "dpmpp-2m";
+        QTest::newRow("dpmpp-2m-sde") << false << "dpmpp-2m-sde"
+                                      << "dpmpp-2m"
+                                      << "dpmpp-2m";
+        QTest::newRow("k-euler") << false << "k-euler"
+                                 << "k-euler"
+                                 << "";
+        QTest::newRow("rectified, euler") << true << "euler"
+                                          << "euler"
+                                          << "";
+        QTest::newRow("rectified, pingpong") << true << "pingpong"
+                                             << "pingpong"
+                                             << "";
+    }
+    void finalKeepsTheDraftSamplerWhenTheFullOneIsStochastic() {
+        QFETCH(bool, rectified);
+        QFETCH(QString, fullSampler);
+        QFETCH(QString, finalSampler);
+        QFETCH(QString, kept);
+        QVERIFY(isStochasticSampler("dpmpp-3m-sde") && isStochasticSampler("pingpong") &&
+                isStochasticSampler("k-dpm-2-ancestral") && !isStochasticSampler("dpmpp-2m") &&
+                !isStochasticSampler("euler") && !isStochasticSampler("v-ddim"));
+        GenerationRequest full = fullRequest();
+        full.sampler = fullSampler.toStdString();
+        const SamplerEngine engine = rectified ? rectifiedFlow() : vObjective();
+        const GenerationRequest draft = draftOf(full, engine);
+        const nlohmann::json metadata = {{"prompt", draft.prompt},
+                                         {"seed", draft.seed},
+                                         {"output_path", "/takes/draft.wav"},
+                                         {"request", requestToJson(draft)}};
+        const GenerationRequest final = finalOfTake(metadata);
+        QCOMPARE(final.steps, full.steps);
+        QCOMPARE(QString::fromStdString(final.sampler), finalSampler);
+        QVERIFY(final.renderedFrom.has_value());
+        QCOMPARE(QString::fromStdString(final.renderedFrom->keptSampler), kept);
+        const nlohmann::json j = requestToJson(final);
+        QCOMPARE(j["rendered_from_draft"].contains("kept_draft_sampler"), !kept.isEmpty());
+        QVERIFY(requestFromJson(j).renderedFrom == final.renderedFrom);
+    }
+
     void rectifiedFlowDraftsWithItsDefaultSampler() {
         GenerationRequest full = fullRequest();
         full.sampler = "euler";
@@ -171,7 +222,7 @@ private Q_SLOTS:
 
     void recordsRoundTripThroughJson() {
         GenerationRequest r = draftOf(fullRequest(), vObjective());
-        r.renderedFrom = DraftSource{"take_01.wav", "/lib/take_01.wav", 5};
+        r.renderedFrom = DraftSource{"take_01.wav", "/lib/take_01.wav", 5, "dpmpp-2m"};
         const nlohmann::json j = requestToJson(r);
         QCOMPARE(j["draft"]["of_steps"].get<int>(), 100);
         QCOMPARE(j["draft"]["of_sampler"].get<std::string>(), std::string("dpmpp-2m-sde"));
