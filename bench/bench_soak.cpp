@@ -8,6 +8,7 @@
 // are 0.1 s at 8 steps with whatever model folder is given (the tiny parity model is enough to
 // see accumulation). Takes are written to a temporary folder and removed at the end unless
 // --keep names a folder. Prints one line per phase and a JSON summary last.
+#include "base/process_status.h"
 #include "engines/engine_factory.h"
 #include "generation/take_generation.h"
 
@@ -20,7 +21,6 @@
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
-#include <fstream>
 #include <string>
 #include <vector>
 
@@ -29,16 +29,9 @@ using namespace footfall;
 
 namespace {
 
+// Resident memory now, in KiB.
 long residentKiB() {
-    std::ifstream status("/proc/self/status");
-    std::string key;
-    while (status >> key) {
-        long value = 0;
-        if (key == "VmRSS:" && status >> value)
-            return value;
-        status.ignore(1 << 16, '\n');
-    }
-    return -1;
+    return static_cast<long>(footfall::procStatusMb("VmRSS") * 1024.0);
 }
 
 struct SoakResult {

@@ -21,6 +21,7 @@
 // --compare-cpu times nothing: it runs each component on the device and on the CPU (float32)
 // with the same weights and inputs and prints the largest differences (scripts/device-check).
 // A 6 s DiT CFG step takes seconds on a 2-core CPU; the 1024-latent step ~8x that.
+#include "base/process_status.h"
 #include "bench_args.h"
 #include "model/runtime/cpu_features.h"
 #include "model/runtime/torch_runtime.h"
@@ -161,25 +162,6 @@ bool g_quiet = false;
         if (!g_quiet)                                                                              \
             std::printf(__VA_ARGS__);                                                              \
     } while (0)
-
-// /proc/self/status field in MB (VmHWM: peak RSS, VmRSS: current).
-double procStatusMb(const char* field) {
-    std::ifstream in("/proc/self/status");
-    std::string line;
-    const std::string key = std::string(field) + ":";
-    while (std::getline(in, line))
-        if (line.rfind(key, 0) == 0)
-            return std::atof(line.c_str() + key.size()) / 1024.0; // kB
-    return 0.0;
-}
-
-// Resets VmHWM to the current RSS (Linux >= 4.0: "5" > /proc/self/clear_refs).
-bool resetPeakRss() {
-    std::ofstream out("/proc/self/clear_refs");
-    out << "5";
-    out.flush();
-    return static_cast<bool>(out);
-}
 
 std::string loadAverage() {
     std::ifstream in("/proc/loadavg");

@@ -4,6 +4,7 @@
 // the next run). Under scripts/test --sanitize, LeakSanitizer checks the same runs for leaks
 // at exit; here the resident memory between run 5 and run 50 stands in for it.
 #include "base/cancel.h"
+#include "base/process_status.h"
 #include "engines/sao/sao_engine.h"
 #include "generation/engine.h"
 #include "generation/take_generation.h"
@@ -17,7 +18,6 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
-#include <fstream>
 #include <string>
 
 using namespace footfall;
@@ -30,16 +30,9 @@ int threadCount() {
         QDir("/proc/self/task").entryList(QDir::Dirs | QDir::NoDotAndDotDot).size());
 }
 
+// Resident memory now, in KiB.
 long residentKiB() {
-    std::ifstream status("/proc/self/status");
-    std::string key;
-    while (status >> key) {
-        long value = 0;
-        if (key == "VmRSS:" && status >> value)
-            return value;
-        status.ignore(1 << 16, '\n');
-    }
-    return -1;
+    return static_cast<long>(footfall::procStatusMb("VmRSS") * 1024.0);
 }
 
 constexpr int kRuns = 50;
