@@ -484,6 +484,58 @@ template <typename Visit> bool walkRiff(std::ifstream& in, Visit visit) {
     return false;
 }
 
+} // namespace
+
+std::optional<std::string> riffListProblem(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    std::optional<std::string> problem;
+    walkRiff(in, [&](const std::string& id, std::uint32_t size, std::ifstream& stream) {
+        if (id != "LIST" || size < 4)
+            return false;
+        // Only the headers inside the list: at most one per 8 bytes of a size the file holds.
+        const std::streamoff start = stream.tellg();
+        stream.seekg(0, std::ios::end);
+        const std::streamoff fileEnd = stream.tellg();
+        const std::uint64_t end = std::min<std::uint64_t>(
+            static_cast<std::uint64_t>(start) + size,
+            static_cast<std::uint64_t>(std::max<std::streamoff>(fileEnd, 0)));
+        std::uint64_t pos = static_cast<std::uint64_t>(start) + 4; // after the list type
+        char head[8];
+        while (pos + 8 <= end) {
+            stream.clear();
+            stream.seekg(static_cast<std::streamoff>(pos));
+            if (!stream.read(head, 8))
+                break;
+            const std::uint32_t n = get32(std::string(head, 8), 4);
+            if (n > end - pos - 8) {
+                problem = "a '" + std::string(head, 4) + "' entry of " + std::to_string(n) +
+                          " bytes runs past the end of its LIST chunk";
+                return true;
+            }
+            pos += 8 + n + (n % 2);
+        }
+        return false;
+    });
+    return problem;
+}
+
+namespace {
+
+// sf_open for reading, after riffListProblem: libsndfile 1.2 loops forever on a LIST entry
+// whose size runs past its list (found by fuzz_audio: a 966-byte WAV hung sf_open). Null when
+// either refuses; `why` says which.
+SndfilePtr openForReading(const std::string& path, SF_INFO& info, std::string* why = nullptr) {
+    if (const auto problem = riffListProblem(path)) {
+        if (why)
+            *why = "malformed RIFF: " + *problem;
+        return nullptr;
+    }
+    SndfilePtr file(sf_open(path.c_str(), SFM_READ, &info));
+    if (!file && why)
+        *why = sf_strerror(nullptr);
+    return file;
+}
+
 // A chunk's `size` payload bytes from the stream's position, or false (nothing allocated) when
 // the file holds fewer: a chunk header can claim 4 GB in a file of a few bytes.
 bool readPayload(std::ifstream& in, std::uint32_t size, std::string& out) {
@@ -690,9 +742,10 @@ void writeAudioFile(const std::string& path, const AudioBuffer& audio,
 
 AudioBuffer readAudioFile(const std::string& path) {
     SF_INFO info{};
-    SndfilePtr file(sf_open(path.c_str(), SFM_READ, &info));
+    std::string why;
+    SndfilePtr file = openForReading(path, info, &why);
     if (!file)
-        throw std::runtime_error("cannot read " + path + ": " + sf_strerror(nullptr));
+        throw std::runtime_error("cannot read " + path + ": " + why);
     if (info.channels < 1 || info.frames < 0 || info.samplerate <= 0)
         throw std::runtime_error("cannot read " + path + ": invalid audio header");
     // The header's frame count is only a claim (a few bytes can announce terabytes): read in
@@ -718,7 +771,7 @@ AudioBuffer readAudioFile(const std::string& path) {
 
 std::optional<BroadcastInfo> readBroadcastInfo(const std::string& path) {
     SF_INFO info{};
-    SndfilePtr file(sf_open(path.c_str(), SFM_READ, &info));
+    SndfilePtr file = openForReading(path, info);
     if (!file)
         return std::nullopt;
     SF_BROADCAST_INFO_VAR(4096) bext{};
@@ -812,7 +865,7 @@ CueMarkers readMarkers(const std::string& path) {
     if (const VorbisComments comments = readVorbisComments(path); !comments.empty())
         return markersFromVorbisComments(comments);
     SF_INFO info{};
-    SndfilePtr file(sf_open(path.c_str(), SFM_READ, &info));
+    SndfilePtr file = openForReading(path, info);
     std::uint32_t count = 0;
     if (!file || (info.format & SF_FORMAT_TYPEMASK) != SF_FORMAT_WAV ||
         sf_command(file.get(), SFC_GET_CUE_COUNT, &count, sizeof count) != SF_TRUE || count == 0)

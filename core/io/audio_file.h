@@ -115,6 +115,10 @@ std::optional<std::string> readChunk(const std::string& path, const std::string&
 std::optional<std::string> readChunkData(const std::string& path, const std::string& chunkId);
 // The ids and payload sizes of a RIFF file's top-level chunks, in file order.
 std::vector<std::pair<std::string, std::uint32_t>> listChunks(const std::string& path);
+// Why a WAV's LIST chunk is malformed (an entry larger than what is left of its list), or
+// nothing. Every reader here checks it before libsndfile opens a file: libsndfile loops
+// forever on such an entry.
+std::optional<std::string> riffListProblem(const std::string& path);
 // A FLAC file's Vorbis comments in file order (empty for other files).
 VorbisComments readVorbisComments(const std::string& path);
 // A file's markers in position order: a WAV's cue points (libsndfile's SFC_GET_CUE) with the

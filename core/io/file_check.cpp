@@ -1,5 +1,7 @@
 #include "io/file_check.h"
 
+#include "io/audio_file.h"
+
 #include <sndfile.h>
 
 #include <algorithm>
@@ -42,6 +44,8 @@ std::optional<AudioFileInfo> probeAudioFile(const std::string& path) {
     std::error_code ec;
     if (!fs::is_regular_file(path, ec))
         return std::nullopt;
+    if (riffListProblem(path))
+        return std::nullopt; // libsndfile would hang on it
     SF_INFO sf{};
     std::unique_ptr<SNDFILE, SndfileCloser> file(sf_open(path.c_str(), SFM_READ, &sf));
     if (!file)

@@ -2,6 +2,7 @@
 // readers must refuse them in words (readAudioFile: std::runtime_error) or read what the file
 // really holds, with memory bounded by the file, never by what its header claims.
 #include "io/audio_file.h"
+#include "io/file_check.h"
 
 #include "scratch_dir.h"
 
@@ -100,6 +101,38 @@ private Q_SLOTS:
         } catch (const std::runtime_error&) {
             // refused in words: fine
         }
+    }
+
+    void listEntryRunningPastItsList() {
+        // Found by fuzz_audio: inside a LIST/adtl, an entry whose size (0xFFFFFFF4) runs past
+        // the list made libsndfile's sf_open loop forever on a 966-byte WAV (init audio,
+        // re-import and the take list's checks all open files with it). Every reader now
+        // refuses the file before libsndfile sees it.
+        std::string adtl = "adtl";
+        adtl += "la\x9c\x93";
+        put32(adtl, 0xFFFFFFF4u);
+        adtl += "step 1..";
+        const std::string path = m_tmp.file("looping_list.wav");
+        writeFile(path, wavWithCue(chunk("LIST", adtl)));
+        QVERIFY(riffListProblem(path).has_value());
+        try {
+            (void)readAudioFile(path);
+            QFAIL("the file was read");
+        } catch (const std::runtime_error& e) {
+            QVERIFY2(QString(e.what()).contains("LIST"), e.what());
+        }
+        QVERIFY(!probeAudioFile(path).has_value());
+        QVERIFY(readMarkers(path).empty());
+        QVERIFY(!readBroadcastInfo(path).has_value());
+        // The same list with the entry's true size is read.
+        std::string fine = "adtllabl";
+        put32(fine, 8);
+        put32(fine, 1);
+        fine += "abcd";
+        writeFile(path, wavWithCue(chunk("LIST", fine)));
+        QVERIFY(!riffListProblem(path).has_value());
+        QCOMPARE(readAudioFile(path).frames(), size_t(4));
+        QVERIFY(probeAudioFile(path).has_value());
     }
 
     void chunkClaimingFourGigabytes() {
