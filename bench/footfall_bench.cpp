@@ -11,13 +11,12 @@
 //   vae       Oobleck decode of 130 latents
 // --precision fp32,bf16 measures each precision in the same run on the same weights and inputs:
 // ratios are printed only between them, with each reduced precision's quality against fp32
-// (relative L2 error of the DiT CFG forward, the VAE decode and T5; the DiT gate is 2e-2,
-// tst_bf16_quality). Usage: footfall-bench [--device cpu|cuda] [--precision
-// auto|fp32|bf16|fp16|bf16-storage[,...]]
+// (relative L2 error of the DiT CFG forward, the VAE decode and T5; the DiT gate is 1e-2,
+// kDitGate; --check-gates makes a miss exit 1, the CTest tst_bf16_gate_full_size).
+// Usage: footfall-bench [--device cpu|cuda] [--precision auto|fp32|bf16|fp16|bf16-storage[,...]]
 //                       [--runs N] [--only t5|dit|vae] [--threads N] [--long-runs N] [--no-long]
 //                       [--config model_config.json] [--model DIR] [--json] [--cfg SCALE]
-//                       [--latents N]
-//                       [--compare-cpu]
+//                       [--latents N] [--compare-cpu] [--check-gates]
 // --compare-cpu times nothing: it runs each component on the device and on the CPU (float32)
 // with the same weights and inputs and prints the largest differences (scripts/device-check).
 // A 6 s DiT CFG step takes seconds on a 2-core CPU; the 1024-latent step ~8x that.
@@ -72,7 +71,14 @@ struct Options {
     double cfgScale = 7.0;   // the DiT rows' CFG scale
     int64_t latents = 130;   // the take's length in latents: 130 = 6 s of SAO 1.0
     bool compareCpu = false; // CUDA: same weights and inputs on the CPU (fp32), max differences
+    bool checkGates = false; // exit 1 when a reduced precision misses its quality gate
 };
+
+// One DiT forward with CFG at full size against float32 (relative L2 error): the quality target
+// of the CPU's bf16 path. Met with oneDNN's float32-result kernel (onednn_linear.h: 0.92% on
+// random SAO 1.0 weights, AMD EPYC); ATen's bf16 linear misses it (1.18%), so resolveDevice's
+// auto does not choose bf16 without that kernel.
+constexpr double kDitGate = 1e-2;
 
 [[noreturn]] void usage(const std::string& error) {
     std::cerr
@@ -80,13 +86,15 @@ struct Options {
         << "usage: footfall-bench [--device cpu|cuda] [--precision NAME[,NAME...]] [--runs N]\n"
            "                      [--only t5|dit|vae] [--threads N] [--long-runs N] [--no-long]\n"
            "                      [--config sao-1.0-model_config.json] [--model DIR] [--json]\n"
-           "                      [--cfg SCALE] [--latents N] [--compare-cpu]\n"
+           "                      [--cfg SCALE] [--latents N] [--compare-cpu] [--check-gates]\n"
            "--latents N: the take's length (default 130 = 6 s); --cfg 1: no guidance (SAO small).\n"
            "--precision: auto (default: what the app picks on this machine), fp32, bf16, fp16,\n"
            "bf16-storage; a comma-separated list runs each on the same weights and inputs and\n"
            "compares them (speed ratios and quality against fp32). --dtype is an alias.\n"
            "--model DIR: a Stable Audio Open folder, loaded as the app loads it (load_ms).\n"
            "--json: print only the JSON result line on stdout.\n"
+           "--check-gates: exit 1 when a reduced precision's DiT forward is further than 1e-2\n"
+           "(relative L2) from fp32's (list fp32 among the precisions).\n"
            "--compare-cpu (meant for --device cuda): no timings; runs T5, the DiT CFG forward and\n"
            "the VAE decode with the same weights and inputs on the device and on the CPU\n"
            "(fp32) and prints the largest differences.\n";
@@ -130,6 +138,8 @@ Options parse(int argc, char** argv) {
                 o.latents = std::stoll(next());
             else if (a == "--json")
                 o.json = true;
+            else if (a == "--check-gates")
+                o.checkGates = true;
             else if (a == "--compare-cpu")
                 o.compareCpu = true;
             else if (a == "--help" || a == "-h")
@@ -651,6 +661,7 @@ int main(int argc, char** argv) {
         j["load_average_start"] = loadStart;
         j["load_average_end"] = loadEnd;
         json list = json::array();
+        bool gateFailed = false;
         for (const PrecisionRun& run : runs) {
             const ResolvedDevice& r = run.resolved;
             SAY("\n== precision %s -> %s (%s)%s%s\n", run.name.c_str(), r.precision.c_str(),
@@ -670,6 +681,7 @@ int main(int argc, char** argv) {
             e["precision_reason"] = r.precisionReason;
             e["device"] = r.description;
             e["matmul_dtype"] = dtypeName(r.matmulDtype.value_or(r.dtype));
+            e["matmul_kernel"] = matmulKernelName(r);
             e["weights_dtype"] = dtypeName(r.storageDtype);
             e["dit_threads"] = r.matmulDtype && *r.matmulDtype != at::kFloat
                                    ? runtime.threads
@@ -698,14 +710,12 @@ int main(int argc, char** argv) {
                     SAY(" %s %.3g", part.c_str(), err);
                 }
                 if (q.contains("dit_rel_l2")) {
-                    // tests/model/tst_bf16_quality.cpp: the 1e-2 target is below what bf16
-                    // weights alone give; the gate is 2e-2.
                     const double err = q["dit_rel_l2"].get<double>();
-                    q["dit_gate"] = 2e-2;
-                    q["dit_passes_gate"] = err <= 2e-2;
-                    q["dit_meets_target_1e-2"] = err <= 1e-2;
-                    SAY(" (DiT gate 2e-2: %s; target 1e-2: %s)", err <= 2e-2 ? "pass" : "FAIL",
-                        err <= 1e-2 ? "met" : "not met");
+                    q["dit_gate"] = kDitGate;
+                    q["dit_passes_gate"] = err <= kDitGate;
+                    SAY(" (DiT gate %g: %s)", kDitGate, err <= kDitGate ? "pass" : "FAIL");
+                    if (err > kDitGate)
+                        gateFailed = true;
                 }
                 SAY("\n");
                 e["quality_vs_fp32"] = q;
@@ -728,6 +738,10 @@ int main(int argc, char** argv) {
             j[key] = value;
         j["precisions"] = list;
         std::printf("%s\n", j.dump().c_str());
+        if (o.checkGates && gateFailed) {
+            std::cerr << "footfall-bench: a precision missed its quality gate (see above)\n";
+            return 1;
+        }
         return 0;
     } catch (const std::exception& e) {
         std::cerr << "footfall-bench: " << e.what() << "\n";

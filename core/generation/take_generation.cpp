@@ -79,14 +79,20 @@ void checkOutputFolder(const std::string& folder) {
     if (::access(dir.c_str(), W_OK | X_OK) != 0)
         throw GenerationError("output folder " + dir.string() + " is not writable");
     // access() says yes to root almost everywhere; creating a file is the real test (a
-    // read-only mount, a kernel file system, a full quota).
-    const fs::path probe = dir / (".footfall-write-test-" + std::to_string(::getpid()));
-    const int fd = ::open(probe.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    // read-only mount, a kernel file system, a full quota). An unnamed file (O_TMPFILE) leaves
+    // nothing behind even when the process is killed right here; file systems without it get
+    // a named probe.
+    int fd = ::open(dir.c_str(), O_TMPFILE | O_WRONLY | O_CLOEXEC, 0600);
+    if (fd < 0 && (errno == EOPNOTSUPP || errno == EISDIR || errno == EINVAL)) {
+        const fs::path probe = dir / (".footfall-write-test-" + std::to_string(::getpid()));
+        fd = ::open(probe.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+        if (fd >= 0)
+            ::unlink(probe.c_str());
+    }
     if (fd < 0)
         throw GenerationError("output folder " + dir.string() + " is not writable (" +
                               std::strerror(errno) + ")");
     ::close(fd);
-    ::unlink(probe.c_str());
 }
 
 namespace {

@@ -7,12 +7,14 @@ FOOTFALL_BUILD_DIR="${FOOTFALL_BUILD_DIR:-$FOOTFALL_ROOT/build}"
 # Build and run: compiler/CMake, Qt 6 (Widgets, Multimedia, Charts, Linguist, Test; Charts
 # needs the OpenGL dev package), LibTorch, libsndfile, libebur128, nlohmann-json,
 # SentencePiece, OpenBLAS (else LibTorch falls back to the 20x slower reference BLAS) and
-# GStreamer's good plugins (WAV playback in Qt Multimedia), CLI11 (footfall-cli's options).
+# GStreamer's good plugins (WAV playback in Qt Multimedia), CLI11 (footfall-cli's options),
+# oneDNN's headers (the bf16 path's linear layers, called directly; the library itself comes
+# with libtorch).
 FOOTFALL_BUILD_PACKAGES=(
   g++ cmake ninja-build pkg-config ccache
   qt6-base-dev qt6-multimedia-dev qt6-charts-dev qt6-tools-dev libqt6opengl6-dev
   libsndfile1-dev nlohmann-json3-dev libtorch-dev libsentencepiece-dev libebur128-dev
-  libcli11-dev libopenblas0-pthread gstreamer1.0-plugins-good
+  libcli11-dev libopenblas0-pthread gstreamer1.0-plugins-good libdnnl-dev
 )
 # Tests only: spm_train (tiny tokenizer fixtures), Debian's torch for Python (.ckpt fixtures),
 # a PulseAudio null sink (playback without a sound card), Xvfb (screenshots), sox (listening;

@@ -4,6 +4,7 @@
 #include "base/precision.h"
 #include "model/runtime/cpu_features.h"
 #include "model/runtime/device.h"
+#include "model/runtime/onednn_linear.h"
 
 #include <QtTest>
 
@@ -65,7 +66,7 @@ private Q_SLOTS:
     }
 
     void autoFollowsTheHardware() {
-        const ResolvedDevice withUnits = resolveDevice("cpu", "auto", features(kZen4));
+        const ResolvedDevice withUnits = resolveDevice("cpu", "auto", features(kZen4), true);
         QCOMPARE(QString::fromStdString(withUnits.precision), QString("bf16"));
         QVERIFY(withUnits.matmulDtype && *withUnits.matmulDtype == at::kBFloat16);
         QCOMPARE(withUnits.storageDtype, at::kBFloat16);
@@ -75,7 +76,7 @@ private Q_SLOTS:
         QCOMPARE(withUnits.vaeStorageDtype, at::kFloat);
         QVERIFY(QString::fromStdString(withUnits.precisionReason).contains("avx512_bf16"));
 
-        const ResolvedDevice amx = resolveDevice("cpu", "auto", features(kSapphire));
+        const ResolvedDevice amx = resolveDevice("cpu", "auto", features(kSapphire), true);
         QVERIFY(QString::fromStdString(amx.precisionReason).contains("amx_bf16"));
 
         const ResolvedDevice without = resolveDevice("cpu", "auto", features(kAvx2Only));
@@ -84,6 +85,29 @@ private Q_SLOTS:
         QCOMPARE(without.storageDtype, at::kFloat);
         QVERIFY(QString::fromStdString(without.precisionReason).contains("no bf16 matrix units"));
         QVERIFY(without.note.empty());
+    }
+
+    void autoNeedsTheFloatResultKernel() {
+        // Without oneDNN's float32-result bf16 linear, bf16 misses the 1e-2 gate: float32, and
+        // the reason says why although the units are there.
+        const ResolvedDevice r = resolveDevice("cpu", "auto", features(kSapphire), false);
+        QCOMPARE(QString::fromStdString(r.precision), QString("fp32"));
+        QVERIFY(!r.matmulDtype);
+        QCOMPARE(r.storageDtype, at::kFloat);
+        QVERIFY2(QString::fromStdString(r.precisionReason).contains("amx_bf16"),
+                 r.precisionReason.c_str());
+        QVERIFY2(QString::fromStdString(r.precisionReason).contains("oneDNN"),
+                 r.precisionReason.c_str());
+        // Asked for by name, bf16 still runs (ATen's kernel).
+        QVERIFY(resolveDevice("cpu", "bf16", features(kSapphire), false).matmulDtype);
+        QCOMPARE(QString::fromStdString(matmulKernelName(r)), QString("aten"));
+        QCOMPARE(QString::fromStdString(
+                     matmulKernelName(resolveDevice("cpu", "bf16", features(kSapphire)))),
+                 QString(oneDnnLinearAvailable() ? "onednn, float32 result"
+                                                 : "aten, result rounded to bfloat16"));
+        // This build: auto follows what it has.
+        QCOMPARE(resolveDevice("cpu", "auto", features(kZen4)).matmulDtype.has_value(),
+                 oneDnnLinearAvailable());
     }
 
     void explicitChoicesAreHonoured() {

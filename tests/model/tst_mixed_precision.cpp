@@ -4,6 +4,7 @@
 // converted copy keeps every tensor readable.
 #include "model/formats/safetensors.h"
 #include "model/runtime/mixed_precision.h"
+#include "model/runtime/onednn_linear.h"
 #include "model/runtime/weights.h"
 
 #include <ATen/ATen.h>
@@ -25,6 +26,69 @@ double relativeL2(const at::Tensor& a, const at::Tensor& b) {
 class TestMixedPrecision : public QObject {
     Q_OBJECT
 private Q_SLOTS:
+    void oneDnnLinearGivesTheFloatResult_data() {
+        QTest::addColumn<QList<int>>("xShape");
+        QTest::addColumn<int>("out");
+        QTest::addColumn<bool>("bias");
+        QTest::addColumn<bool>("transposedInput");
+        QTest::newRow("2-D, bias") << QList<int>{7, 96} << 40 << true << false;
+        QTest::newRow("3-D CFG batch, no bias") << QList<int>{2, 13, 64} << 192 << false << false;
+        QTest::newRow("one row") << QList<int>{1, 1, 32} << 8 << true << false;
+        QTest::newRow("non-contiguous input") << QList<int>{5, 48} << 33 << true << true;
+        QTest::newRow("odd sizes") << QList<int>{3, 11, 37} << 19 << true << false;
+    }
+    void oneDnnLinearGivesTheFloatResult() {
+        if (!oneDnnLinearAvailable())
+            QSKIP("built without oneDNN (FOOTFALL_ONEDNN): ATen's bf16 linear is used instead");
+        QFETCH(QList<int>, xShape);
+        QFETCH(int, out);
+        QFETCH(bool, bias);
+        QFETCH(bool, transposedInput);
+        at::manual_seed(out);
+        std::vector<int64_t> shape(xShape.begin(), xShape.end());
+        at::Tensor x = at::randn(shape);
+        if (transposedInput) // same values, column-major storage
+            x = at::randn({shape[1], shape[0]}).t();
+        const int64_t in = shape.back();
+        const at::Tensor w = (at::randn({out, in}) / std::sqrt(double(in))).to(at::kBFloat16);
+        const at::Tensor b = bias ? at::randn({out}).to(at::kBFloat16) : at::Tensor();
+        const at::Tensor xb = x.to(at::kBFloat16);
+
+        const auto y = oneDnnBf16Linear(xb, w, b);
+        QVERIFY(y.has_value());
+        QCOMPARE(y->scalar_type(), at::kFloat);
+        std::vector<int64_t> expectedShape = shape;
+        expectedShape.back() = out;
+        QCOMPARE(y->sizes().vec(), expectedShape);
+        // The exact product of the bf16-rounded operands in double: only float32 accumulation
+        // differs (no bf16 rounding of the result, which ATen's bf16 linear adds).
+        at::Tensor exact = at::linear(xb.to(at::kDouble), w.to(at::kDouble));
+        if (bias)
+            exact = exact + b.to(at::kDouble);
+        const double err = relativeL2(*y, exact);
+        QVERIFY2(err < 1e-5, qPrintable(QString::number(err)));
+        const double aten = relativeL2(at::linear(xb, w, b).to(at::kFloat), exact);
+        QVERIFY2(aten > 10 * err, qPrintable(QString("%1 vs %2").arg(aten).arg(err)));
+        // mixedLinear takes this path for bf16 matmuls on float32 activations.
+        const at::Tensor mixed = mixedLinear(x, w, b, at::kBFloat16);
+        QCOMPARE(mixed.scalar_type(), at::kFloat);
+        QVERIFY(at::equal(mixed, *y));
+    }
+
+    void oneDnnLinearDeclinesWhatItCannotServe() {
+        const at::Tensor w = at::randn({8, 16}).to(at::kBFloat16);
+        const at::Tensor x = at::randn({4, 16});
+        QVERIFY(!oneDnnBf16Linear(x, w, {}).has_value());                           // float32 x
+        QVERIFY(!oneDnnBf16Linear(x.to(at::kBFloat16), w.to(at::kFloat), {}));      // float32 w
+        QVERIFY(!oneDnnBf16Linear(at::randn({4, 15}).to(at::kBFloat16), w, {}));    // K mismatch
+        QVERIFY(!oneDnnBf16Linear(x.to(at::kBFloat16), w, at::randn({7})));         // bias size
+        QVERIFY(!oneDnnBf16Linear(x.to(at::kBFloat16), w.reshape({2, 4, 16}), {})); // 3-D w
+        QVERIFY(!oneDnnBf16Linear(at::empty({0, 16}, at::kBFloat16), w, {}));       // empty
+        // Declined or not, mixedLinear's result is right.
+        const at::Tensor viaAten = mixedLinear(x, w.to(at::kFloat), {}, at::kBFloat16);
+        QVERIFY(relativeL2(viaAten, at::linear(x, w.to(at::kFloat))) < 1e-2);
+    }
+
     void polyphaseEqualsTransposedConvolution_data() {
         QTest::addColumn<int>("in");
         QTest::addColumn<int>("out");
@@ -95,7 +159,8 @@ private Q_SLOTS:
             mixedLinear(x, w.to(at::kBFloat16), b.to(at::kBFloat16), at::kBFloat16);
         QCOMPARE(mixed.scalar_type(), at::kFloat);
         const double err = relativeL2(mixed, reference);
-        // Three bf16 roundings (input, weight, output; u = 2^-9) of a 256-term dot product.
+        // bf16 roundings (input, weight, and output unless oneDNN gives float32; u = 2^-9) of a
+        // 256-term dot product.
         QVERIFY2(err > 1e-4 && err < 1e-2, qPrintable(QString::number(err)));
         // Weights stored in float32 are converted on the way (same result as stored bf16).
         QVERIFY(at::equal(mixedLinear(x, w, b, at::kBFloat16), mixed));

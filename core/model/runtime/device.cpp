@@ -2,6 +2,7 @@
 
 #include "base/errors.h"
 #include "base/precision.h"
+#include "model/runtime/onednn_linear.h"
 
 #include <ATen/ATen.h>
 #include <ATen/Parallel.h>
@@ -73,6 +74,11 @@ ResolvedDevice resolveDevice(const std::string& deviceName, const std::string& p
 
 ResolvedDevice resolveDevice(const std::string& deviceName, const std::string& precisionName,
                              const CpuFeatures& cpu) {
+    return resolveDevice(deviceName, precisionName, cpu, oneDnnLinearAvailable());
+}
+
+ResolvedDevice resolveDevice(const std::string& deviceName, const std::string& precisionName,
+                             const CpuFeatures& cpu, bool bf16LinearWithFloatResult) {
     const std::string device = lower(deviceName.empty() ? "auto" : deviceName);
     const std::string precision = lower(precisionName.empty() ? "auto" : precisionName);
     // Names first: a typo is an error whatever the device.
@@ -134,12 +140,17 @@ ResolvedDevice resolveDevice(const std::string& deviceName, const std::string& p
                                   : std::string();
     switch (asked) {
     case Asked::Auto:
-        if (cpu.hasBf16MatrixUnits()) {
+        if (cpu.hasBf16MatrixUnits() && bf16LinearWithFloatResult) {
             r.matmulDtype = at::kBFloat16;
             r.storageDtype = at::kBFloat16;
             r.precision = "bf16";
             r.precisionReason = "auto: this CPU has bf16 matrix units (" + units +
                                 "): the DiT's linear layers in bf16, the rest float32";
+        } else if (cpu.hasBf16MatrixUnits()) {
+            r.precision = "fp32";
+            r.precisionReason = "auto: this CPU has bf16 matrix units (" + units +
+                                "), but this build has no oneDNN bf16 kernel with float32 "
+                                "results, and without one bf16 misses the quality target";
         } else {
             r.precision = "fp32";
             r.precisionReason = "auto: this CPU has no bf16 matrix units (AMX-BF16 or "
@@ -187,6 +198,14 @@ std::optional<int64_t> availableHostMemory() {
             return kb * 1024;
     }
     return std::nullopt;
+}
+
+std::string matmulKernelName(const ResolvedDevice& r) {
+    if (!r.matmulDtype || *r.matmulDtype == r.dtype)
+        return "aten";
+    if (!r.device.is_cuda() && *r.matmulDtype == at::kBFloat16 && oneDnnLinearAvailable())
+        return "onednn, float32 result";
+    return std::string("aten, result rounded to ") + dtypeName(*r.matmulDtype);
 }
 
 } // namespace footfall::model

@@ -49,7 +49,15 @@ struct ResolvedDevice {
 ResolvedDevice resolveDevice(const std::string& device, const std::string& precision);
 ResolvedDevice resolveDevice(const std::string& device, const std::string& precision,
                              const CpuFeatures& cpu);
+// `bf16LinearWithFloatResult`: whether the bf16 linear layers can give float32 results
+// (onednn_linear.h, default: whether this build has it). Without it the bf16 DiT misses the
+// 1e-2 quality target (one more bf16 rounding per layer), so auto keeps float32.
+ResolvedDevice resolveDevice(const std::string& device, const std::string& precision,
+                             const CpuFeatures& cpu, bool bf16LinearWithFloatResult);
 const char* dtypeName(at::ScalarType type); // "float32", "float16", "bfloat16"
+// What computes the DiT's linear layers, for takes and benchmarks: "aten" (the compute dtype),
+// "onednn, float32 result" (onednn_linear.h) or "aten, result rounded to bfloat16".
+std::string matmulKernelName(const ResolvedDevice& r);
 // MemAvailable of /proc/meminfo in bytes; nothing where it cannot be read.
 std::optional<int64_t> availableHostMemory();
 

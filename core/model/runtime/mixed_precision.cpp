@@ -1,5 +1,6 @@
 #include "model/runtime/mixed_precision.h"
 
+#include "model/runtime/onednn_linear.h"
 #include "model/runtime/weights.h"
 
 #include <ATen/ATen.h>
@@ -22,7 +23,12 @@ at::Tensor mixedLinear(const at::Tensor& x, const at::Tensor& weight, const at::
     if (!mixes(x, matmul))
         return at::linear(x, computeView(weight, x), computeView(bias, x));
     const at::Tensor xm = x.to(*matmul);
-    return at::linear(xm, computeView(weight, xm), computeView(bias, xm)).to(x.scalar_type());
+    // The bias in the matmul dtype too: the same result whether it is stored so or not.
+    const at::Tensor w = computeView(weight, xm), b = computeView(bias, xm);
+    // bf16 with a float32 result straight from the kernel where oneDNN is built in.
+    if (auto y = oneDnnBf16Linear(xm, w, b))
+        return y->scalar_type() == x.scalar_type() ? *y : y->to(x.scalar_type());
+    return at::linear(xm, w, b).to(x.scalar_type());
 }
 
 at::Tensor mixedConv1d(const at::Tensor& x, const at::Tensor& weight, const at::Tensor& bias,

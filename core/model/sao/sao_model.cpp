@@ -138,7 +138,9 @@ void SaoPipeline::loadOn(const ResolvedDevice& device, const std::function<void(
     VaeLoadOptions vaeOptions;
     vaeOptions.target = {device.vaeStorageDtype, device.device, device.dtype,
                          device.vaeMatmulDtype};
-    vaeOptions.withEncoder = !m_settings.lowMemory;
+    // The encoder (half the VAE, 310 MB at full size in float32) serves only init audio: it is
+    // loaded when a variation first needs it (encodeAudio).
+    vaeOptions.withEncoder = false;
     m_vae = std::make_unique<OobleckVae>(m_config.pretransform, *m_weights, vaeOptions);
     checkpoint();
     m_conditioner =
@@ -348,14 +350,19 @@ at::Tensor SaoPipeline::encodeAudio(const at::Tensor& audio, int64_t rate, int64
     x = padCropChannels(x, sampleSize, channels).to(m_device.dtype);
     if (m_vae->hasEncoder())
         return m_vae->encode(x, noise, poll);
-    // Low-memory mode keeps no encoder around: build one for this variation only.
+    // The first variation from audio loads the whole VAE. It replaces the decoder-only one,
+    // except in low-memory mode, which keeps it for this variation only.
     VaeLoadOptions options;
     options.target = {m_device.vaeStorageDtype, m_device.device, m_device.dtype,
                       m_device.vaeMatmulDtype};
     const std::unique_ptr<WeightSource> reopened =
         m_weights ? nullptr : openModelWeights(m_files.weights);
-    const OobleckVae full(m_config.pretransform, m_weights ? *m_weights : *reopened, options);
-    return full.encode(x, noise, poll);
+    auto full = std::make_unique<OobleckVae>(m_config.pretransform,
+                                             m_weights ? *m_weights : *reopened, options);
+    if (m_settings.lowMemory)
+        return full->encode(x, noise, poll);
+    m_vae = std::move(full);
+    return m_vae->encode(x, noise, poll);
 }
 
 std::vector<std::pair<std::string, at::Tensor*>> SaoPipeline::ditParameters() {
@@ -529,6 +536,7 @@ std::vector<SaoOutput> SaoPipeline::generateBatch(const std::vector<SaoTake>& ta
         d["precision"] = m_device.precision;
         d["precision_reason"] = m_device.precisionReason;
         d["matmul_dtype"] = dtypeName(m_device.matmulDtype.value_or(m_device.dtype));
+        d["matmul_kernel"] = matmulKernelName(m_device);
         d["vae_matmul_dtype"] = dtypeName(m_device.vaeMatmulDtype.value_or(m_device.dtype));
         if (!m_device.device.is_cuda())
             d["cpu_features"] = cpuFeatures().flagList();

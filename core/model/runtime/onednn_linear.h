@@ -1,0 +1,28 @@
+// bf16 linear layers through oneDNN called directly, with a float32 result: the bf16 path's
+// products accumulate in float32 inside the kernel either way, but ATen's bf16 `linear` rounds
+// the output to bf16 (one more rounding per layer: 1.18% vs 0.93% relative error for a
+// full-size CFG step of the DiT) and is slower (oneDNN's brgemm kernel on plain row-major
+// weights, no reorder: 1.3-1.6x faster on the DiT's shapes, measured on an AMD EPYC with
+// avx512_bf16). Built when CMake finds oneDNN (FOOTFALL_ONEDNN; Debian's libtorch uses the same
+// libdnnl.so.2); without it, or where oneDNN has no kernel for the shapes, callers use ATen.
+// Torch header: include only from core/model, core/engines, tests.
+#pragma once
+
+#include <ATen/core/Tensor.h>
+
+#include <optional>
+
+namespace footfall::model {
+
+// Whether this build calls oneDNN directly (CMake FOOTFALL_ONEDNN and the library found) and
+// the environment does not switch it off (FOOTFALL_ONEDNN=off or 0: ATen's bf16 linear).
+bool oneDnnLinearAvailable();
+
+// x [..., K] in bf16 (any layout), weight [N, K] bf16, bias [N] (any float dtype) or
+// undefined: x·weightᵀ + bias as float32 [..., N]. nullopt when the tensors do not fit (not
+// CPU, not bf16, switched off) or oneDNN has no kernel for them on this CPU; the caller then
+// uses ATen.
+std::optional<at::Tensor> oneDnnBf16Linear(const at::Tensor& x, const at::Tensor& weight,
+                                           const at::Tensor& bias);
+
+} // namespace footfall::model
