@@ -1,5 +1,7 @@
 #include "model/runtime/torch_runtime.h"
 
+#include "model/runtime/cpu_block_cache.h"
+
 #include <ATen/Context.h>
 #include <ATen/Parallel.h>
 #include <torch/version.h>
@@ -64,6 +66,9 @@ const TorchRuntimeInfo& initTorchRuntime(int threads) {
         mallopt(M_MMAP_THRESHOLD, 32 << 20);
         mallopt(M_TRIM_THRESHOLD, 1 << 30);
 #endif
+        // Larger blocks than that (the VAE's full-rate activations) are reused by LibTorch's
+        // allocator instead (cpu_block_cache.h).
+        info.cpuBlockCache = model::installCpuBlockCache();
         // The original turns TF32 off before sampling; with it on, CUDA results drift past the
         // parity tolerances (the VAE by 6e-4).
         at::globalContext().setAllowTF32CuBLAS(false);

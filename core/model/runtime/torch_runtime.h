@@ -14,6 +14,7 @@ struct TorchRuntimeInfo {
     std::string blas;      // the BLAS library libtorch resolved (path), if found
     std::string warning;   // non-empty when the reference BLAS is in use
     bool cudaAvailable = false;
+    bool cpuBlockCache = false; // large CPU blocks reused (cpu_block_cache.h)
     std::string torchVersion;
 };
 

@@ -1,6 +1,7 @@
 #include "model/sao/sao_model.h"
 
 #include "io/audio_file.h"
+#include "model/runtime/cpu_block_cache.h"
 #include "model/runtime/torch_runtime.h"
 #include "model/sao/resample.h"
 
@@ -102,6 +103,7 @@ void SaoPipeline::unload() {
     m_conditioner.reset();
     m_t5Weights.reset();
     m_weights.reset();
+    releaseCachedCpuBlocks();
 }
 
 void SaoPipeline::loadOn(const ResolvedDevice& device, const std::function<void()>& poll) {
@@ -154,6 +156,7 @@ void SaoPipeline::loadOn(const ResolvedDevice& device, const std::function<void(
     }
     m_device = device;
     m_loaded = true;
+    releaseCachedCpuBlocks(); // conversion temporaries
     // Half-precision storage copied what it needs: keeping the float32 source open would hold
     // both copies (fully for a .ckpt, as mapped pages for safetensors). Reopened on demand.
     if (ditTarget.dtype != at::kFloat)
@@ -423,6 +426,11 @@ std::vector<SaoOutput> SaoPipeline::generateBatch(const std::vector<SaoTake>& ta
                                                   int totalTakes) {
     if (takes.empty())
         return {};
+    // Declared first, so it runs after every temporary of the pass is freed: the blocks the
+    // pass's large activations leave cached go back to the kernel, done or cancelled.
+    struct ReleaseCachedBlocks {
+        ~ReleaseCachedBlocks() { releaseCachedCpuBlocks(); }
+    } releaseAtEnd;
     const SaoTake& first = takes.front();
     for (size_t i = 1; i < takes.size(); ++i)
         if (!canShareBatch(first, takes[i]))
