@@ -82,6 +82,12 @@ private Q_SLOTS:
         QVERIFY(!r.details.value("precision_reason", std::string()).empty());
         QCOMPARE(QString::fromStdString(r.details["matmul_dtype"].get<std::string>()),
                  precision == "bf16" ? QString("bfloat16") : QString("float32"));
+        // The T5 keeps 16-bit weights with the storage-only precisions and in low-memory mode
+        // (where it is loaded only to encode the prompt); the bf16 path keeps it float32.
+        const QString t5 = QString::fromStdString(r.details["t5_weights_dtype"].get<std::string>());
+        QCOMPARE(t5, lowMemory             ? QString("float16")
+                     : precision == "bf16" ? QString("float32")
+                                           : storage);
         const double err = relativeError(r.audio, m_reference.audio);
         qInfo("%s storage, low memory %d: relative error %.3g (bound %.3g)", qPrintable(storage),
               lowMemory, err, bound);

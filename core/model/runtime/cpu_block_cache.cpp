@@ -4,6 +4,9 @@
 #include <c10/core/CPUAllocator.h>
 
 #include <sys/mman.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 
 #include <cstdint>
 #include <cstdlib>
@@ -205,6 +208,13 @@ void setCpuBlockCacheLimit(std::size_t bytes) {
 
 void releaseCachedCpuBlocks() {
     BlockCache::instance().releaseAll();
+}
+
+void trimCpuMemory() {
+    releaseCachedCpuBlocks();
+#ifdef __GLIBC__
+    malloc_trim(0);
+#endif
 }
 
 } // namespace footfall::model

@@ -27,4 +27,9 @@ void setCpuBlockCacheLimit(std::size_t bytes);
 // Gives every cached block back to the kernel (end of a take, model unload).
 void releaseCachedCpuBlocks();
 
+// That, and the free pages inside the C heap too (malloc_trim): after loading a model and after
+// freeing a large part of it (low-memory mode's T5). Not after every take: the next take would
+// page-fault the same memory in again.
+void trimCpuMemory();
+
 } // namespace footfall::model

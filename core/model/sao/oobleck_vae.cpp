@@ -1,6 +1,7 @@
 #include "model/sao/oobleck_vae.h"
 
 #include "base/errors.h"
+#include "model/runtime/cpu_block_cache.h"
 #include "model/runtime/mixed_precision.h"
 
 #include <ATen/ATen.h>
@@ -298,8 +299,87 @@ struct Encoder : CoderStack<EncoderBlock> {
     at::Tensor operator()(const at::Tensor& input, const Poll& p) const { return run(input, p); }
 };
 
+int64_t ceilDiv(int64_t a, int64_t b) {
+    return (a + b - 1) / b;
+}
+
+// Samples of its input on either side that one output sample of a same-length convolution
+// depends on (at most).
+int64_t reach(const Conv& c) {
+    return c.dilation * (c.kernel - 1);
+}
+
 struct Decoder : CoderStack<DecoderBlock> {
     bool tanh = false;
+    // The last two blocks (the full-rate stages: at 6 s of SAO 1.0, activations of 68 and
+    // 136 MB each, several alive at once) run tile by tile along time: each tile reads `halo`
+    // more input samples on both sides than it keeps, which covers every later layer's reach,
+    // so the pasted tiles are the whole decode (the same sums; float rounding may differ in the
+    // last bit). Peak memory of a 6 s decode: a few tiles' worth instead of ~900 MB.
+    std::size_t tiledFrom = 0;
+    int64_t halo = 0;      // in samples at blocks[tiledFrom]'s input
+    int64_t tailScale = 1; // output samples per input sample of the tiled stages
+    static constexpr int64_t kTileOutputSamples = 32768;
+
+    // The tiled stages' reach, from the output back to their input.
+    void planTiles() {
+        tiledFrom = blocks.size() >= 2 ? blocks.size() - 2 : 0;
+        int64_t r = reach(last);
+        tailScale = 1;
+        for (std::size_t i = blocks.size(); i-- > tiledFrom;) {
+            const DecoderBlock& b = blocks[i];
+            for (const ResidualUnit& u : b.units)
+                r += reach(u.conv1) + reach(u.conv2);
+            if (b.up.transposed) {
+                r = ceilDiv(r, b.up.stride) + ceilDiv(b.up.kernel, b.up.stride);
+                tailScale *= b.up.stride;
+            } else { // nearest upsampling, then a same-length convolution
+                r = ceilDiv(r + reach(b.up), b.up.upsample) + 1;
+                tailScale *= b.up.upsample;
+            }
+        }
+        halo = r + 2;
+    }
+
+    at::Tensor tail(at::Tensor x) const {
+        for (std::size_t i = tiledFrom; i < blocks.size(); ++i)
+            x = blocks[i](x);
+        return last(act(x));
+    }
+
+    // `tileOutput`: output samples per tile (0: the whole length at once).
+    at::Tensor decode(const at::Tensor& latents, const Poll& p, int64_t tileOutput) const {
+        at::Tensor x = first(latents);
+        for (std::size_t i = 0; i < tiledFrom; ++i) {
+            runPoll(p);
+            x = blocks[i](x);
+        }
+        runPoll(p);
+        // The tiles' tensors are smaller than the block cache's sizes: what it holds from the
+        // whole-length stages would only add to the peak.
+        releaseCachedCpuBlocks();
+        const int64_t n = x.size(2);
+        const int64_t tile = tileOutput > 0 ? std::max<int64_t>(1, tileOutput / tailScale) : n;
+        at::Tensor out;
+        if (n <= tile) {
+            out = tail(x);
+        } else {
+            std::vector<at::Tensor> parts;
+            for (int64_t a = 0; a < n; a += tile) {
+                runPoll(p);
+                const int64_t b = std::min(n, a + tile);
+                const int64_t from = std::max<int64_t>(0, a - halo), to = std::min(n, b + halo);
+                const at::Tensor y = tail(x.narrow(2, from, to - from));
+                // Output sample m of the tile is sample m + from · scale of the whole (the
+                // layers shift by `scale` per input sample); the last tile ends where it ends.
+                const int64_t keepFrom = (a - from) * tailScale;
+                const int64_t keepTo = b == n ? y.size(2) : (b - from) * tailScale;
+                parts.push_back(y.narrow(2, keepFrom, keepTo - keepFrom));
+            }
+            out = at::cat(parts, 2);
+        }
+        return tanh ? at::tanh(out) : out;
+    }
 
     explicit Decoder(const OobleckConfig& c) : tanh(c.finalTanh) {
         std::vector<int64_t> mults = {1};
@@ -311,10 +391,11 @@ struct Decoder : CoderStack<DecoderBlock> {
         act = activation(c.useSnake, mults[0] * c.channels);
         last = conv(mults[0] * c.channels, c.audioChannels, 7, 1, 3);
         last.hasBias = false;
+        planTiles();
     }
-    at::Tensor operator()(const at::Tensor& latents, const Poll& p) const {
-        const at::Tensor x = run(latents, p);
-        return tanh ? at::tanh(x) : x;
+    at::Tensor operator()(const at::Tensor& latents, const Poll& p,
+                          int64_t tileOutput = kTileOutputSamples) const {
+        return decode(latents, p, tileOutput);
     }
 };
 
@@ -423,9 +504,11 @@ namespace {
 
 // AudioAutoencoder.decode of already scaled latents: bottleneck decode (identity for the VAE),
 // decoder (item by item with iterate_batch), soft clip.
-at::Tensor decodeScaled(const OobleckVae::Impl& impl, const at::Tensor& z, const Poll& poll) {
-    at::Tensor audio = perBatch(impl.config.iterateBatch, z,
-                                [&](const at::Tensor& item) { return impl.decoder(item, poll); });
+at::Tensor decodeScaled(const OobleckVae::Impl& impl, const at::Tensor& z, const Poll& poll,
+                        int64_t tileOutput = Decoder::kTileOutputSamples) {
+    at::Tensor audio = perBatch(impl.config.iterateBatch, z, [&](const at::Tensor& item) {
+        return impl.decoder(item, poll, tileOutput);
+    });
     return impl.config.softClip ? at::tanh(audio) : audio;
 }
 
@@ -526,6 +609,13 @@ at::Tensor OobleckVae::decode(const at::Tensor& latents, const std::function<voi
     if (m_impl->config.chunked)
         return decodeInChunks(*m_impl, z, 128, 32, poll); // the original's defaults
     return decodeScaled(*m_impl, z, poll);
+}
+
+at::Tensor OobleckVae::decodeTiled(const at::Tensor& latents, int64_t tileOutputSamples,
+                                   const std::function<void()>& poll) const {
+    if (tileOutputSamples < 0)
+        throw GenerationError("VAE decode tiles must be 0 (whole) or more samples");
+    return decodeScaled(*m_impl, scaledLatents(latents), poll, tileOutputSamples);
 }
 
 at::Tensor OobleckVae::decodeChunked(const at::Tensor& latents, int64_t chunkSize, int64_t overlap,

@@ -94,6 +94,12 @@ public:
     // exactly L latents comes out behind leading zeros; below chunkSize it fails outright.)
     at::Tensor decodeChunked(const at::Tensor& latents, int64_t chunkSize = 128,
                              int64_t overlap = 32, const std::function<void()>& poll = {}) const;
+    // The decoder without the config's chunking, its last two (full-rate) stages run along time
+    // in tiles of about `tileOutputSamples` output samples, each with enough context on both
+    // sides for every layer's reach: the whole decode's result in a few tiles' memory.
+    // decode() uses 32768; 0 decodes the whole length at once.
+    at::Tensor decodeTiled(const at::Tensor& latents, int64_t tileOutputSamples,
+                           const std::function<void()>& poll = {}) const;
 
     // pretransform.encode of audio [B, io, T] (T a multiple of the downsampling ratio; chunked
     // when the config says so, with the original's 128 latents overlapping by 32).

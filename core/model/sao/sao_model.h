@@ -142,6 +142,8 @@ public:
 
 private:
     void loadOn(const ResolvedDevice& device, const std::function<void()>& poll);
+    // Where and in what the T5's weights are kept (16 bits in low-memory mode on the CPU).
+    WeightTarget t5Target(const ResolvedDevice& device) const;
     void unload();
     SamplerSettings resolvedSampling(const SamplerSettings& settings, bool withInit) const;
 
