@@ -22,9 +22,11 @@
 // A 6 s DiT CFG step takes seconds on a 2-core CPU; the 1024-latent step ~8x that.
 #include "base/process_status.h"
 #include "bench_args.h"
+#include "model/formats/safetensors.h"
 #include "model/runtime/cpu_features.h"
 #include "model/runtime/torch_runtime.h"
 #include "model/runtime/weights.h"
+#include "model/sao/conditioners.h"
 #include "model/sao/dit.h"
 #include "model/sao/model_config.h"
 #include "model/sao/oobleck_vae.h"
@@ -72,6 +74,8 @@ struct Options {
     int64_t latents = 130;   // the take's length in latents: 130 = 6 s of SAO 1.0
     bool compareCpu = false; // CUDA: same weights and inputs on the CPU (fp32), max differences
     bool checkGates = false; // exit 1 when a reduced precision misses its quality gate
+    std::string writeModel;  // write a random-weight model folder for --config here, then exit
+    std::string t5From;      // ... with text_encoder/ and tokenizer/ linked from this folder
 };
 
 // One DiT forward with CFG at full size against float32 (relative L2 error): the quality target
@@ -87,12 +91,17 @@ constexpr double kDitGate = 1e-2;
            "                      [--only t5|dit|vae] [--threads N] [--long-runs N] [--no-long]\n"
            "                      [--config sao-1.0-model_config.json] [--model DIR] [--json]\n"
            "                      [--cfg SCALE] [--latents N] [--compare-cpu] [--check-gates]\n"
+           "       footfall-bench --write-model DIR --t5-from SAO_FOLDER [--config CONFIG]\n"
            "--latents N: the take's length (default 130 = 6 s); --cfg 1: no guidance (SAO small).\n"
            "--precision: auto (default: what the app picks on this machine), fp32, bf16, fp16,\n"
            "bf16-storage; a comma-separated list runs each on the same weights and inputs and\n"
            "compares them (speed ratios and quality against fp32). --dtype is an alias.\n"
            "--model DIR: a Stable Audio Open folder, loaded as the app loads it (load_ms).\n"
            "--json: print only the JSON result line on stdout.\n"
+           "--write-model DIR: a model folder for --config with random weights (as this bench\n"
+           "uses), laid out like the published ones; text_encoder/ and tokenizer/ are links to\n"
+           "those of --t5-from (e.g. a folder from make_full_random_model.py). For end-to-end\n"
+           "runs of models that tool does not write (SAO small).\n"
            "--check-gates: exit 1 when a reduced precision's DiT forward is further than 1e-2\n"
            "(relative L2) from fp32's (list fp32 among the precisions).\n"
            "--compare-cpu (meant for --device cuda): no timings; runs T5, the DiT CFG forward and\n"
@@ -138,6 +147,10 @@ Options parse(int argc, char** argv) {
                 o.latents = std::stoll(next());
             else if (a == "--json")
                 o.json = true;
+            else if (a == "--write-model")
+                o.writeModel = next();
+            else if (a == "--t5-from")
+                o.t5From = next();
             else if (a == "--check-gates")
                 o.checkGates = true;
             else if (a == "--compare-cpu")
@@ -297,6 +310,42 @@ double relativeL2(const at::Tensor& a, const at::Tensor& reference) {
     const at::Tensor r = reference.to(at::kCPU, at::kDouble);
     return (a.to(at::kCPU, at::kDouble) - r).norm().item<double>() /
            std::max(1e-30, r.norm().item<double>());
+}
+
+// --write-model: every checkpoint tensor the loader expects for `config` (DiT, conditioners,
+// the whole VAE), random as in these benches, in one model.safetensors next to the config.
+int writeRandomModel(const Options& o, const ModelConfig& config) {
+    namespace fs = std::filesystem;
+    if (o.t5From.empty() || !fs::is_directory(fs::path(o.t5From) / "text_encoder") ||
+        !fs::is_directory(fs::path(o.t5From) / "tokenizer"))
+        usage("--write-model needs --t5-from FOLDER with text_encoder/ and tokenizer/");
+    const fs::path dir(o.writeModel);
+    fs::create_directories(dir);
+    ParameterList params;
+    DiffusionTransformer dit(config.diffusion.dit, config.diffusion.objective);
+    dit.collectParameters(params);
+    MultiConditioner conditioner(config.conditioning, t5BaseConfig(), nullptr);
+    conditioner.collectParameters(params);
+    const auto f32 = at::TensorOptions().dtype(at::kFloat);
+    at::manual_seed(0);
+    std::vector<std::pair<std::string, at::Tensor>> tensors;
+    for (const NamedParameter& p : params.entries())
+        tensors.emplace_back(p.name, randomWeight(p.name, p.shape, f32));
+    for (const auto& [name, shape] :
+         oobleckParameterShapes(config.pretransform, "pretransform.model."))
+        tensors.emplace_back(name, randomWeight(name, shape, f32));
+    writeSafetensors((dir / "model.safetensors").string(), tensors);
+    fs::copy_file(o.config, dir / "model_config.json", fs::copy_options::overwrite_existing);
+    for (const char* part : {"text_encoder", "tokenizer"}) {
+        fs::remove(dir / part);
+        fs::create_directory_symlink(fs::absolute(fs::path(o.t5From) / part), dir / part);
+    }
+    int64_t count = 0;
+    for (const auto& t : tensors)
+        count += t.second.numel();
+    std::fprintf(stderr, "footfall-bench: wrote %s (%zu tensors, %lld parameters)\n",
+                 dir.string().c_str(), tensors.size(), static_cast<long long>(count));
+    return 0;
 }
 
 // Random weights for the precision `r` (storage, compute and matmul dtypes as the app loads them),
@@ -618,6 +667,8 @@ int main(int argc, char** argv) {
     try {
         const ModelConfig config = loadModelConfig(
             o.modelDir.empty() ? o.config : locateSaoModel(o.modelDir, {}, {}, {}).modelConfig);
+        if (!o.writeModel.empty())
+            return writeRandomModel(o, config);
         if (o.compareCpu)
             return compareWithCpu(o.precisions.front(), config, wants,
                                   resolveDevice(o.device, o.precisions.front()));
