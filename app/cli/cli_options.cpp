@@ -337,6 +337,12 @@ CliOptions parseCommandLine(const std::vector<std::string>& args) {
         if (take.format)
             recalled.output.format = *take.format;
         parseInto(recalled, args);
+        // A recalled draft with other steps or another sampler is no longer that draft: the
+        // take must not claim to stand for the draft's full settings.
+        if (!o.final && recalled.request.draft &&
+            (recalled.request.steps != take.request.steps ||
+             recalled.request.sampler != take.request.sampler))
+            recalled.request.draft.reset();
         o = std::move(recalled);
     }
     if (o.final && o.recall.empty())

@@ -187,6 +187,20 @@ private Q_SLOTS:
         QCOMPARE(from["seed"].toInteger(), draft["seed"].toInteger());
         QVERIFY(from["path"].toString().endsWith(QFileInfo(sidecar).fileName()));
 
+        // Recalled with other steps, the draft becomes a plain take of those steps: it no
+        // longer claims a draft record. Recalled as it was, it is the same draft again.
+        const Result more =
+            run({"--recall", sidecar, "--steps", "12", "--output", out("draft-e"), "--json"});
+        QCOMPARE(more.exitCode, 0);
+        const QJsonObject plain = QJsonDocument::fromJson(more.out).object();
+        QCOMPARE(plain["diffusion_steps"].toInt(), 12);
+        QVERIFY2(!plain["request"].toObject().contains("draft"), more.out.constData());
+        const Result same = run({"--recall", sidecar, "--output", out("draft-f"), "--json"});
+        QCOMPARE(same.exitCode, 0);
+        const QJsonObject again = QJsonDocument::fromJson(same.out).object();
+        QCOMPARE(again["request"].toObject()["draft"].toObject()["of_steps"].toInt(), 30);
+        QCOMPARE(again["diffusion_steps"].toInt(), draft["diffusion_steps"].toInt());
+
         // --final only for a draft; never with --draft; never without --recall.
         const Result full =
             run({"--prompt", "x", "--duration", "0.5", "--output", out("draft-c"), "--json"});
