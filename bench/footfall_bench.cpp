@@ -23,6 +23,7 @@
 #include "base/process_status.h"
 #include "bench_args.h"
 #include "model/formats/safetensors.h"
+#include "model/runtime/cpu_block_cache.h"
 #include "model/runtime/cpu_features.h"
 #include "model/runtime/torch_runtime.h"
 #include "model/runtime/weights.h"
@@ -684,6 +685,7 @@ int main(int argc, char** argv) {
         for (const std::string& precision : o.precisions) {
             resetPeakRss(); // each precision's own peak (the previous one's model is freed)
             runs.push_back(measure(o, precision, config, wants));
+            trimCpuMemory(); // the previous precision's freed blocks are not the next one's
         }
         const std::string loadEnd = loadAverage();
 

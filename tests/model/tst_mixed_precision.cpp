@@ -75,6 +75,33 @@ private Q_SLOTS:
         QVERIFY(at::equal(mixed, *y));
     }
 
+    void oneDnnBatchedProductsEqualATen() {
+        if (!oneDnnLinearAvailable())
+            QSKIP("built without oneDNN (FOOTFALL_ONEDNN): ATen's products are used instead");
+        at::manual_seed(4);
+        // Attention's shapes: [batch, heads, length, head dim] with kᵀ as a transposed view,
+        // and a plain contiguous right operand; a non-contiguous left one.
+        const at::Tensor q = at::randn({2, 3, 11, 8}), k = at::randn({2, 3, 13, 8});
+        const at::Tensor v = at::randn({2, 3, 13, 8});
+        const auto scores = oneDnnBatchedMatmul(q, k.transpose(-2, -1));
+        QVERIFY(scores.has_value());
+        QCOMPARE(scores->sizes().vec(), (std::vector<int64_t>{2, 3, 11, 13}));
+        QVERIFY(relativeL2(*scores, at::matmul(q, k.transpose(-2, -1))) < 1e-6);
+        const at::Tensor w = at::softmax(*scores, -1);
+        QVERIFY(relativeL2(*oneDnnBatchedMatmul(w, v), at::matmul(w, v)) < 1e-6);
+        const at::Tensor a = at::randn({4, 9, 5}).transpose(1, 2); // [4, 5, 9], strided
+        const at::Tensor b = at::randn({4, 9, 6});
+        QVERIFY(relativeL2(*oneDnnBatchedMatmul(a, b), at::matmul(a, b)) < 1e-6);
+        // The whole attention, batched or not: the same up to summation order.
+        QVERIFY(relativeL2(mixedAttention(q, k, v, std::nullopt, true),
+                           mixedAttention(q, k, v, std::nullopt, false)) < 1e-6);
+        // Declined: other dtypes, broadcasting, mismatched inner sizes, 2-D.
+        QVERIFY(!oneDnnBatchedMatmul(q.to(at::kDouble), k.transpose(-2, -1).to(at::kDouble)));
+        QVERIFY(!oneDnnBatchedMatmul(q, at::randn({1, 3, 8, 13})));
+        QVERIFY(!oneDnnBatchedMatmul(q, at::randn({2, 3, 7, 13})));
+        QVERIFY(!oneDnnBatchedMatmul(at::randn({3, 4}), at::randn({4, 5})));
+    }
+
     void oneDnnLinearDeclinesWhatItCannotServe() {
         const at::Tensor w = at::randn({8, 16}).to(at::kBFloat16);
         const at::Tensor x = at::randn({4, 16});

@@ -81,7 +81,7 @@ at::Tensor mixedConvTranspose1d(const at::Tensor& x, const at::Tensor& weight,
 }
 
 at::Tensor mixedAttention(const at::Tensor& q, const at::Tensor& k, const at::Tensor& v,
-                          std::optional<at::ScalarType> matmul) {
+                          std::optional<at::ScalarType> matmul, bool batchedKernel) {
     // softmax(q kᵀ / √d) v, unmasked (scaled_dot_product_attention's math; absent in 1.13).
     const double scale = std::sqrt(static_cast<double>(q.size(-1)));
     // Batch items a few at a time when their scores together would be large (batched takes
@@ -96,14 +96,20 @@ at::Tensor mixedAttention(const at::Tensor& q, const at::Tensor& k, const at::Te
         std::vector<at::Tensor> parts;
         for (int64_t i = 0; i < items; i += chunk) {
             const int64_t n = std::min(chunk, items - i);
-            parts.push_back(
-                mixedAttention(q.narrow(0, i, n), k.narrow(0, i, n), v.narrow(0, i, n), matmul));
+            parts.push_back(mixedAttention(q.narrow(0, i, n), k.narrow(0, i, n), v.narrow(0, i, n),
+                                           matmul, batchedKernel));
         }
         return at::cat(parts, 0);
     }
     if (!mixes(q, matmul)) {
-        const at::Tensor scores = at::matmul(q, k.transpose(-2, -1)) / scale;
-        return at::matmul(at::softmax(scores, -1), v);
+        const auto product = [batchedKernel](const at::Tensor& a, const at::Tensor& b) {
+            if (batchedKernel)
+                if (auto y = oneDnnBatchedMatmul(a, b))
+                    return *y;
+            return at::matmul(a, b);
+        };
+        const at::Tensor scores = product(q, k.transpose(-2, -1)) / scale;
+        return product(at::softmax(scores, -1), v);
     }
     const at::Tensor scores =
         at::matmul(q.to(*matmul), k.to(*matmul).transpose(-2, -1)).to(q.scalar_type()) / scale;

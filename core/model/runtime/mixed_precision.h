@@ -29,7 +29,9 @@ at::Tensor mixedConvTranspose1d(const at::Tensor& x, const at::Tensor& weight,
 at::Tensor polyphaseConvTranspose1d(const at::Tensor& x, const at::Tensor& weight,
                                     const at::Tensor& bias, int64_t stride, int64_t padding);
 // q kᵀ / √d, softmax, · v: the two products in `matmul`, the softmax in x's dtype.
+// `batchedKernel`: float32 products as one batched oneDNN call each where it serves them
+// (onednn_linear.h; the same sums in another order), else ATen's.
 at::Tensor mixedAttention(const at::Tensor& q, const at::Tensor& k, const at::Tensor& v,
-                          std::optional<at::ScalarType> matmul);
+                          std::optional<at::ScalarType> matmul, bool batchedKernel = false);
 
 } // namespace footfall::model

@@ -29,33 +29,27 @@ bool disabledByEnvironment() {
     return off;
 }
 
-// One primitive per shape (rows, in, out, bias): creating one costs far more than running it.
-// A shape oneDNN cannot serve is remembered as such, so it is asked once.
+// One primitive per shape: creating one costs far more than running it. A shape oneDNN cannot
+// serve is remembered as such, so it is asked once.
 class PrimitiveCache {
 public:
+    // (what, batch, rows, inner, columns, variant): the linear layer (variant: bias) or the
+    // batched float32 product (variant: right operand stored transposed).
+    using Key = std::tuple<int, int64_t, int64_t, int64_t, int64_t, bool>;
+
     static PrimitiveCache& instance() {
         static PrimitiveCache cache;
         return cache;
     }
     const dnnl::engine& engine() const { return m_engine; }
 
-    std::optional<dnnl::matmul> get(int64_t m, int64_t k, int64_t n, bool bias) {
-        const auto key = std::make_tuple(m, k, n, bias);
+    template <typename MakeDesc> std::optional<dnnl::matmul> get(const Key& key, MakeDesc make) {
         std::lock_guard<std::mutex> lock(m_mutex);
         if (auto it = m_primitives.find(key); it != m_primitives.end())
             return it->second;
         std::optional<dnnl::matmul> made;
         try {
-            using dt = dnnl::memory::data_type;
-            using tag = dnnl::memory::format_tag;
-            const dnnl::memory::desc src({m, k}, dt::bf16, tag::ab);
-            const dnnl::memory::desc weights({k, n}, dt::bf16, tag::ba); // [N, K] row-major
-            const dnnl::memory::desc dst({m, n}, dt::f32, tag::ab);
-            const auto desc =
-                bias ? dnnl::matmul::desc(src, weights,
-                                          dnnl::memory::desc({1, n}, dt::f32, tag::ab), dst)
-                     : dnnl::matmul::desc(src, weights, dst);
-            made = dnnl::matmul(dnnl::matmul::primitive_desc(desc, m_engine));
+            made = dnnl::matmul(dnnl::matmul::primitive_desc(make(), m_engine));
         } catch (const dnnl::error&) {
             made.reset(); // no kernel for this CPU or shape: ATen's path
         }
@@ -67,8 +61,11 @@ private:
     PrimitiveCache() : m_engine(dnnl::engine::kind::cpu, 0) {}
     dnnl::engine m_engine;
     std::mutex m_mutex;
-    std::map<std::tuple<int64_t, int64_t, int64_t, bool>, std::optional<dnnl::matmul>> m_primitives;
+    std::map<Key, std::optional<dnnl::matmul>> m_primitives;
 };
+
+using dt = dnnl::memory::data_type;
+using tag = dnnl::memory::format_tag;
 
 } // namespace
 
@@ -86,7 +83,15 @@ std::optional<at::Tensor> oneDnnBf16Linear(const at::Tensor& x, const at::Tensor
                             !bias.device().is_cpu() || !bias.is_floating_point())))
         return std::nullopt;
     const int64_t k = weight.size(1), n = weight.size(0), m = x.numel() / k;
-    auto primitive = PrimitiveCache::instance().get(m, k, n, bias.defined());
+    const bool withBias = bias.defined();
+    auto primitive = PrimitiveCache::instance().get({0, 1, m, k, n, withBias}, [&] {
+        const dnnl::memory::desc src({m, k}, dt::bf16, tag::ab);
+        const dnnl::memory::desc weights({k, n}, dt::bf16, tag::ba); // [N, K] row-major
+        const dnnl::memory::desc dst({m, n}, dt::f32, tag::ab);
+        return withBias ? dnnl::matmul::desc(src, weights,
+                                             dnnl::memory::desc({1, n}, dt::f32, tag::ab), dst)
+                        : dnnl::matmul::desc(src, weights, dst);
+    });
     if (!primitive)
         return std::nullopt;
     const at::Tensor src = x.reshape({m, k}).contiguous();
@@ -96,8 +101,6 @@ std::optional<at::Tensor> oneDnnBf16Linear(const at::Tensor& x, const at::Tensor
     outShape.back() = n;
     at::Tensor out = at::empty(outShape, x.options().dtype(at::kFloat));
 
-    using dt = dnnl::memory::data_type;
-    using tag = dnnl::memory::format_tag;
     const auto& engine = PrimitiveCache::instance().engine();
     dnnl::stream stream(engine);
     std::unordered_map<int, dnnl::memory> args{
@@ -111,6 +114,47 @@ std::optional<at::Tensor> oneDnnBf16Linear(const at::Tensor& x, const at::Tensor
     return out;
 }
 
+std::optional<at::Tensor> oneDnnBatchedMatmul(const at::Tensor& a, const at::Tensor& b) {
+    if (disabledByEnvironment() || !a.defined() || !b.defined() || a.dim() < 3 ||
+        a.dim() != b.dim() || !a.device().is_cpu() || !b.device().is_cpu() ||
+        a.scalar_type() != at::kFloat || b.scalar_type() != at::kFloat ||
+        a.size(-1) != b.size(-2) || a.numel() == 0 || b.numel() == 0)
+        return std::nullopt;
+    for (int64_t d = 0; d + 2 < a.dim(); ++d)
+        if (a.size(d) != b.size(d))
+            return std::nullopt; // no broadcasting here
+    const int64_t m = a.size(-2), k = a.size(-1), n = b.size(-1);
+    const int64_t batch = a.numel() / (m * k);
+    const at::Tensor left = a.reshape({batch, m, k}).contiguous();
+    at::Tensor right = b.reshape({batch, k, n});
+    // kᵀ in attention: the transpose of a contiguous [batch, n, k] is used as it is stored.
+    const bool transposed =
+        right.stride(1) == 1 && right.stride(2) == k && right.stride(0) == k * n;
+    if (!transposed)
+        right = right.contiguous();
+    auto primitive = PrimitiveCache::instance().get({1, batch, m, k, n, transposed}, [&] {
+        return dnnl::matmul::desc(
+            dnnl::memory::desc({batch, m, k}, dt::f32, tag::abc),
+            dnnl::memory::desc({batch, k, n}, dt::f32, transposed ? tag::acb : tag::abc),
+            dnnl::memory::desc({batch, m, n}, dt::f32, tag::abc));
+    });
+    if (!primitive)
+        return std::nullopt;
+    std::vector<int64_t> outShape(a.sizes().begin(), a.sizes().end());
+    outShape.back() = n;
+    at::Tensor out = at::empty(outShape, a.options());
+    const auto& engine = PrimitiveCache::instance().engine();
+    dnnl::stream stream(engine);
+    primitive->execute(
+        stream,
+        {{DNNL_ARG_SRC, dnnl::memory({{batch, m, k}, dt::f32, tag::abc}, engine, left.data_ptr())},
+         {DNNL_ARG_WEIGHTS, dnnl::memory({{batch, k, n}, dt::f32, transposed ? tag::acb : tag::abc},
+                                         engine, right.data_ptr())},
+         {DNNL_ARG_DST, dnnl::memory({{batch, m, n}, dt::f32, tag::abc}, engine, out.data_ptr())}});
+    stream.wait();
+    return out;
+}
+
 #else
 
 bool oneDnnLinearAvailable() {
@@ -119,6 +163,10 @@ bool oneDnnLinearAvailable() {
 
 std::optional<at::Tensor> oneDnnBf16Linear(const at::Tensor&, const at::Tensor&,
                                            const at::Tensor&) {
+    return std::nullopt;
+}
+
+std::optional<at::Tensor> oneDnnBatchedMatmul(const at::Tensor&, const at::Tensor&) {
     return std::nullopt;
 }
 

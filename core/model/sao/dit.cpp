@@ -203,8 +203,9 @@ at::Tensor DiffusionTransformer::attend(const at::Tensor& q, const at::Tensor& k
                                         const at::Tensor& v) const {
     // Always in the compute dtype, also on the bf16 path: softmax exponentiates the scores'
     // absolute rounding error (bf16 rounds a score of 10 by up to 0.04, 4% of its weight), and
-    // the attention products are ~3% of a step's work at SAO's lengths.
-    return mixedAttention(q, k, v, std::nullopt);
+    // the attention products are ~3% of a step's work at SAO's lengths. On the bf16 path they
+    // run as batched oneDNN float32 products: ATen does them head by head on one thread.
+    return mixedAttention(q, k, v, std::nullopt, m_matmul.has_value() && q.device().is_cpu());
 }
 
 at::Tensor DiffusionTransformer::selfAttention(const DitAttention& attn, const at::Tensor& x,
