@@ -113,9 +113,7 @@ constexpr double kDitGate = 1e-2;
 
 Options parse(int argc, char** argv) {
     Options o;
-    o.config = (std::filesystem::path(__FILE__).parent_path().parent_path() / "tests" / "model" /
-                "data" / "sao-1.0-model_config.json")
-                   .string();
+    o.config = FOOTFALL_BENCH_DEFAULT_CONFIG;
     for (int i = 1; i < argc; ++i) {
         const std::string a = argv[i];
         auto next = [&]() -> std::string {

@@ -85,6 +85,16 @@ WeightSource randomVaeWeights(const PretransformConfig& config) {
     return weights;
 }
 
+// The stride-set checks' VAE: that config (no chunking) with random weights in float64, so
+// that reassembled results can be compared with the whole one to the last bits.
+PretransformConfig stridesConfig(const std::vector<int64_t>& strides, bool nearest) {
+    return parsePretransformConfig(pretransformJson(strides, nearest, false), "shapes");
+}
+OobleckVae float64Vae(const PretransformConfig& config, bool withEncoder) {
+    return OobleckVae(config, randomVaeWeights(config),
+                      {"ae.", {at::kDouble, at::kCPU}, withEncoder});
+}
+
 // Latents on either side of an output sample's position that can reach it: the first conv
 // (kernel 7: 3 latents), per block the upsampler (at most 2 input samples) and the three
 // residual units (kernel 7 at dilations 1, 3, 9: 3 + 9 + 27 samples at the block's output
@@ -182,10 +192,8 @@ private Q_SLOTS:
     void vaeChunkedDecodeEqualsFullDecode() {
         QFETCH(std::vector<int64_t>, strides);
         QFETCH(bool, nearest);
-        const PretransformConfig config =
-            parsePretransformConfig(pretransformJson(strides, nearest, false), "shapes");
-        const OobleckVae vae(config, randomVaeWeights(config),
-                             {"ae.", {at::kDouble, at::kCPU}, false});
+        const PretransformConfig config = stridesConfig(strides, nearest);
+        const OobleckVae vae = float64Vae(config, false);
         const int64_t radius = receptiveRadius(config.decoder);
         const int64_t overlap = 2 * radius;
         const int64_t hop = 5;
@@ -266,10 +274,8 @@ private Q_SLOTS:
     void vaeTiledDecodeEqualsWholeDecode() {
         QFETCH(std::vector<int64_t>, strides);
         QFETCH(bool, nearest);
-        const PretransformConfig config =
-            parsePretransformConfig(pretransformJson(strides, nearest, false), "shapes");
-        const OobleckVae vae(config, randomVaeWeights(config),
-                             {"ae.", {at::kDouble, at::kCPU}, false});
+        const PretransformConfig config = stridesConfig(strides, nearest);
+        const OobleckVae vae = float64Vae(config, false);
         for (const int64_t length : {1, 2, 9, 24}) {
             const at::Tensor latents = at::randn({2, 3, length}, at::kDouble);
             const at::Tensor whole = vae.decodeTiled(latents, 0);
@@ -354,10 +360,8 @@ private Q_SLOTS:
     void vaeChunkedEncodeEqualsFullEncode() {
         QFETCH(std::vector<int64_t>, strides);
         QFETCH(bool, nearest);
-        const PretransformConfig config =
-            parsePretransformConfig(pretransformJson(strides, nearest, false), "shapes");
-        const OobleckVae vae(config, randomVaeWeights(config),
-                             {"ae.", {at::kDouble, at::kCPU}, true});
+        const PretransformConfig config = stridesConfig(strides, nearest);
+        const OobleckVae vae = float64Vae(config, true);
         const int64_t ratio = config.downsamplingRatio;
         const int64_t radius = encoderReceptiveRadius(config.encoder);
         const int64_t overlap = 2 * radius;
