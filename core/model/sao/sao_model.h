@@ -142,7 +142,9 @@ public:
 
 private:
     void loadOn(const ResolvedDevice& device, const std::function<void()>& poll);
-    // Where and in what the T5's weights are kept (16 bits in low-memory mode on the CPU).
+    // `target` with low-memory mode's storage rule applied (float16 for float32 on the CPU).
+    WeightTarget stored(WeightTarget target) const;
+    // Where and in what the T5's weights are kept (stored(): 16 bits in low-memory mode).
     WeightTarget t5Target(const ResolvedDevice& device) const;
     void unload();
     SamplerSettings resolvedSampling(const SamplerSettings& settings, bool withInit) const;
