@@ -6,7 +6,7 @@
 // matmuls; the VAE in bf16 fails at full size (11% off, no faster) and stays float32.
 #include "model/runtime/device.h"
 #include "model/sao/sao_model.h"
-#include "parity.h"
+#include "parity_pipeline.h"
 
 #include <ATen/ATen.h>
 
@@ -45,15 +45,7 @@ const Fixture kFixtures[] = {
 };
 
 std::unique_ptr<SaoPipeline> makePipeline(const Fixture& f, const std::string& precision) {
-    SaoModelFiles files;
-    files.modelConfig = parityPath(f.config);
-    files.weights = parityPath(f.weights);
-    files.t5Config = parityPath("t5_config.json");
-    files.t5Weights = parityPath("t5_encoder.safetensors");
-    DeviceSettings settings;
-    settings.device = "cpu";
-    settings.precision = precision;
-    auto p = std::make_unique<SaoPipeline>(files, settings);
+    auto p = parityPipeline(f.config, f.weights, precision);
     p->ensureLoaded();
     return p;
 }

@@ -2,8 +2,7 @@
 // VAE decode, against generate_diffusion_cond on the tiny SAO 1.0-type (end_to_end) and SAO
 // small-type (end_to_end_small) models, with the recorded noise replayed.
 
-#include "model/sao/sao_model.h"
-#include "parity.h"
+#include "parity_pipeline.h"
 
 #include <ATen/ATen.h>
 
@@ -14,16 +13,9 @@ using namespace footfall::test;
 
 namespace {
 
+// The parity path, whatever the CPU (auto may pick bf16).
 std::unique_ptr<SaoPipeline> makePipeline(const std::string& config, const std::string& weights) {
-    SaoModelFiles files;
-    files.modelConfig = parityPath(config);
-    files.weights = parityPath(weights);
-    files.t5Config = parityPath("t5_config.json");
-    files.t5Weights = parityPath("t5_encoder.safetensors");
-    DeviceSettings settings;
-    settings.device = "cpu";
-    settings.precision = "fp32"; // the parity path, whatever the CPU (auto may pick bf16)
-    return std::make_unique<SaoPipeline>(files, settings);
+    return parityPipeline(config, weights, "fp32");
 }
 
 // The batch metadata of the case: numbers per item, the prompt given as token ids.

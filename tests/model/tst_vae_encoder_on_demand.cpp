@@ -4,7 +4,7 @@
 #include "model/sao/noise.h"
 #include "model/sao/oobleck_vae.h"
 #include "model/sao/sao_model.h"
-#include "parity.h"
+#include "parity_pipeline.h"
 
 #include <ATen/ATen.h>
 
@@ -16,16 +16,7 @@ using namespace footfall::test;
 namespace {
 
 std::unique_ptr<SaoPipeline> makePipeline(bool lowMemory) {
-    SaoModelFiles files;
-    files.modelConfig = parityPath("model_config.json");
-    files.weights = parityPath("model.safetensors");
-    files.t5Config = parityPath("t5_config.json");
-    files.t5Weights = parityPath("t5_encoder.safetensors");
-    DeviceSettings settings;
-    settings.device = "cpu";
-    settings.precision = "fp32";
-    settings.lowMemory = lowMemory;
-    auto p = std::make_unique<SaoPipeline>(files, settings);
+    auto p = parityPipeline("model_config.json", "model.safetensors", "fp32", lowMemory);
     p->ensureLoaded();
     return p;
 }
