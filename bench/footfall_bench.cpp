@@ -386,6 +386,7 @@ Modules buildModules(const ModelConfig& config, const std::function<bool(const c
         copyOrFill(params, copyFrom ? &from : nullptr, true, storage);
         m.dit->setComputeDtype(compute);
         m.dit->setMatmulDtype(r.matmulDtype);
+        m.dit->packWeights(); // as load() does
     }
     if (wants("vae")) {
         const PretransformConfig& vc = config.pretransform;
@@ -499,6 +500,7 @@ struct PrecisionRun {
     double loadMs = -1;  // --model: the app's load; else -1
     double buildMs = -1; // random weights: building them
     double peakRssMb = 0, rssAfterLoadMb = 0;
+    bool packedWeights = false;                // the DiT's linear weights in oneDNN's layout
     std::map<std::string, at::Tensor> outputs; // float32 on the CPU, same inputs every run
     const Row* row(const std::string& n) const {
         for (const Row& r : rows)
@@ -585,6 +587,7 @@ PrecisionRun measure(const Options& o, const std::string& precision, const Model
     if (cuda)
         sync(at::ones({1}, options));
     run.rssAfterLoadMb = procStatusMb("VmRSS");
+    run.packedWeights = dit && dit->packedWeightCount() > 0;
     const double peakLoad = procStatusMb("VmHWM");
     std::fprintf(stderr, "footfall-bench: %s: model ready in %.1f s, RSS %.0f MB (peak %.0f MB)\n",
                  precision.c_str(), now() - start, run.rssAfterLoadMb, peakLoad);
@@ -732,7 +735,7 @@ int main(int argc, char** argv) {
             e["precision_reason"] = r.precisionReason;
             e["device"] = r.description;
             e["matmul_dtype"] = dtypeName(r.matmulDtype.value_or(r.dtype));
-            e["matmul_kernel"] = matmulKernelName(r);
+            e["matmul_kernel"] = matmulKernelName(r, run.packedWeights);
             e["weights_dtype"] = dtypeName(r.storageDtype);
             e["dit_threads"] = r.matmulDtype && *r.matmulDtype != at::kFloat
                                    ? runtime.threads

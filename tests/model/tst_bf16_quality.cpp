@@ -5,6 +5,7 @@
 // fp32,bf16 (its quality columns). `auto` chooses only paths that pass here: the DiT's bf16
 // matmuls; the VAE in bf16 fails at full size (11% off, no faster) and stays float32.
 #include "model/runtime/device.h"
+#include "model/runtime/onednn_linear.h"
 #include "model/sao/sao_model.h"
 #include "parity_pipeline.h"
 
@@ -143,6 +144,53 @@ private Q_SLOTS:
         QVERIFY2(spectral <= kSpectralGateDb, qPrintable(QString::number(spectral)));
         QVERIFY2(vae <= kVaeDecodeGate, qPrintable(QString::number(vae)));
         QVERIFY(at::isfinite(low.audio).all().item<bool>());
+    }
+
+    // The bf16 path keeps the blocks' linear weights packed for oneDNN: the forward equals the
+    // plain weights' (up to summation order), collectParameters() hands out plain tensors of
+    // the declared shapes, and packing again gives the packed forward back bit for bit.
+    void packedWeightsAreThePlainOnes() {
+        for (const Fixture& f : kFixtures) {
+            auto pipeline = makePipeline(f, "bf16");
+            DiffusionTransformer& dit = pipeline->dit();
+            const size_t packed = dit.packedWeightCount();
+            if (!oneDnnLinearAvailable()) {
+                QCOMPARE(packed, size_t(0));
+                continue;
+            }
+            // Every block packs at least its self-attention and feed-forward weights.
+            QVERIFY2(packed >= 4 * static_cast<size_t>(dit.config().depth),
+                     qPrintable(QString::number(packed)));
+            QCOMPARE(dit.storageDtype(), at::kBFloat16);
+            const DitConfig& dc = dit.config();
+            at::manual_seed(11);
+            DitConditioning cond;
+            if (dc.condTokenDim > 0)
+                cond.crossAttnCond = at::randn({1, 5, dc.condTokenDim});
+            if (dc.globalCondDim > 0)
+                cond.globalCond = at::randn({1, dc.globalCondDim});
+            DitGuidance guidance;
+            guidance.cfgScale = 6.0;
+            const at::Tensor x = at::randn({1, dc.ioChannels, 8 * dc.patchSize});
+            const at::Tensor t = at::full({1}, 0.4);
+            const at::Tensor fromPacked = dit.forward(x, t, cond, guidance);
+
+            ParameterList params;
+            dit.collectParameters(params);
+            QCOMPARE(dit.packedWeightCount(), size_t(0));
+            for (const auto& e : params.entries()) {
+                QVERIFY2(e.tensor->defined(), e.name.c_str());
+                QCOMPARE(e.tensor->sizes().vec(), e.shape);
+            }
+            const at::Tensor fromPlain = dit.forward(x, t, cond, guidance);
+            const double err = relativeL2(fromPacked, fromPlain);
+            qInfo("%s: %zu packed weights, packed vs plain %.3g", f.caseName, packed, err);
+            QVERIFY2(err < 1e-5, qPrintable(QString::number(err)));
+
+            dit.packWeights();
+            QCOMPARE(dit.packedWeightCount(), packed);
+            QVERIFY(at::equal(dit.forward(x, t, cond, guidance), fromPacked));
+        }
     }
 
     void autoRecordsWhatRanAndWhy() {

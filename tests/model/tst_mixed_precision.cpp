@@ -75,6 +75,56 @@ private Q_SLOTS:
         QVERIFY(at::equal(mixed, *y));
     }
 
+    void packedWeightsGiveTheSameProducts_data() {
+        QTest::addColumn<int>("out");
+        QTest::addColumn<int>("in");
+        QTest::addColumn<bool>("bias");
+        QTest::newRow("SAO's attention projection") << 1536 << 1536 << false;
+        QTest::newRow("GLU, bias") << 384 << 96 << true;
+        QTest::newRow("odd sizes") << 19 << 37 << true;
+        QTest::newRow("one output") << 1 << 8 << false;
+    }
+    void packedWeightsGiveTheSameProducts() {
+        if (!oneDnnLinearAvailable())
+            QSKIP("built without oneDNN (FOOTFALL_ONEDNN): weights stay plain");
+        QFETCH(int, out);
+        QFETCH(int, in);
+        QFETCH(bool, bias);
+        at::manual_seed(out + in);
+        const at::Tensor w = (at::randn({out, in}) / std::sqrt(double(in))).to(at::kBFloat16);
+        const at::Tensor b = bias ? at::randn({out}).to(at::kBFloat16) : at::Tensor();
+        const auto packed = PackedLinearWeight::pack(w);
+        QVERIFY(packed.has_value());
+        QCOMPARE(packed->outFeatures(), int64_t(out));
+        QCOMPARE(packed->inFeatures(), int64_t(in));
+        // A permutation of the same bf16 values: unpacking gives the weight back bit for bit.
+        const at::Tensor back = packed->unpack();
+        QCOMPARE(back.sizes().vec(), w.sizes().vec());
+        QVERIFY(at::equal(back, w));
+        // Any number of rows with one packed weight (the layout was chosen for 256): the
+        // product equals the plain weight's up to float32 summation order.
+        for (int64_t rows : {1, 7, 262, 1000}) {
+            const at::Tensor x = at::randn({rows, in});
+            const at::Tensor xb = x.to(at::kBFloat16);
+            const auto plain = oneDnnBf16Linear(xb, w, b);
+            const auto fromPacked = oneDnnBf16Linear(xb, *packed, b);
+            QVERIFY(plain && fromPacked);
+            QCOMPARE(fromPacked->scalar_type(), at::kFloat);
+            QCOMPARE(fromPacked->sizes().vec(), plain->sizes().vec());
+            const double err = relativeL2(*fromPacked, *plain);
+            QVERIFY2(err < 1e-6, qPrintable(QString("%1 rows: %2").arg(rows).arg(err)));
+            QVERIFY(at::equal(mixedLinear(x, *packed, b), *fromPacked));
+            // 3-D input (the CFG batch) and a mismatched one.
+            QVERIFY(at::equal(*oneDnnBf16Linear(xb.unsqueeze(0), *packed, b),
+                              fromPacked->unsqueeze(0)));
+        }
+        QVERIFY(!oneDnnBf16Linear(at::randn({3, in + 1}).to(at::kBFloat16), *packed, b));
+        QVERIFY(!oneDnnBf16Linear(at::randn({3, in}), *packed, b)); // float32 input
+        // Only bf16 CPU weights are packed.
+        QVERIFY(!PackedLinearWeight::pack(w.to(at::kFloat)));
+        QVERIFY(!PackedLinearWeight::pack(w.reshape({-1})));
+    }
+
     void oneDnnBatchedProductsEqualATen() {
         if (!oneDnnLinearAvailable())
             QSKIP("built without oneDNN (FOOTFALL_ONEDNN): ATen's products are used instead");

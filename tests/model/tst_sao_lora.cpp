@@ -9,6 +9,7 @@
 #include "generation/engine.h"
 #include "generation/take_generation.h"
 #include "model/formats/safetensors.h"
+#include "model/runtime/onednn_linear.h"
 #include "parity.h"
 #include "tiny_sao_model.h"
 
@@ -199,6 +200,41 @@ private Q_SLOTS:
 
         // And once more at strength 1: the same take as before.
         QVERIFY(sameAudio(one(withLora(m_ckpt, 1.0, m_config)).audio, full.audio));
+    }
+
+    // The CPU's bf16 path keeps the DiT's linear weights packed for oneDNN: a merge unpacks
+    // them, merges and packs again, so the LoRA acts as it does in float32 and removing it
+    // restores the base take bit for bit.
+    void bf16PathMergesIntoPackedWeights() {
+        EngineOptions o = options();
+        o.precision = "bf16";
+        const auto engine = makeSaoEngine(o);
+        const auto take = [&engine](const GenerationRequest& r) {
+            auto takes = test::runEngine(*engine, r, {}, nullptr);
+            if (takes.size() != 1)
+                throw std::runtime_error("expected one take");
+            return std::move(takes.front());
+        };
+        const GeneratedAudio base = take(request());
+        const std::string kernel = base.engineDetails.at("matmul_kernel").get<std::string>();
+        qInfo("bf16 path: %s", kernel.c_str());
+        if (model::oneDnnLinearAvailable())
+            QCOMPARE(kernel, std::string("onednn, packed weights, float32 result"));
+        const GeneratedAudio lora = take(withLora(m_ckpt, 1.0, m_config));
+        QVERIFY(!sameAudio(lora.audio, base.audio));
+        const GeneratedAudio fp32Lora = one(withLora(m_ckpt, 1.0, m_config));
+        const double effect = maxAbsDiff(fp32Lora.audio, m_base);
+        const double bf16Error = maxAbsDiff(base.audio, m_base);
+        const double loraError = maxAbsDiff(lora.audio, fp32Lora.audio);
+        qInfo("LoRA effect %.3g; bf16 vs fp32: base %.3g, with the LoRA %.3g", effect, bf16Error,
+              loraError);
+        // A LoRA merged into wrong or garbled weights would be off by far more than bf16's
+        // own rounding of the base model.
+        QVERIFY(loraError < 2 * bf16Error + 0.1 * effect);
+        QCOMPARE(lora.engineDetails.at("matmul_kernel").get<std::string>(), kernel);
+        QVERIFY(sameAudio(take(request()).audio, base.audio));
+        QVERIFY(sameAudio(take(withLora(m_ckpt, 1.0, m_config)).audio, lora.audio));
+        one(request()); // the shared float32 engine back to its base weights for the next test
     }
 
     void ckptAndSafetensorsGiveTheSameTake() {

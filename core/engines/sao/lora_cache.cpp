@@ -166,10 +166,17 @@ bool LoraCache::merge(SaoPipeline& pipeline, const ResolvedLoras& loras) {
     }
     if (loras.key == m_mergedKey)
         return false;
+    // The merger reads and replaces plain weights: ditParameters() unpacks the CPU bf16 path's
+    // packed ones (DiffusionTransformer::packWeights), packed again when the merge is done.
+    auto parameters = pipeline.ditParameters();
+    const struct Repack {
+        SaoPipeline& pipeline;
+        ~Repack() { pipeline.packDitWeights(); }
+    } repack{pipeline};
     if (!m_merger) {
         LoraMergeOptions options;
         options.backupOnHost = pipeline.settings().lowMemory; // keep the base copies off the GPU
-        m_merger = std::make_unique<LoraMerger>(pipeline.ditParameters(), options);
+        m_merger = std::make_unique<LoraMerger>(std::move(parameters), options);
     }
     try {
         if (loras.specs.empty())

@@ -200,11 +200,11 @@ std::optional<int64_t> availableHostMemory() {
     return std::nullopt;
 }
 
-std::string matmulKernelName(const ResolvedDevice& r) {
+std::string matmulKernelName(const ResolvedDevice& r, bool packedWeights) {
     if (!r.matmulDtype || *r.matmulDtype == r.dtype)
         return "aten";
     if (!r.device.is_cuda() && *r.matmulDtype == at::kBFloat16 && oneDnnLinearAvailable())
-        return "onednn, float32 result";
+        return packedWeights ? "onednn, packed weights, float32 result" : "onednn, float32 result";
     return std::string("aten, result rounded to ") + dtypeName(*r.matmulDtype);
 }
 

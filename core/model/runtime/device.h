@@ -56,8 +56,9 @@ ResolvedDevice resolveDevice(const std::string& device, const std::string& preci
                              const CpuFeatures& cpu, bool bf16LinearWithFloatResult);
 const char* dtypeName(at::ScalarType type); // "float32", "float16", "bfloat16"
 // What computes the DiT's linear layers, for takes and benchmarks: "aten" (the compute dtype),
-// "onednn, float32 result" (onednn_linear.h) or "aten, result rounded to bfloat16".
-std::string matmulKernelName(const ResolvedDevice& r);
+// "onednn, float32 result" (onednn_linear.h; "onednn, packed weights, float32 result" with
+// `packedWeights`: DiffusionTransformer::packWeights) or "aten, result rounded to bfloat16".
+std::string matmulKernelName(const ResolvedDevice& r, bool packedWeights = false);
 // MemAvailable of /proc/meminfo in bytes; nothing where it cannot be read.
 std::optional<int64_t> availableHostMemory();
 

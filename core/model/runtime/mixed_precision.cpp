@@ -31,6 +31,14 @@ at::Tensor mixedLinear(const at::Tensor& x, const at::Tensor& weight, const at::
     return at::linear(xm, w, b).to(x.scalar_type());
 }
 
+at::Tensor mixedLinear(const at::Tensor& x, const PackedLinearWeight& weight,
+                       const at::Tensor& bias) {
+    const at::Tensor xm = x.to(at::kBFloat16);
+    if (auto y = oneDnnBf16Linear(xm, weight, computeView(bias, xm)))
+        return y->scalar_type() == x.scalar_type() ? *y : y->to(x.scalar_type());
+    return mixedLinear(x, weight.unpack(), bias, at::kBFloat16);
+}
+
 at::Tensor mixedConv1d(const at::Tensor& x, const at::Tensor& weight, const at::Tensor& bias,
                        int64_t stride, int64_t padding, int64_t dilation,
                        std::optional<at::ScalarType> matmul) {

@@ -13,10 +13,16 @@
 
 namespace footfall::model {
 
+class PackedLinearWeight;
+
 // nullopt or equal to x's dtype: the plain op in x's dtype (weights converted to it when stored
 // otherwise, as computeView). Else: x converted to `matmul`, the op, the result back in x's dtype.
 at::Tensor mixedLinear(const at::Tensor& x, const at::Tensor& weight, const at::Tensor& bias,
                        std::optional<at::ScalarType> matmul);
+// The same with a weight packed for oneDNN's bf16 kernel (onednn_linear.h): x converted to bf16,
+// the result in x's dtype; unpacked for this call where the kernel does not serve x's length.
+at::Tensor mixedLinear(const at::Tensor& x, const PackedLinearWeight& weight,
+                       const at::Tensor& bias);
 at::Tensor mixedConv1d(const at::Tensor& x, const at::Tensor& weight, const at::Tensor& bias,
                        int64_t stride, int64_t padding, int64_t dilation,
                        std::optional<at::ScalarType> matmul);

@@ -57,11 +57,18 @@ public:
         return made;
     }
 
+    // The weights layout oneDNN's bf16 kernel picks for {K, N} (asked with a typical input
+    // length: the DiT's 2 x 131 tokens); null when it has none. One per shape, so every weight
+    // of a shape shares it and primitives can be cached by shape.
+    std::shared_ptr<const PackedLinearWeight::Layout> packedLayout(int64_t k, int64_t n);
+
 private:
     PrimitiveCache() : m_engine(dnnl::engine::kind::cpu, 0) {}
     dnnl::engine m_engine;
     std::mutex m_mutex;
     std::map<Key, std::optional<dnnl::matmul>> m_primitives;
+    std::map<std::pair<int64_t, int64_t>, std::shared_ptr<const PackedLinearWeight::Layout>>
+        m_layouts;
 };
 
 using dt = dnnl::memory::data_type;
@@ -69,24 +76,55 @@ using tag = dnnl::memory::format_tag;
 
 } // namespace
 
+struct PackedLinearWeight::Layout {
+    dnnl::memory::desc desc;
+};
+
+std::shared_ptr<const PackedLinearWeight::Layout> PrimitiveCache::packedLayout(int64_t k,
+                                                                               int64_t n) {
+    constexpr int64_t kTypicalRows = 256;
+    std::lock_guard<std::mutex> lock(m_mutex);
+    const auto key = std::make_pair(k, n);
+    if (auto it = m_layouts.find(key); it != m_layouts.end())
+        return it->second;
+    std::shared_ptr<const PackedLinearWeight::Layout> layout;
+    try {
+        const dnnl::matmul::primitive_desc pd(
+            dnnl::matmul::desc(dnnl::memory::desc({kTypicalRows, k}, dt::bf16, tag::ab),
+                               dnnl::memory::desc({k, n}, dt::bf16, tag::any),
+                               dnnl::memory::desc({kTypicalRows, n}, dt::f32, tag::ab)),
+            m_engine);
+        layout = std::make_shared<const PackedLinearWeight::Layout>(
+            PackedLinearWeight::Layout{pd.weights_desc()});
+    } catch (const dnnl::error&) {
+        layout.reset(); // no bf16 kernel: weights stay plain
+    }
+    m_layouts.emplace(key, layout);
+    return layout;
+}
+
 bool oneDnnLinearAvailable() {
     return !disabledByEnvironment();
 }
 
-std::optional<at::Tensor> oneDnnBf16Linear(const at::Tensor& x, const at::Tensor& weight,
-                                           const at::Tensor& bias) {
-    if (disabledByEnvironment() || !x.defined() || !weight.defined() || !x.device().is_cpu() ||
-        !weight.device().is_cpu() || x.scalar_type() != at::kBFloat16 ||
-        weight.scalar_type() != at::kBFloat16 || weight.dim() != 2 || x.dim() < 1 ||
-        x.size(-1) != weight.size(1) || x.numel() == 0 ||
-        (bias.defined() && (bias.dim() != 1 || bias.size(0) != weight.size(0) ||
-                            !bias.device().is_cpu() || !bias.is_floating_point())))
-        return std::nullopt;
-    const int64_t k = weight.size(1), n = weight.size(0), m = x.numel() / k;
+namespace {
+
+bool fitsLinear(const at::Tensor& x, int64_t n, int64_t k, const at::Tensor& bias) {
+    return x.defined() && x.device().is_cpu() && x.scalar_type() == at::kBFloat16 && x.dim() >= 1 &&
+           x.size(-1) == k && x.numel() > 0 &&
+           (!bias.defined() || (bias.dim() == 1 && bias.size(0) == n && bias.device().is_cpu() &&
+                                bias.is_floating_point()));
+}
+
+// x·Wᵀ + bias in float32 with weights described by `weights` ({K, N}) at `weightData`; `what`
+// tells the cache which layout family the descriptor belongs to.
+std::optional<at::Tensor> runLinear(int what, const at::Tensor& x,
+                                    const dnnl::memory::desc& weights, void* weightData, int64_t n,
+                                    const at::Tensor& bias) {
+    const int64_t k = x.size(-1), m = x.numel() / k;
     const bool withBias = bias.defined();
-    auto primitive = PrimitiveCache::instance().get({0, 1, m, k, n, withBias}, [&] {
+    auto primitive = PrimitiveCache::instance().get({what, 1, m, k, n, withBias}, [&] {
         const dnnl::memory::desc src({m, k}, dt::bf16, tag::ab);
-        const dnnl::memory::desc weights({k, n}, dt::bf16, tag::ba); // [N, K] row-major
         const dnnl::memory::desc dst({m, n}, dt::f32, tag::ab);
         return withBias ? dnnl::matmul::desc(src, weights,
                                              dnnl::memory::desc({1, n}, dt::f32, tag::ab), dst)
@@ -95,8 +133,7 @@ std::optional<at::Tensor> oneDnnBf16Linear(const at::Tensor& x, const at::Tensor
     if (!primitive)
         return std::nullopt;
     const at::Tensor src = x.reshape({m, k}).contiguous();
-    const at::Tensor w = weight.contiguous();
-    const at::Tensor b = bias.defined() ? bias.to(at::kFloat).contiguous() : at::Tensor();
+    const at::Tensor b = withBias ? bias.to(at::kFloat).contiguous() : at::Tensor();
     std::vector<int64_t> outShape(x.sizes().begin(), x.sizes().end());
     outShape.back() = n;
     at::Tensor out = at::empty(outShape, x.options().dtype(at::kFloat));
@@ -105,13 +142,76 @@ std::optional<at::Tensor> oneDnnBf16Linear(const at::Tensor& x, const at::Tensor
     dnnl::stream stream(engine);
     std::unordered_map<int, dnnl::memory> args{
         {DNNL_ARG_SRC, dnnl::memory({{m, k}, dt::bf16, tag::ab}, engine, src.data_ptr())},
-        {DNNL_ARG_WEIGHTS, dnnl::memory({{k, n}, dt::bf16, tag::ba}, engine, w.data_ptr())},
+        {DNNL_ARG_WEIGHTS, dnnl::memory(weights, engine, weightData)},
         {DNNL_ARG_DST, dnnl::memory({{m, n}, dt::f32, tag::ab}, engine, out.data_ptr())}};
-    if (b.defined())
+    if (withBias)
         args.emplace(DNNL_ARG_BIAS, dnnl::memory({{1, n}, dt::f32, tag::ab}, engine, b.data_ptr()));
     primitive->execute(stream, args);
     stream.wait();
     return out;
+}
+
+// The weight [N, K] row-major as oneDNN sees it: {K, N} with K contiguous.
+dnnl::memory::desc plainWeights(int64_t n, int64_t k) {
+    return dnnl::memory::desc({k, n}, dt::bf16, tag::ba);
+}
+
+void reorderWeights(const dnnl::memory::desc& from, void* fromData, const dnnl::memory::desc& to,
+                    void* toData) {
+    const auto& engine = PrimitiveCache::instance().engine();
+    dnnl::stream stream(engine);
+    dnnl::memory a(from, engine, fromData), b(to, engine, toData);
+    dnnl::reorder(a, b).execute(stream, a, b);
+    stream.wait();
+}
+
+} // namespace
+
+std::optional<at::Tensor> oneDnnBf16Linear(const at::Tensor& x, const at::Tensor& weight,
+                                           const at::Tensor& bias) {
+    if (disabledByEnvironment() || !weight.defined() || !weight.device().is_cpu() ||
+        weight.scalar_type() != at::kBFloat16 || weight.dim() != 2 ||
+        !fitsLinear(x, weight.size(0), weight.size(1), bias))
+        return std::nullopt;
+    const at::Tensor w = weight.contiguous();
+    return runLinear(0, x, plainWeights(w.size(0), w.size(1)), w.data_ptr(), w.size(0), bias);
+}
+
+std::optional<at::Tensor> oneDnnBf16Linear(const at::Tensor& x, const PackedLinearWeight& weight,
+                                           const at::Tensor& bias) {
+    if (disabledByEnvironment() || weight.empty() ||
+        !fitsLinear(x, weight.outFeatures(), weight.inFeatures(), bias))
+        return std::nullopt;
+    return runLinear(2, x, weight.m_layout->desc, weight.m_data.data_ptr(), weight.outFeatures(),
+                     bias);
+}
+
+std::optional<PackedLinearWeight> PackedLinearWeight::pack(const at::Tensor& weight) {
+    if (disabledByEnvironment() || !weight.defined() || !weight.device().is_cpu() ||
+        weight.scalar_type() != at::kBFloat16 || weight.dim() != 2 || weight.numel() == 0)
+        return std::nullopt;
+    const int64_t n = weight.size(0), k = weight.size(1);
+    auto layout = PrimitiveCache::instance().packedLayout(k, n);
+    if (!layout)
+        return std::nullopt;
+    PackedLinearWeight packed;
+    packed.m_n = n;
+    packed.m_k = k;
+    packed.m_layout = std::move(layout);
+    packed.m_data = at::empty({static_cast<int64_t>(packed.m_layout->desc.get_size())},
+                              weight.options().dtype(at::kByte));
+    const at::Tensor plain = weight.contiguous();
+    reorderWeights(plainWeights(n, k), plain.data_ptr(), packed.m_layout->desc,
+                   packed.m_data.data_ptr());
+    return packed;
+}
+
+at::Tensor PackedLinearWeight::unpack() const {
+    if (empty())
+        return {};
+    at::Tensor plain = at::empty({m_n, m_k}, m_data.options().dtype(at::kBFloat16));
+    reorderWeights(m_layout->desc, m_data.data_ptr(), plainWeights(m_n, m_k), plain.data_ptr());
+    return plain;
 }
 
 std::optional<at::Tensor> oneDnnBatchedMatmul(const at::Tensor& a, const at::Tensor& b) {
@@ -157,8 +257,23 @@ std::optional<at::Tensor> oneDnnBatchedMatmul(const at::Tensor& a, const at::Ten
 
 #else
 
+struct PackedLinearWeight::Layout {};
+
 bool oneDnnLinearAvailable() {
     return false;
+}
+
+std::optional<PackedLinearWeight> PackedLinearWeight::pack(const at::Tensor&) {
+    return std::nullopt;
+}
+
+at::Tensor PackedLinearWeight::unpack() const {
+    return {};
+}
+
+std::optional<at::Tensor> oneDnnBf16Linear(const at::Tensor&, const PackedLinearWeight&,
+                                           const at::Tensor&) {
+    return std::nullopt;
 }
 
 std::optional<at::Tensor> oneDnnBf16Linear(const at::Tensor&, const at::Tensor&,
@@ -171,5 +286,12 @@ std::optional<at::Tensor> oneDnnBatchedMatmul(const at::Tensor&, const at::Tenso
 }
 
 #endif
+
+PackedLinearWeight::PackedLinearWeight() = default;
+PackedLinearWeight::~PackedLinearWeight() = default;
+PackedLinearWeight::PackedLinearWeight(const PackedLinearWeight&) = default;
+PackedLinearWeight& PackedLinearWeight::operator=(const PackedLinearWeight&) = default;
+PackedLinearWeight::PackedLinearWeight(PackedLinearWeight&&) noexcept = default;
+PackedLinearWeight& PackedLinearWeight::operator=(PackedLinearWeight&&) noexcept = default;
 
 } // namespace footfall::model

@@ -10,6 +10,8 @@
 
 #include <ATen/core/Tensor.h>
 
+#include <cstdint>
+#include <memory>
 #include <optional>
 
 namespace footfall::model {
@@ -23,6 +25,44 @@ bool oneDnnLinearAvailable();
 // CPU, not bf16, switched off) or oneDNN has no kernel for them on this CPU; the caller then
 // uses ATen.
 std::optional<at::Tensor> oneDnnBf16Linear(const at::Tensor& x, const at::Tensor& weight,
+                                           const at::Tensor& bias);
+
+// A bf16 weight [N, K] reordered once into the blocked layout oneDNN's bf16 kernel reads, so
+// that no call repacks it: 14% less time for the DiT's linear layers than plain row-major
+// weights (e.g. 16.1 -> 13.8 ms for 262x1536 by 1536x12288; AMD EPYC, avx512_bf16, 2 threads).
+// The packed data replaces the plain weight (same size), and unpack() gives it back bit for bit.
+class PackedLinearWeight {
+public:
+    PackedLinearWeight();
+    ~PackedLinearWeight();
+    PackedLinearWeight(const PackedLinearWeight&);
+    PackedLinearWeight& operator=(const PackedLinearWeight&);
+    PackedLinearWeight(PackedLinearWeight&&) noexcept;
+    PackedLinearWeight& operator=(PackedLinearWeight&&) noexcept;
+
+    // weight: bf16 [N, K] on the CPU. nullopt when oneDNN is not built in or switched off, or
+    // has no bf16 kernel for this shape on this CPU: the caller keeps the plain weight.
+    static std::optional<PackedLinearWeight> pack(const at::Tensor& weight);
+
+    bool empty() const { return !m_layout; }
+    int64_t outFeatures() const { return m_n; } // N
+    int64_t inFeatures() const { return m_k; }  // K
+    // The plain bf16 [N, K] weight, equal to the one packed.
+    at::Tensor unpack() const;
+
+    struct Layout; // oneDNN's memory descriptor (kept out of this header)
+
+private:
+    friend std::optional<at::Tensor>
+    oneDnnBf16Linear(const at::Tensor& x, const PackedLinearWeight& weight, const at::Tensor& bias);
+    at::Tensor m_data; // the packed bytes
+    int64_t m_n = 0, m_k = 0;
+    std::shared_ptr<const Layout> m_layout;
+};
+
+// As above, with a packed weight. nullopt when oneDNN has no kernel for this input length with
+// that layout; the caller then unpacks.
+std::optional<at::Tensor> oneDnnBf16Linear(const at::Tensor& x, const PackedLinearWeight& weight,
                                            const at::Tensor& bias);
 
 // a [..., M, K] · b [..., K, N] in float32 (same leading dims, no broadcasting): attention's

@@ -53,6 +53,7 @@ DiffusionTransformer::DiffusionTransformer(const DitConfig& config, DiffusionObj
 }
 
 void DiffusionTransformer::collectParameters(ParameterList& out, const std::string& prefix) {
+    unpackWeights();
     const DitConfig& c = m_config;
     const int64_t e = c.embedDim;
     const int64_t d = c.dimHeads();
@@ -137,6 +138,62 @@ void DiffusionTransformer::load(const WeightSource& weights, const WeightTarget&
                 weights.releaseFilePages(e.name);
             }
     }
+    packWeights();
+}
+
+std::vector<std::pair<at::Tensor*, PackedLinearWeight*>> DiffusionTransformer::packableWeights() {
+    std::vector<std::pair<at::Tensor*, PackedLinearWeight*>> out;
+    for (DitBlock& b : m_blocks) {
+        out.emplace_back(&b.selfAttn.toQkv, &b.selfAttn.toQkvPacked);
+        out.emplace_back(&b.selfAttn.toOut, &b.selfAttn.toOutPacked);
+        if (b.crossAttends) {
+            out.emplace_back(&b.crossAttn.toQ, &b.crossAttn.toQPacked);
+            out.emplace_back(&b.crossAttn.toKv, &b.crossAttn.toKvPacked);
+            out.emplace_back(&b.crossAttn.toOut, &b.crossAttn.toOutPacked);
+        }
+        out.emplace_back(&b.ffProjWeight, &b.ffProjPacked);
+        out.emplace_back(&b.ffOutWeight, &b.ffOutPacked);
+    }
+    return out;
+}
+
+void DiffusionTransformer::packWeights() {
+    if (m_matmul != at::kBFloat16 || dtype() == at::kBFloat16)
+        return; // not the mixed bf16 path
+    for (auto [plain, packed] : packableWeights()) {
+        if (!plain->defined() || !plain->device().is_cpu() || plain->scalar_type() != at::kBFloat16)
+            continue;
+        if (auto p = PackedLinearWeight::pack(*plain)) {
+            *packed = std::move(*p);
+            *plain = at::Tensor(); // one copy only: its memory goes back now
+        }
+    }
+}
+
+void DiffusionTransformer::unpackWeights() {
+    for (auto [plain, packed] : packableWeights())
+        if (!packed->empty()) {
+            *plain = packed->unpack();
+            *packed = PackedLinearWeight();
+        }
+}
+
+size_t DiffusionTransformer::packedWeightCount() const {
+    size_t n = 0;
+    for (const DitBlock& b : m_blocks)
+        for (const PackedLinearWeight* p :
+             {&b.selfAttn.toQkvPacked, &b.selfAttn.toOutPacked, &b.crossAttn.toQPacked,
+              &b.crossAttn.toKvPacked, &b.crossAttn.toOutPacked, &b.ffProjPacked, &b.ffOutPacked})
+            n += p->empty() ? 0 : 1;
+    return n;
+}
+
+at::Tensor DiffusionTransformer::blockLinear(const at::Tensor& x, const at::Tensor& weight,
+                                             const PackedLinearWeight& packed,
+                                             const at::Tensor& bias) const {
+    if (!packed.empty())
+        return mixedLinear(x, packed, bias);
+    return mixedLinear(x, weight, bias, m_matmul);
 }
 
 bool DiffusionTransformer::keepsComputePrecision(const std::string& key, bool mixed) {
@@ -164,6 +221,8 @@ at::ScalarType DiffusionTransformer::storageDtype() const {
     // A block's weight: the mixed path keeps project_in and the embeddings in float32.
     if (!m_blocks.empty() && m_blocks.front().selfAttn.toQkv.defined())
         return m_blocks.front().selfAttn.toQkv.scalar_type();
+    if (!m_blocks.empty() && !m_blocks.front().selfAttn.toQkvPacked.empty())
+        return at::kBFloat16; // packing takes bf16 weights only
     return m_projectIn.defined() ? m_projectIn.scalar_type() : at::kFloat;
 }
 
@@ -211,7 +270,7 @@ at::Tensor DiffusionTransformer::attend(const at::Tensor& q, const at::Tensor& k
 at::Tensor DiffusionTransformer::selfAttention(const DitAttention& attn, const at::Tensor& x,
                                                const at::Tensor& cos, const at::Tensor& sin) const {
     const int64_t heads = m_config.numHeads;
-    const auto qkv = mixedLinear(x, attn.toQkv, {}, m_matmul).chunk(3, -1);
+    const auto qkv = blockLinear(x, attn.toQkv, attn.toQkvPacked).chunk(3, -1);
     at::Tensor q = splitHeads(qkv[0], heads);
     at::Tensor k = splitHeads(qkv[1], heads);
     const at::Tensor v = splitHeads(qkv[2], heads);
@@ -222,17 +281,17 @@ at::Tensor DiffusionTransformer::selfAttention(const DitAttention& attn, const a
         k = applyRotary(k, cos, sin).to(v.scalar_type());
     }
     const at::Tensor out = attend(q, k, v);
-    return mixedLinear(out.transpose(1, 2).reshape({x.size(0), x.size(1), -1}), attn.toOut, {},
-                       m_matmul);
+    return blockLinear(out.transpose(1, 2).reshape({x.size(0), x.size(1), -1}), attn.toOut,
+                       attn.toOutPacked);
 }
 
 at::Tensor DiffusionTransformer::crossAttention(const DitAttention& attn, const at::Tensor& x,
                                                 const at::Tensor& k, const at::Tensor& v) const {
-    at::Tensor q = splitHeads(mixedLinear(x, attn.toQ, {}, m_matmul), m_config.numHeads);
+    at::Tensor q = splitHeads(blockLinear(x, attn.toQ, attn.toQPacked), m_config.numHeads);
     q = normalizeHeads(q, attn.qNormWeight, attn.qNormBias);
     const at::Tensor out = attend(q, k, v);
-    return mixedLinear(out.transpose(1, 2).reshape({x.size(0), x.size(1), -1}), attn.toOut, {},
-                       m_matmul);
+    return blockLinear(out.transpose(1, 2).reshape({x.size(0), x.size(1), -1}), attn.toOut,
+                       attn.toOutPacked);
 }
 
 DiffusionTransformer::Prepared DiffusionTransformer::prepare(const DitConditioning& cond,
@@ -297,7 +356,8 @@ DiffusionTransformer::Prepared DiffusionTransformer::prepare(const DitConditioni
             const DitBlock& b = m_blocks[i];
             if (!b.crossAttends)
                 continue;
-            const auto kv = mixedLinear(context, b.crossAttn.toKv, {}, m_matmul).chunk(2, -1);
+            const auto kv =
+                blockLinear(context, b.crossAttn.toKv, b.crossAttn.toKvPacked).chunk(2, -1);
             at::Tensor k = splitHeads(kv[0], kvHeads);
             at::Tensor v = splitHeads(kv[1], kvHeads);
             k = normalizeHeads(k, b.crossAttn.kNormWeight, b.crossAttn.kNormBias);
@@ -423,9 +483,10 @@ at::Tensor DiffusionTransformer::forwardPass(const at::Tensor& xIn, const at::Te
                         layerNorm(h, e, b.crossNormGamma, b.crossNormBeta, kBlockNormEps), k, v);
         }
         const at::Tensor ffIn = layerNorm(h, e, b.ffNormGamma, b.ffNormBeta, kBlockNormEps);
-        const auto glu = mixedLinear(ffIn, b.ffProjWeight, b.ffProjBias, m_matmul).chunk(2, -1);
+        const auto glu =
+            blockLinear(ffIn, b.ffProjWeight, b.ffProjPacked, b.ffProjBias).chunk(2, -1);
         const at::Tensor gated = glu[0] * at::silu(glu[1]);
-        h = h + mixedLinear(gated, b.ffOutWeight, b.ffOutBias, m_matmul);
+        h = h + blockLinear(gated, b.ffOutWeight, b.ffOutPacked, b.ffOutBias);
     }
 
     // Drop the prepended token, back to [rows, C, L].

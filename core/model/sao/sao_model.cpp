@@ -389,6 +389,11 @@ std::vector<std::pair<std::string, at::Tensor*>> SaoPipeline::ditParameters() {
     return params.named();
 }
 
+void SaoPipeline::packDitWeights() {
+    if (m_dit)
+        m_dit->packWeights();
+}
+
 nlohmann::json SaoPipeline::modelInfo() const {
     nlohmann::json j;
     j["model_config"] = fileIdentity(m_files.modelConfig);
@@ -559,7 +564,7 @@ std::vector<SaoOutput> SaoPipeline::generateBatch(const std::vector<SaoTake>& ta
         d["precision"] = m_device.precision;
         d["precision_reason"] = m_device.precisionReason;
         d["matmul_dtype"] = dtypeName(m_device.matmulDtype.value_or(m_device.dtype));
-        d["matmul_kernel"] = matmulKernelName(m_device);
+        d["matmul_kernel"] = matmulKernelName(m_device, m_dit->packedWeightCount() > 0);
         d["vae_matmul_dtype"] = dtypeName(m_device.vaeMatmulDtype.value_or(m_device.dtype));
         if (!m_device.device.is_cuda())
             d["cpu_features"] = cpuFeatures().flagList();

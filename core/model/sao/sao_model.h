@@ -131,8 +131,11 @@ public:
     // The DiT's weights by their checkpoint names (ParameterList::named()); loads the model
     // first. The tensors behind the pointers may be replaced (never written into) while no
     // generation runs. sample() prepares the DiT (cross-attention K/V) on every call, so a
-    // replaced weight needs no other invalidation.
+    // replaced weight needs no other invalidation. On the CPU's bf16 path the weights are
+    // unpacked to their plain layout first (DiffusionTransformer::collectParameters): call
+    // packDitWeights() when done replacing them.
     std::vector<std::pair<std::string, at::Tensor*>> ditParameters();
+    void packDitWeights();
     // Changes whenever the loaded model is dropped (a reload on another device, a failed
     // load): the pointers of ditParameters() are then invalid and the DiT is back to its base
     // weights.
