@@ -25,6 +25,17 @@ at::Tensor floats(int64_t mib) {
     return at::empty({mib * kMiB / 4}, at::kFloat);
 }
 
+// VmRSS of this process.
+double residentMiB() {
+    QFile status("/proc/self/status");
+    if (!status.open(QIODevice::ReadOnly))
+        return -1;
+    for (const QByteArray& line : status.readAll().split('\n'))
+        if (line.startsWith("VmRSS:"))
+            return line.mid(6).trimmed().split(' ').front().toDouble() / 1024.0;
+    return -1;
+}
+
 } // namespace
 
 class TestCpuBlockCache : public QObject {
@@ -105,6 +116,39 @@ private Q_SLOTS:
         const at::Tensor y = at::matmul(w, x);
         QVERIFY(
             at::allclose(y.narrow(1, 100, 50), at::matmul(w, x.narrow(1, 100, 50)), 1e-5, 1e-5));
+    }
+
+    // Low-memory mode's policy: within the scope, blocks from 1 MB on get their own mapping and
+    // nothing is cached, so resident memory falls back when they are freed; afterwards the
+    // normal policy is back and blocks made inside are still freed correctly.
+    void lowMemoryPolicyReturnsFreedBlocks() {
+        const std::size_t limit = cpuBlockCacheLimit(), from = cpuOwnMappingFrom();
+        QVERIFY(from > std::size_t(16 * kMiB));
+        at::Tensor survivor;
+        {
+            const CpuMemoryPolicyScope scope(0, std::size_t(kMiB));
+            QCOMPARE(cpuBlockCacheLimit(), std::size_t(0));
+            QCOMPARE(cpuOwnMappingFrom(), std::size_t(kMiB));
+            std::vector<at::Tensor> blocks;
+            for (int i = 0; i < 32; ++i)
+                blocks.push_back(floats(4).fill_(float(i))); // 128 MB, all touched
+            const double before = residentMiB();
+            blocks.clear();
+            const double after = residentMiB();
+            qInfo("32 blocks of 4 MB: resident %.0f -> %.0f MiB when freed", before, after);
+            QVERIFY2(before - after > 100, qPrintable(QString("%1 -> %2").arg(before).arg(after)));
+            QCOMPARE(cachedCpuBlockBytes(), std::size_t(0));
+            survivor = floats(4).fill_(7.0f);
+        }
+        QCOMPARE(cpuBlockCacheLimit(), limit);
+        QCOMPARE(cpuOwnMappingFrom(), from);
+        QCOMPARE(survivor.sum().item<double>(), 7.0 * double(survivor.numel()));
+        // Its own mapping, freed under the normal policy: cached like any mapped block.
+        survivor = at::Tensor();
+        QVERIFY(cachedCpuBlockBytes() >= std::size_t(4 * kMiB));
+        releaseCachedCpuBlocks();
+        { at::Tensor small = floats(4); } // from the C heap again: nothing to cache
+        QCOMPARE(cachedCpuBlockBytes(), std::size_t(0));
     }
 
     void threadsShareItSafely() {

@@ -8,6 +8,7 @@
 #include <malloc.h>
 #endif
 
+#include <atomic>
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
@@ -41,7 +42,7 @@ public:
     }
 
     void* allocate(std::size_t n) {
-        if (n + kHeader < kLargeBlock) {
+        if (n + kHeader < m_ownMappingFrom.load(std::memory_order_relaxed)) {
             void* base = nullptr;
             if (posix_memalign(&base, kHeader, n + kHeader) != 0)
                 throw std::bad_alloc();
@@ -106,6 +107,12 @@ public:
         std::lock_guard<std::mutex> lock(m_mutex);
         trimTo(0);
     }
+    std::size_t ownMappingFrom() const {
+        return m_ownMappingFrom.load();
+    }
+    void setOwnMappingFrom(std::size_t bytes) {
+        m_ownMappingFrom.store(bytes);
+    }
 
 private:
     // A cached block of this length, or one at most 1/8 longer (shapes repeat exactly in a
@@ -144,6 +151,7 @@ private:
     // A 6 s SAO 1.0 decode (footfall-bench, AMD EPYC): 768 MB 3.77 s, 384 MB 3.97 s, 200 MB
     // 3.97 s; peak RSS 1893 / 1631 / 1632 MB against 1599 MB (and 15.6 s) without the cache.
     std::size_t m_limit = std::size_t(384) << 20;
+    std::atomic<std::size_t> m_ownMappingFrom{kLargeBlock};
 };
 
 void deleteBlock(void* data) {
@@ -204,6 +212,27 @@ std::size_t cpuBlockCacheLimit() {
 
 void setCpuBlockCacheLimit(std::size_t bytes) {
     BlockCache::instance().setLimit(bytes);
+}
+
+std::size_t cpuOwnMappingFrom() {
+    return BlockCache::instance().ownMappingFrom();
+}
+
+void setCpuOwnMappingFrom(std::size_t bytes) {
+    BlockCache::instance().setOwnMappingFrom(bytes);
+}
+
+CpuMemoryPolicyScope::CpuMemoryPolicyScope(std::size_t cacheLimit,
+                                           std::optional<std::size_t> ownMappingFrom)
+    : m_limit(cpuBlockCacheLimit()), m_ownMappingFrom(cpuOwnMappingFrom()) {
+    setCpuBlockCacheLimit(cacheLimit);
+    if (ownMappingFrom)
+        setCpuOwnMappingFrom(*ownMappingFrom);
+}
+
+CpuMemoryPolicyScope::~CpuMemoryPolicyScope() {
+    setCpuOwnMappingFrom(m_ownMappingFrom);
+    setCpuBlockCacheLimit(m_limit);
 }
 
 void releaseCachedCpuBlocks() {

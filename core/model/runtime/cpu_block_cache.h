@@ -10,6 +10,7 @@
 #pragma once
 
 #include <cstddef>
+#include <optional>
 
 namespace footfall::model {
 
@@ -23,6 +24,28 @@ bool installCpuBlockCache();
 std::size_t cachedCpuBlockBytes();
 std::size_t cpuBlockCacheLimit();
 void setCpuBlockCacheLimit(std::size_t bytes);
+
+// Where blocks below the large size come from: normally the C heap, which keeps what is freed
+// (initTorchRuntime's mallopt), so a DiT step does not fault its memory in again. From
+// `bytes` on, a block gets its own mapping instead (huge-page advised, rounded to 2 MB), given
+// back to the kernel when freed once the cache is full: resident memory then follows what is
+// alive, not the heap's high-water mark.
+std::size_t cpuOwnMappingFrom();
+void setCpuOwnMappingFrom(std::size_t bytes);
+
+// Low-memory mode's allocation policy for a scope (a load, a pass, a decode): a cache limit
+// and, optionally, the size from which blocks get their own mapping; restored at the end.
+class CpuMemoryPolicyScope {
+public:
+    explicit CpuMemoryPolicyScope(std::size_t cacheLimit,
+                                  std::optional<std::size_t> ownMappingFrom = std::nullopt);
+    ~CpuMemoryPolicyScope();
+    CpuMemoryPolicyScope(const CpuMemoryPolicyScope&) = delete;
+    CpuMemoryPolicyScope& operator=(const CpuMemoryPolicyScope&) = delete;
+
+private:
+    std::size_t m_limit, m_ownMappingFrom;
+};
 
 // Gives every cached block back to the kernel (end of a take, model unload).
 void releaseCachedCpuBlocks();

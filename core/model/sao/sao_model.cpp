@@ -121,6 +121,10 @@ void SaoPipeline::unload() {
 
 void SaoPipeline::loadOn(const ResolvedDevice& device, const std::function<void()>& poll) {
     unload();
+    // Low-memory mode caches no freed blocks: the conversions' temporaries go back at once.
+    std::optional<CpuMemoryPolicyScope> lowMemory;
+    if (m_settings.lowMemory)
+        lowMemory.emplace(0);
     const auto checkpoint = [&poll] {
         if (poll)
             poll();
@@ -450,6 +454,9 @@ std::vector<SaoOutput> SaoPipeline::generateBatch(const std::vector<SaoTake>& ta
     struct ReleaseCachedBlocks {
         ~ReleaseCachedBlocks() { releaseCachedCpuBlocks(); }
     } releaseAtEnd;
+    std::optional<CpuMemoryPolicyScope> lowMemory;
+    if (m_settings.lowMemory)
+        lowMemory.emplace(0); // no freed blocks cached for reuse: memory over speed
     const SaoTake& first = takes.front();
     for (size_t i = 1; i < takes.size(); ++i)
         if (!canShareBatch(first, takes[i]))
@@ -533,7 +540,17 @@ std::vector<SaoOutput> SaoPipeline::generateBatch(const std::vector<SaoTake>& ta
     throwIfCancelled(cancel);
 
     report(Phase::Decoding, 0, 0);
+    std::optional<CpuMemoryPolicyScope> decodeMemory;
+    if (m_settings.lowMemory) {
+        trimCpuMemory(); // the heap pages sampling freed, before the decode's peak
+        // Every decoder tensor of 1 MB or more in its own mapping, returned when freed: the C
+        // heap keeps its high-water mark, which fragmentation by the stages' and tiles'
+        // varying sizes puts far above what is alive at once (a 6 s SAO 1.0 decode peaked
+        // 480 MB over its start that way; now below the T5 encode's peak).
+        decodeMemory.emplace(0, std::size_t(1) << 20);
+    }
     const at::Tensor decoded = decode(latents, poll);
+    decodeMemory.reset();
     // Odd decoder strides make fewer than latentLength * ratio samples (OobleckVae::decodedLength).
     const int64_t frames = std::min<int64_t>(plan.outputFrames, decoded.size(2));
 
