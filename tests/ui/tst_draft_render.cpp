@@ -127,6 +127,20 @@ private Q_SLOTS:
         QCOMPARE(job.request.steps, 80);
         QCOMPARE(job.request.seed, w->takeModel()->take(0).seed());
         QVERIFY(!job.request.draft); // the worker makes the draft of it
+
+        // Recalled, then changed: the next draft stands for the panel's settings, not the
+        // recalled draft's; with Draft off the take is a full one without a draft record (as
+        // footfall-cli --recall DRAFT.json --steps N).
+        steps->setValue(40);
+        generateTakes(*w, 1);
+        const nlohmann::json changed = w->takeModel()->take(0).metadata["request"];
+        QCOMPARE(changed["draft"]["of_steps"].get<int>(), 40);
+        panel->setDraftMode(false);
+        generateTakes(*w, 1);
+        const TakeRecord full = w->takeModel()->take(0);
+        QVERIFY(!full.isDraft());
+        QVERIFY(!full.metadata["request"].contains("draft"));
+        QCOMPARE(full.metadata["request"]["steps"].get<int>(), 40);
     }
 
     void draftModeIsRemembered() {
