@@ -583,6 +583,7 @@ PrecisionRun measure(const Options& o, const std::string& precision, const Model
                 return modules.t5->forward(ids.to(r.device), mask.to(r.device));
             };
         run.buildMs = (now() - start) * 1e3;
+        trimCpuMemory(); // as SaoPipeline after loading: building's temporaries go back
     }
     if (cuda)
         sync(at::ones({1}, options));

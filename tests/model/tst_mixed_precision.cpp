@@ -125,6 +125,55 @@ private Q_SLOTS:
         QVERIFY(!PackedLinearWeight::pack(w.reshape({-1})));
     }
 
+    // The packed kernels' epilogues: accumulating into the residual stream equals adding the
+    // product; the GLU gate equals values · silu(gate) of the two products, rounded to bf16.
+    void packedEpiloguesEqualTheSeparateOps() {
+        if (!oneDnnLinearAvailable())
+            QSKIP("built without oneDNN (FOOTFALL_ONEDNN): weights stay plain");
+        at::manual_seed(21);
+        const int64_t in = 96, inner = 160;
+        const at::Tensor w = (at::randn({2 * inner, in}) / std::sqrt(double(in))).to(at::kBFloat16);
+        const at::Tensor b = at::randn({2 * inner}).to(at::kBFloat16);
+        const auto value = PackedLinearWeight::pack(w.narrow(0, 0, inner));
+        const auto gate = PackedLinearWeight::pack(w.narrow(0, inner, inner));
+        QVERIFY(value && gate);
+        const at::Tensor bv = b.narrow(0, 0, inner), bg = b.narrow(0, inner, inner);
+        for (int64_t rows : {1, 9, 262}) {
+            const at::Tensor x = at::randn({2, rows, in}).to(at::kBFloat16);
+            const at::Tensor values = *oneDnnBf16Linear(x, *value, bv);
+            const at::Tensor gates = *oneDnnBf16Linear(x, *gate, bg);
+
+            at::Tensor residual = at::randn({2, rows, inner});
+            const at::Tensor expected = residual + values;
+            const void* storage = residual.data_ptr();
+            QVERIFY(oneDnnBf16LinearAccumulate(x, *value, bv, residual));
+            QCOMPARE(residual.data_ptr(), storage); // in place
+            QVERIFY2(relativeL2(residual, expected) < 1e-6,
+                     qPrintable(QString::number(relativeL2(residual, expected))));
+
+            const auto gated = oneDnnBf16SwiGlu(x, *value, bv, *gate, bg);
+            QVERIFY(gated.has_value());
+            QCOMPARE(gated->scalar_type(), at::kBFloat16);
+            QCOMPARE(gated->sizes().vec(), values.sizes().vec());
+            const at::Tensor reference = values * at::silu(gates);
+            // One bf16 rounding of the product (2^-9 relative at most per value).
+            const double err = relativeL2(*gated, reference);
+            QVERIFY2(err < 4e-3, qPrintable(QString::number(err)));
+            QVERIFY(relativeL2(*gated, values * gates) > 0.1); // the gate's SiLU is applied
+        }
+        // Declined: a residual of another shape, dtype or layout; mismatched halves.
+        const at::Tensor x = at::randn({4, in}).to(at::kBFloat16);
+        at::Tensor wrongShape = at::zeros({4, inner + 1});
+        at::Tensor wrongType = at::zeros({4, inner}, at::kDouble);
+        at::Tensor strided = at::zeros({inner, 4}).t();
+        QVERIFY(!oneDnnBf16LinearAccumulate(x, *value, bv, wrongShape));
+        QVERIFY(!oneDnnBf16LinearAccumulate(x, *value, bv, wrongType));
+        QVERIFY(!oneDnnBf16LinearAccumulate(x, *value, bv, strided));
+        QVERIFY(at::equal(strided, at::zeros({inner, 4}).t()));
+        const auto other = PackedLinearWeight::pack(w.narrow(0, 0, inner - 1));
+        QVERIFY(!oneDnnBf16SwiGlu(x, *value, bv, *other, bg.narrow(0, 0, inner - 1)));
+    }
+
     void oneDnnBatchedProductsEqualATen() {
         if (!oneDnnLinearAvailable())
             QSKIP("built without oneDNN (FOOTFALL_ONEDNN): ATen's products are used instead");

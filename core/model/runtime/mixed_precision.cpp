@@ -35,8 +35,8 @@ at::Tensor mixedLinear(const at::Tensor& x, const PackedLinearWeight& weight,
                        const at::Tensor& bias) {
     const at::Tensor xm = x.to(at::kBFloat16);
     if (auto y = oneDnnBf16Linear(xm, weight, computeView(bias, xm)))
-        return y->scalar_type() == x.scalar_type() ? *y : y->to(x.scalar_type());
-    return mixedLinear(x, weight.unpack(), bias, at::kBFloat16);
+        return *y;
+    return mixedLinear(x.to(at::kFloat), weight.unpack(), bias, at::kBFloat16);
 }
 
 at::Tensor mixedConv1d(const at::Tensor& x, const at::Tensor& weight, const at::Tensor& bias,

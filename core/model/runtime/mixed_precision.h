@@ -19,8 +19,9 @@ class PackedLinearWeight;
 // otherwise, as computeView). Else: x converted to `matmul`, the op, the result back in x's dtype.
 at::Tensor mixedLinear(const at::Tensor& x, const at::Tensor& weight, const at::Tensor& bias,
                        std::optional<at::ScalarType> matmul);
-// The same with a weight packed for oneDNN's bf16 kernel (onednn_linear.h): x converted to bf16,
-// the result in x's dtype; unpacked for this call where the kernel does not serve x's length.
+// The same with a weight packed for oneDNN's bf16 kernel (onednn_linear.h): x (float32 or bf16)
+// converted to bf16, the result in float32 (the bf16 path's compute dtype); unpacked for this
+// call where the kernel does not serve x's length.
 at::Tensor mixedLinear(const at::Tensor& x, const PackedLinearWeight& weight,
                        const at::Tensor& bias);
 at::Tensor mixedConv1d(const at::Tensor& x, const at::Tensor& weight, const at::Tensor& bias,

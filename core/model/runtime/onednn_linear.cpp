@@ -33,8 +33,9 @@ bool disabledByEnvironment() {
 // serve is remembered as such, so it is asked once.
 class PrimitiveCache {
 public:
-    // (what, batch, rows, inner, columns, variant): the linear layer (variant: bias) or the
-    // batched float32 product (variant: right operand stored transposed).
+    // (what, batch, rows, inner, columns, variant): a linear layer (what: weights layout · 4 +
+    // epilogue; variant: bias) or the batched float32 product (kBatchedProduct; variant: right
+    // operand stored transposed).
     using Key = std::tuple<int, int64_t, int64_t, int64_t, int64_t, bool>;
 
     static PrimitiveCache& instance() {
@@ -43,13 +44,13 @@ public:
     }
     const dnnl::engine& engine() const { return m_engine; }
 
-    template <typename MakeDesc> std::optional<dnnl::matmul> get(const Key& key, MakeDesc make) {
+    template <typename MakePd> std::optional<dnnl::matmul> get(const Key& key, MakePd make) {
         std::lock_guard<std::mutex> lock(m_mutex);
         if (auto it = m_primitives.find(key); it != m_primitives.end())
             return it->second;
         std::optional<dnnl::matmul> made;
         try {
-            made = dnnl::matmul(dnnl::matmul::primitive_desc(make(), m_engine));
+            made = dnnl::matmul(make(m_engine));
         } catch (const dnnl::error&) {
             made.reset(); // no kernel for this CPU or shape: ATen's path
         }
@@ -73,6 +74,7 @@ private:
 
 using dt = dnnl::memory::data_type;
 using tag = dnnl::memory::format_tag;
+constexpr int kBatchedProduct = 100;
 
 } // namespace
 
@@ -116,36 +118,70 @@ bool fitsLinear(const at::Tensor& x, int64_t n, int64_t k, const at::Tensor& bia
                                 bias.is_floating_point()));
 }
 
-// x·Wᵀ + bias in float32 with weights described by `weights` ({K, N}) at `weightData`; `what`
-// tells the cache which layout family the descriptor belongs to.
-std::optional<at::Tensor> runLinear(int what, const at::Tensor& x,
+// What the kernel does with x·Wᵀ + bias before storing it (its post-ops).
+enum class Epilogue {
+    None,       // a new float32 tensor
+    Accumulate, // added into `other` (float32), which is the result
+    SwishTimes, // swish(result) · `other` (float32), a new bf16 tensor
+};
+
+// x·Wᵀ + bias with weights described by `weights` ({K, N}) at `weightData`, finished as
+// `epilogue` says; `layout` tells the cache which layout family the descriptor belongs to.
+std::optional<at::Tensor> runLinear(int layout, const at::Tensor& x,
                                     const dnnl::memory::desc& weights, void* weightData, int64_t n,
-                                    const at::Tensor& bias) {
+                                    const at::Tensor& bias, Epilogue epilogue = Epilogue::None,
+                                    const at::Tensor& other = {}) {
     const int64_t k = x.size(-1), m = x.numel() / k;
     const bool withBias = bias.defined();
-    auto primitive = PrimitiveCache::instance().get({what, 1, m, k, n, withBias}, [&] {
-        const dnnl::memory::desc src({m, k}, dt::bf16, tag::ab);
-        const dnnl::memory::desc dst({m, n}, dt::f32, tag::ab);
-        return withBias ? dnnl::matmul::desc(src, weights,
-                                             dnnl::memory::desc({1, n}, dt::f32, tag::ab), dst)
-                        : dnnl::matmul::desc(src, weights, dst);
-    });
+    std::vector<int64_t> outShape(x.sizes().begin(), x.sizes().end());
+    outShape.back() = n;
+    if (epilogue != Epilogue::None &&
+        (!other.defined() || other.scalar_type() != at::kFloat || !other.device().is_cpu() ||
+         !other.is_contiguous() || other.sizes().vec() != outShape))
+        return std::nullopt;
+    const dt dstType = epilogue == Epilogue::SwishTimes ? dt::bf16 : dt::f32;
+    const int what = layout * 4 + static_cast<int>(epilogue);
+    auto primitive = PrimitiveCache::instance().get(
+        {what, 1, m, k, n, withBias}, [&](const dnnl::engine& engine) {
+            const dnnl::memory::desc src({m, k}, dt::bf16, tag::ab);
+            const dnnl::memory::desc dst({m, n}, dstType, tag::ab);
+            const dnnl::matmul::desc desc =
+                withBias ? dnnl::matmul::desc(src, weights,
+                                              dnnl::memory::desc({1, n}, dt::f32, tag::ab), dst)
+                         : dnnl::matmul::desc(src, weights, dst);
+            dnnl::post_ops ops;
+            if (epilogue == Epilogue::Accumulate)
+                ops.append_sum(1.f);
+            if (epilogue == Epilogue::SwishTimes) {
+                ops.append_eltwise(1.f, dnnl::algorithm::eltwise_swish, 1.f, 0.f); // x·σ(x)
+                ops.append_binary(dnnl::algorithm::binary_mul,
+                                  dnnl::memory::desc({m, n}, dt::f32, tag::ab));
+            }
+            dnnl::primitive_attr attr;
+            attr.set_post_ops(ops);
+            return dnnl::matmul::primitive_desc(desc, attr, engine);
+        });
     if (!primitive)
         return std::nullopt;
     const at::Tensor src = x.reshape({m, k}).contiguous();
     const at::Tensor b = withBias ? bias.to(at::kFloat).contiguous() : at::Tensor();
-    std::vector<int64_t> outShape(x.sizes().begin(), x.sizes().end());
-    outShape.back() = n;
-    at::Tensor out = at::empty(outShape, x.options().dtype(at::kFloat));
+    at::Tensor out =
+        epilogue == Epilogue::Accumulate
+            ? other
+            : at::empty(outShape, x.options().dtype(epilogue == Epilogue::SwishTimes ? at::kBFloat16
+                                                                                     : at::kFloat));
 
     const auto& engine = PrimitiveCache::instance().engine();
     dnnl::stream stream(engine);
     std::unordered_map<int, dnnl::memory> args{
         {DNNL_ARG_SRC, dnnl::memory({{m, k}, dt::bf16, tag::ab}, engine, src.data_ptr())},
         {DNNL_ARG_WEIGHTS, dnnl::memory(weights, engine, weightData)},
-        {DNNL_ARG_DST, dnnl::memory({{m, n}, dt::f32, tag::ab}, engine, out.data_ptr())}};
+        {DNNL_ARG_DST, dnnl::memory({{m, n}, dstType, tag::ab}, engine, out.data_ptr())}};
     if (withBias)
         args.emplace(DNNL_ARG_BIAS, dnnl::memory({{1, n}, dt::f32, tag::ab}, engine, b.data_ptr()));
+    if (epilogue == Epilogue::SwishTimes)
+        args.emplace(DNNL_ARG_ATTR_MULTIPLE_POST_OP(1) | DNNL_ARG_SRC_1,
+                     dnnl::memory({{m, n}, dt::f32, tag::ab}, engine, other.data_ptr()));
     primitive->execute(stream, args);
     stream.wait();
     return out;
@@ -182,8 +218,35 @@ std::optional<at::Tensor> oneDnnBf16Linear(const at::Tensor& x, const PackedLine
     if (disabledByEnvironment() || weight.empty() ||
         !fitsLinear(x, weight.outFeatures(), weight.inFeatures(), bias))
         return std::nullopt;
-    return runLinear(2, x, weight.m_layout->desc, weight.m_data.data_ptr(), weight.outFeatures(),
+    return runLinear(1, x, weight.m_layout->desc, weight.m_data.data_ptr(), weight.outFeatures(),
                      bias);
+}
+
+bool oneDnnBf16LinearAccumulate(const at::Tensor& x, const PackedLinearWeight& weight,
+                                const at::Tensor& bias, at::Tensor& into) {
+    if (disabledByEnvironment() || weight.empty() ||
+        !fitsLinear(x, weight.outFeatures(), weight.inFeatures(), bias))
+        return false;
+    return runLinear(1, x, weight.m_layout->desc, weight.m_data.data_ptr(), weight.outFeatures(),
+                     bias, Epilogue::Accumulate, into)
+        .has_value();
+}
+
+std::optional<at::Tensor> oneDnnBf16SwiGlu(const at::Tensor& x, const PackedLinearWeight& value,
+                                           const at::Tensor& valueBias,
+                                           const PackedLinearWeight& gate,
+                                           const at::Tensor& gateBias) {
+    if (disabledByEnvironment() || value.empty() || gate.empty() ||
+        value.outFeatures() != gate.outFeatures() || value.inFeatures() != gate.inFeatures() ||
+        !fitsLinear(x, value.outFeatures(), value.inFeatures(), valueBias) ||
+        !fitsLinear(x, gate.outFeatures(), gate.inFeatures(), gateBias))
+        return std::nullopt;
+    const auto values = runLinear(1, x, value.m_layout->desc, value.m_data.data_ptr(),
+                                  value.outFeatures(), valueBias);
+    if (!values)
+        return std::nullopt;
+    return runLinear(1, x, gate.m_layout->desc, gate.m_data.data_ptr(), gate.outFeatures(),
+                     gateBias, Epilogue::SwishTimes, *values);
 }
 
 std::optional<PackedLinearWeight> PackedLinearWeight::pack(const at::Tensor& weight) {
@@ -232,12 +295,15 @@ std::optional<at::Tensor> oneDnnBatchedMatmul(const at::Tensor& a, const at::Ten
         right.stride(1) == 1 && right.stride(2) == k && right.stride(0) == k * n;
     if (!transposed)
         right = right.contiguous();
-    auto primitive = PrimitiveCache::instance().get({1, batch, m, k, n, transposed}, [&] {
-        return dnnl::matmul::desc(
-            dnnl::memory::desc({batch, m, k}, dt::f32, tag::abc),
-            dnnl::memory::desc({batch, k, n}, dt::f32, transposed ? tag::acb : tag::abc),
-            dnnl::memory::desc({batch, m, n}, dt::f32, tag::abc));
-    });
+    auto primitive = PrimitiveCache::instance().get(
+        {kBatchedProduct, batch, m, k, n, transposed}, [&](const dnnl::engine& engine) {
+            return dnnl::matmul::primitive_desc(
+                dnnl::matmul::desc(
+                    dnnl::memory::desc({batch, m, k}, dt::f32, tag::abc),
+                    dnnl::memory::desc({batch, k, n}, dt::f32, transposed ? tag::acb : tag::abc),
+                    dnnl::memory::desc({batch, m, n}, dt::f32, tag::abc)),
+                engine);
+        });
     if (!primitive)
         return std::nullopt;
     std::vector<int64_t> outShape(a.sizes().begin(), a.sizes().end());
@@ -272,6 +338,17 @@ at::Tensor PackedLinearWeight::unpack() const {
 }
 
 std::optional<at::Tensor> oneDnnBf16Linear(const at::Tensor&, const PackedLinearWeight&,
+                                           const at::Tensor&) {
+    return std::nullopt;
+}
+
+bool oneDnnBf16LinearAccumulate(const at::Tensor&, const PackedLinearWeight&, const at::Tensor&,
+                                at::Tensor&) {
+    return false;
+}
+
+std::optional<at::Tensor> oneDnnBf16SwiGlu(const at::Tensor&, const PackedLinearWeight&,
+                                           const at::Tensor&, const PackedLinearWeight&,
                                            const at::Tensor&) {
     return std::nullopt;
 }

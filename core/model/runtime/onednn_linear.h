@@ -53,8 +53,16 @@ public:
     struct Layout; // oneDNN's memory descriptor (kept out of this header)
 
 private:
+    // The kernels read the packed bytes and layout.
     friend std::optional<at::Tensor>
     oneDnnBf16Linear(const at::Tensor& x, const PackedLinearWeight& weight, const at::Tensor& bias);
+    friend bool oneDnnBf16LinearAccumulate(const at::Tensor& x, const PackedLinearWeight& weight,
+                                           const at::Tensor& bias, at::Tensor& into);
+    friend std::optional<at::Tensor> oneDnnBf16SwiGlu(const at::Tensor& x,
+                                                      const PackedLinearWeight& value,
+                                                      const at::Tensor& valueBias,
+                                                      const PackedLinearWeight& gate,
+                                                      const at::Tensor& gateBias);
     at::Tensor m_data; // the packed bytes
     int64_t m_n = 0, m_k = 0;
     std::shared_ptr<const Layout> m_layout;
@@ -64,6 +72,20 @@ private:
 // that layout; the caller then unpacks.
 std::optional<at::Tensor> oneDnnBf16Linear(const at::Tensor& x, const PackedLinearWeight& weight,
                                            const at::Tensor& bias);
+
+// The residual form: into += x·weightᵀ + bias inside the kernel (its sum post-op), `into`
+// float32, contiguous, of the result's shape. False (into unchanged) where not served.
+bool oneDnnBf16LinearAccumulate(const at::Tensor& x, const PackedLinearWeight& weight,
+                                const at::Tensor& bias, at::Tensor& into);
+
+// The DiT's feed-forward gate (GLU with SiLU) on x [..., K] bf16: (x·valueᵀ + valueBias) ·
+// silu(x·gateᵀ + gateBias), the activation and the product inside the second product's
+// epilogue, rounded once to bf16 (the next layer's input): [..., N] bf16. nullopt where not
+// served.
+std::optional<at::Tensor> oneDnnBf16SwiGlu(const at::Tensor& x, const PackedLinearWeight& value,
+                                           const at::Tensor& valueBias,
+                                           const PackedLinearWeight& gate,
+                                           const at::Tensor& gateBias);
 
 // a [..., M, K] · b [..., K, N] in float32 (same leading dims, no broadcasting): attention's
 // small per-head products (q·kᵀ, weights·v) as one batched oneDNN call. ATen 1.13 runs them

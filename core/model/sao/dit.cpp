@@ -141,18 +141,18 @@ void DiffusionTransformer::load(const WeightSource& weights, const WeightTarget&
     packWeights();
 }
 
-std::vector<std::pair<at::Tensor*, PackedLinearWeight*>> DiffusionTransformer::packableWeights() {
-    std::vector<std::pair<at::Tensor*, PackedLinearWeight*>> out;
+std::vector<DiffusionTransformer::PackSlot> DiffusionTransformer::packableWeights() {
+    std::vector<PackSlot> out;
     for (DitBlock& b : m_blocks) {
-        out.emplace_back(&b.selfAttn.toQkv, &b.selfAttn.toQkvPacked);
-        out.emplace_back(&b.selfAttn.toOut, &b.selfAttn.toOutPacked);
+        out.push_back({&b.selfAttn.toQkv, {&b.selfAttn.toQkvPacked}});
+        out.push_back({&b.selfAttn.toOut, {&b.selfAttn.toOutPacked}});
         if (b.crossAttends) {
-            out.emplace_back(&b.crossAttn.toQ, &b.crossAttn.toQPacked);
-            out.emplace_back(&b.crossAttn.toKv, &b.crossAttn.toKvPacked);
-            out.emplace_back(&b.crossAttn.toOut, &b.crossAttn.toOutPacked);
+            out.push_back({&b.crossAttn.toQ, {&b.crossAttn.toQPacked}});
+            out.push_back({&b.crossAttn.toKv, {&b.crossAttn.toKvPacked}});
+            out.push_back({&b.crossAttn.toOut, {&b.crossAttn.toOutPacked}});
         }
-        out.emplace_back(&b.ffProjWeight, &b.ffProjPacked);
-        out.emplace_back(&b.ffOutWeight, &b.ffOutPacked);
+        out.push_back({&b.ffProjWeight, {&b.ffValuePacked, &b.ffGatePacked}});
+        out.push_back({&b.ffOutWeight, {&b.ffOutPacked}});
     }
     return out;
 }
@@ -160,22 +160,35 @@ std::vector<std::pair<at::Tensor*, PackedLinearWeight*>> DiffusionTransformer::p
 void DiffusionTransformer::packWeights() {
     if (m_matmul != at::kBFloat16 || dtype() == at::kBFloat16)
         return; // not the mixed bf16 path
-    for (auto [plain, packed] : packableWeights()) {
-        if (!plain->defined() || !plain->device().is_cpu() || plain->scalar_type() != at::kBFloat16)
+    for (const PackSlot& slot : packableWeights()) {
+        const at::Tensor& plain = *slot.plain;
+        const int64_t parts = static_cast<int64_t>(slot.parts.size());
+        if (!plain.defined() || !plain.device().is_cpu() || plain.scalar_type() != at::kBFloat16 ||
+            plain.dim() != 2 || plain.size(0) % parts != 0)
             continue;
-        if (auto p = PackedLinearWeight::pack(*plain)) {
-            *packed = std::move(*p);
-            *plain = at::Tensor(); // one copy only: its memory goes back now
-        }
+        std::vector<PackedLinearWeight> packed;
+        for (const at::Tensor& rows : plain.chunk(parts, 0))
+            if (auto p = PackedLinearWeight::pack(rows))
+                packed.push_back(std::move(*p));
+        if (static_cast<int64_t>(packed.size()) != parts)
+            continue; // all or nothing
+        for (size_t i = 0; i < packed.size(); ++i)
+            *slot.parts[i] = std::move(packed[i]);
+        *slot.plain = at::Tensor(); // one copy only: its memory goes back now
     }
 }
 
 void DiffusionTransformer::unpackWeights() {
-    for (auto [plain, packed] : packableWeights())
-        if (!packed->empty()) {
-            *plain = packed->unpack();
-            *packed = PackedLinearWeight();
+    for (const PackSlot& slot : packableWeights()) {
+        if (slot.parts.front()->empty())
+            continue;
+        std::vector<at::Tensor> rows;
+        for (PackedLinearWeight* part : slot.parts) {
+            rows.push_back(part->unpack());
+            *part = PackedLinearWeight();
         }
+        *slot.plain = rows.size() == 1 ? rows.front() : at::cat(rows, 0);
+    }
 }
 
 size_t DiffusionTransformer::packedWeightCount() const {
@@ -183,7 +196,7 @@ size_t DiffusionTransformer::packedWeightCount() const {
     for (const DitBlock& b : m_blocks)
         for (const PackedLinearWeight* p :
              {&b.selfAttn.toQkvPacked, &b.selfAttn.toOutPacked, &b.crossAttn.toQPacked,
-              &b.crossAttn.toKvPacked, &b.crossAttn.toOutPacked, &b.ffProjPacked, &b.ffOutPacked})
+              &b.crossAttn.toKvPacked, &b.crossAttn.toOutPacked, &b.ffValuePacked, &b.ffOutPacked})
             n += p->empty() ? 0 : 1;
     return n;
 }
@@ -194,6 +207,33 @@ at::Tensor DiffusionTransformer::blockLinear(const at::Tensor& x, const at::Tens
     if (!packed.empty())
         return mixedLinear(x, packed, bias);
     return mixedLinear(x, weight, bias, m_matmul);
+}
+
+void DiffusionTransformer::addBlockLinear(at::Tensor& h, const at::Tensor& x,
+                                          const at::Tensor& weight,
+                                          const PackedLinearWeight& packed,
+                                          const at::Tensor& bias) const {
+    if (!packed.empty() && h.scalar_type() == at::kFloat && h.is_contiguous()) {
+        const at::Tensor xb = x.to(at::kBFloat16);
+        if (oneDnnBf16LinearAccumulate(xb, packed, computeView(bias, xb), h))
+            return;
+    }
+    h = h + blockLinear(x, weight, packed, bias);
+}
+
+at::Tensor DiffusionTransformer::gatedFeedForward(const DitBlock& b, const at::Tensor& x) const {
+    if (!b.ffValuePacked.empty()) {
+        const at::Tensor xb = x.to(at::kBFloat16);
+        const int64_t inner = b.ffValuePacked.outFeatures();
+        const at::Tensor bias = computeView(b.ffProjBias, xb);
+        if (auto gated = oneDnnBf16SwiGlu(xb, b.ffValuePacked, bias.narrow(0, 0, inner),
+                                          b.ffGatePacked, bias.narrow(0, inner, inner)))
+            return *gated; // bf16: ff.ff.2's input as it would convert it
+        const at::Tensor values = mixedLinear(x, b.ffValuePacked, bias.narrow(0, 0, inner));
+        return values * at::silu(mixedLinear(x, b.ffGatePacked, bias.narrow(0, inner, inner)));
+    }
+    const auto glu = mixedLinear(x, b.ffProjWeight, b.ffProjBias, m_matmul).chunk(2, -1);
+    return glu[0] * at::silu(glu[1]);
 }
 
 bool DiffusionTransformer::keepsComputePrecision(const std::string& key, bool mixed) {
@@ -280,18 +320,14 @@ at::Tensor DiffusionTransformer::selfAttention(const DitAttention& attn, const a
         q = applyRotary(q, cos, sin).to(v.scalar_type());
         k = applyRotary(k, cos, sin).to(v.scalar_type());
     }
-    const at::Tensor out = attend(q, k, v);
-    return blockLinear(out.transpose(1, 2).reshape({x.size(0), x.size(1), -1}), attn.toOut,
-                       attn.toOutPacked);
+    return attend(q, k, v).transpose(1, 2).reshape({x.size(0), x.size(1), -1});
 }
 
 at::Tensor DiffusionTransformer::crossAttention(const DitAttention& attn, const at::Tensor& x,
                                                 const at::Tensor& k, const at::Tensor& v) const {
     at::Tensor q = splitHeads(blockLinear(x, attn.toQ, attn.toQPacked), m_config.numHeads);
     q = normalizeHeads(q, attn.qNormWeight, attn.qNormBias);
-    const at::Tensor out = attend(q, k, v);
-    return blockLinear(out.transpose(1, 2).reshape({x.size(0), x.size(1), -1}), attn.toOut,
-                       attn.toOutPacked);
+    return attend(q, k, v).transpose(1, 2).reshape({x.size(0), x.size(1), -1});
 }
 
 DiffusionTransformer::Prepared DiffusionTransformer::prepare(const DitConditioning& cond,
@@ -472,21 +508,19 @@ at::Tensor DiffusionTransformer::forwardPass(const at::Tensor& xIn, const at::Te
     for (size_t i = 0; i < m_blocks.size(); ++i) {
         const DitBlock& b = m_blocks[i];
         const int64_t e = c.embedDim;
-        h = h + selfAttention(b.selfAttn,
-                              layerNorm(h, e, b.preNormGamma, b.preNormBeta, kBlockNormEps), cos,
-                              sin);
+        const at::Tensor selfIn = layerNorm(h, e, b.preNormGamma, b.preNormBeta, kBlockNormEps);
+        addBlockLinear(h, selfAttention(b.selfAttn, selfIn, cos, sin), b.selfAttn.toOut,
+                       b.selfAttn.toOutPacked);
         if (b.crossAttends && prepared.hasCross) {
             const at::Tensor k = prepared.keys[i].narrow(0, firstRow, rows);
             const at::Tensor v = prepared.values[i].narrow(0, firstRow, rows);
-            h = h + crossAttention(
-                        b.crossAttn,
-                        layerNorm(h, e, b.crossNormGamma, b.crossNormBeta, kBlockNormEps), k, v);
+            const at::Tensor crossIn =
+                layerNorm(h, e, b.crossNormGamma, b.crossNormBeta, kBlockNormEps);
+            addBlockLinear(h, crossAttention(b.crossAttn, crossIn, k, v), b.crossAttn.toOut,
+                           b.crossAttn.toOutPacked);
         }
         const at::Tensor ffIn = layerNorm(h, e, b.ffNormGamma, b.ffNormBeta, kBlockNormEps);
-        const auto glu =
-            blockLinear(ffIn, b.ffProjWeight, b.ffProjPacked, b.ffProjBias).chunk(2, -1);
-        const at::Tensor gated = glu[0] * at::silu(glu[1]);
-        h = h + blockLinear(gated, b.ffOutWeight, b.ffOutPacked, b.ffOutBias);
+        addBlockLinear(h, gatedFeedForward(b, ffIn), b.ffOutWeight, b.ffOutPacked, b.ffOutBias);
     }
 
     // Drop the prepended token, back to [rows, C, L].

@@ -39,7 +39,9 @@ struct DitBlock {
     at::Tensor ffNormGamma, ffNormBeta;
     at::Tensor ffProjWeight, ffProjBias; // GLU: [2 * inner, E], rows [value | gate]
     at::Tensor ffOutWeight, ffOutBias;   // [E, inner]
-    PackedLinearWeight ffProjPacked, ffOutPacked;
+    // The GLU's weight packed as its two halves, so that the gate's product applies SiLU and
+    // the product with the values in its epilogue (oneDnnBf16SwiGlu).
+    PackedLinearWeight ffValuePacked, ffGatePacked, ffOutPacked;
 };
 
 struct DitConditioning {
@@ -127,15 +129,26 @@ public:
     bool usesGuidance(const at::Tensor& t, const Prepared& prepared) const;
 
 private:
-    // Every packable linear weight with its packed slot.
-    std::vector<std::pair<at::Tensor*, PackedLinearWeight*>> packableWeights();
+    // Every packable linear weight with its packed slots: equal row slices of it, in order.
+    struct PackSlot {
+        at::Tensor* plain;
+        std::vector<PackedLinearWeight*> parts;
+    };
+    std::vector<PackSlot> packableWeights();
     void unpackWeights();
     // A block's linear layer on the matmul path, from the packed weight when there is one.
     at::Tensor blockLinear(const at::Tensor& x, const at::Tensor& weight,
                            const PackedLinearWeight& packed, const at::Tensor& bias = {}) const;
+    // h += blockLinear(x, ...): inside the kernel where the weight is packed (h is the
+    // residual stream, a tensor of its own), else as a new tensor.
+    void addBlockLinear(at::Tensor& h, const at::Tensor& x, const at::Tensor& weight,
+                        const PackedLinearWeight& packed, const at::Tensor& bias = {}) const;
+    // The feed-forward's GLU: values · silu(gate) of x's projection, the input of ff.ff.2.
+    at::Tensor gatedFeedForward(const DitBlock& block, const at::Tensor& x) const;
     // One pass of _forward over `rows` rows of the prepared batch starting at `firstRow`.
     at::Tensor forwardPass(const at::Tensor& x, const at::Tensor& t, const Prepared& prepared,
                            int64_t firstRow, const at::Tensor& globalEmbed) const;
+    // The attentions up to their output projection (to_out): the heads' results, merged.
     at::Tensor selfAttention(const DitAttention& attn, const at::Tensor& x, const at::Tensor& cos,
                              const at::Tensor& sin) const;
     at::Tensor crossAttention(const DitAttention& attn, const at::Tensor& x, const at::Tensor& k,
