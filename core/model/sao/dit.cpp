@@ -1,6 +1,7 @@
 #include "model/sao/dit.h"
 
 #include "base/errors.h"
+#include "model/runtime/cpu_block_cache.h"
 #include "model/runtime/mixed_precision.h"
 
 #include <ATen/ATen.h>
@@ -224,6 +225,10 @@ void DiffusionTransformer::packWeights() {
         for (size_t i = 0; i < packed.size(); ++i)
             *slot.parts[i] = std::move(packed[i]);
         *slot.plain = at::Tensor(); // one copy only: its memory goes back now
+        // The C heap keeps the freed weight as a hole the next packed one may not fit: without
+        // this, resident memory grew by up to 350 MB over the packing of SAO 1.0 (depending on
+        // the heap's layout), the peak of a low-memory run.
+        trimCpuMemory();
     }
 }
 
