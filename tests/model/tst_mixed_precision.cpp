@@ -191,9 +191,23 @@ private Q_SLOTS:
         const at::Tensor a = at::randn({4, 9, 5}).transpose(1, 2); // [4, 5, 9], strided
         const at::Tensor b = at::randn({4, 9, 6});
         QVERIFY(relativeL2(*oneDnnBatchedMatmul(a, b), at::matmul(a, b)) < 1e-6);
+        // The output scale inside the kernel; each scale is its own primitive of one shape.
+        const at::Tensor plainScores = at::matmul(q, k.transpose(-2, -1));
+        QVERIFY(relativeL2(*oneDnnBatchedMatmul(q, k.transpose(-2, -1), 0.3f), plainScores * 0.3f) <
+                1e-6);
+        QVERIFY(relativeL2(*oneDnnBatchedMatmul(q, k.transpose(-2, -1), -2.0f),
+                           plainScores * -2.0f) < 1e-6);
+        QVERIFY(relativeL2(*oneDnnBatchedMatmul(q, k.transpose(-2, -1)), plainScores) < 1e-6);
+        // Attention's 1/√64 = 1/8: the same floats as dividing the unscaled product by 8.
+        const at::Tensor q64 = at::randn({2, 2, 5, 64}), k64 = at::randn({2, 2, 7, 64});
+        QVERIFY(at::equal(*oneDnnBatchedMatmul(q64, k64.transpose(-2, -1), 0.125f),
+                          *oneDnnBatchedMatmul(q64, k64.transpose(-2, -1)) / 8.0));
         // The whole attention, batched or not: the same up to summation order.
         QVERIFY(relativeL2(mixedAttention(q, k, v, std::nullopt, true),
                            mixedAttention(q, k, v, std::nullopt, false)) < 1e-6);
+        const at::Tensor v64 = at::randn({2, 2, 7, 64});
+        QVERIFY(relativeL2(mixedAttention(q64, k64, v64, std::nullopt, true),
+                           mixedAttention(q64, k64, v64, std::nullopt, false)) < 1e-6);
         // Declined: other dtypes, broadcasting, mismatched inner sizes, 2-D.
         QVERIFY(!oneDnnBatchedMatmul(q.to(at::kDouble), k.transpose(-2, -1).to(at::kDouble)));
         QVERIFY(!oneDnnBatchedMatmul(q, at::randn({1, 3, 8, 13})));

@@ -113,6 +113,47 @@ private Q_SLOTS:
         QVERIFY(at::equal(dit->forward(x, t, guided), dit->forward(x, t, guided)));
     }
 
+    // The guided pass skips the null branch's cross-attention when its values are zero (the
+    // bias-free to_cond_embed and to_kv map zeroed tokens to zero). Skipped or not, the result
+    // is the unguided pair combined; a negative prompt's values are not zero and run in full.
+    void nullBranchCrossAttentionIsSkippedExactly_data() { ditForward_data(); }
+    void nullBranchCrossAttentionIsSkippedExactly() {
+        FOOTFALL_REQUIRE_PARITY_DIR();
+        QFETCH(QString, caseName);
+        const ParityCase c = loadParityCase(caseName.toStdString());
+        const auto dit = loadDit(c);
+        const at::Tensor x = c.input("x");
+        const at::Tensor t = c.input("t");
+        for (const double scale : {6.0, 0.5}) {
+            DitGuidance guidance;
+            guidance.cfgScale = scale;
+            const auto guided = dit->prepare(ditConditioning(c, DitExpectation{}), guidance);
+            QVERIFY(guided.hasUncond);
+            QVERIFY(guided.uncondCrossIsZero);
+            QVERIFY(dit->usesGuidance(t, guided));
+
+            DitExpectation nullBranch;
+            nullBranch.zeroCond = true;
+            const auto plainCond = dit->prepare(ditConditioning(c, DitExpectation{}));
+            const auto plainNull = dit->prepare(ditConditioning(c, nullBranch));
+            QVERIFY(!plainNull.hasUncond && !plainNull.uncondCrossIsZero); // all rows computed
+            const at::Tensor cond = dit->forward(x, t, plainCond);
+            const at::Tensor uncond = dit->forward(x, t, plainNull);
+            const at::Tensor expected = uncond + (cond - uncond) * scale;
+            const at::Tensor out = dit->forward(x, t, guided);
+            const double relative =
+                (out - expected).norm().item<double>() / expected.norm().item<double>();
+            QVERIFY2(relative < 1e-5, qPrintable(QString("relative error %1").arg(relative)));
+        }
+        if (c.hasInput("negative_cross_attn_cond")) {
+            DitExpectation negative;
+            negative.negative = true;
+            DitGuidance guidance;
+            guidance.cfgScale = 6.0;
+            QVERIFY(!dit->prepare(ditConditioning(c, negative), guidance).uncondCrossIsZero);
+        }
+    }
+
     // A checkpoint of another config fails loudly, listing what does not match: each DiT case's
     // config against the weights of a case with another config.
     void wrongCheckpoint() {

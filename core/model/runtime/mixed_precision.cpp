@@ -110,14 +110,19 @@ at::Tensor mixedAttention(const at::Tensor& q, const at::Tensor& k, const at::Te
         return at::cat(parts, 0);
     }
     if (!mixes(q, matmul)) {
-        const auto product = [batchedKernel](const at::Tensor& a, const at::Tensor& b) {
-            if (batchedKernel)
-                if (auto y = oneDnnBatchedMatmul(a, b))
+        if (batchedKernel) {
+            // 1/√d inside the product's kernel; softmax in place: two passes over the scores
+            // fewer. x·(1/√d) and x/√d are the same float for SAO's d = 64 (a power of two).
+            if (auto scores =
+                    oneDnnBatchedMatmul(q, k.transpose(-2, -1), static_cast<float>(1.0 / scale))) {
+                at::_softmax_out(*scores, *scores, -1, false);
+                if (auto y = oneDnnBatchedMatmul(*scores, v))
                     return *y;
-            return at::matmul(a, b);
-        };
-        const at::Tensor scores = product(q, k.transpose(-2, -1)) / scale;
-        return product(at::softmax(scores, -1), v);
+                return at::matmul(*scores, v);
+            }
+        }
+        const at::Tensor scores = at::matmul(q, k.transpose(-2, -1)) / scale;
+        return at::matmul(at::softmax(scores, -1), v);
     }
     const at::Tensor scores =
         at::matmul(q.to(*matmul), k.to(*matmul).transpose(-2, -1)).to(q.scalar_type()) / scale;

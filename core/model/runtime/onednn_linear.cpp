@@ -33,10 +33,10 @@ bool disabledByEnvironment() {
 // serve is remembered as such, so it is asked once.
 class PrimitiveCache {
 public:
-    // (what, batch, rows, inner, columns, variant): a linear layer (what: weights layout · 4 +
-    // epilogue; variant: bias) or the batched float32 product (kBatchedProduct; variant: right
-    // operand stored transposed).
-    using Key = std::tuple<int, int64_t, int64_t, int64_t, int64_t, bool>;
+    // (what, batch, rows, inner, columns, variant, scale): a linear layer (what: weights
+    // layout · 4 + epilogue; variant: bias; scale 0) or the batched float32 product
+    // (kBatchedProduct; variant: right operand stored transposed; scale: the output scale's bits).
+    using Key = std::tuple<int, int64_t, int64_t, int64_t, int64_t, bool, uint32_t>;
 
     static PrimitiveCache& instance() {
         static PrimitiveCache cache;
@@ -142,7 +142,7 @@ std::optional<at::Tensor> runLinear(int layout, const at::Tensor& x,
     const dt dstType = epilogue == Epilogue::SwishTimes ? dt::bf16 : dt::f32;
     const int what = layout * 4 + static_cast<int>(epilogue);
     auto primitive = PrimitiveCache::instance().get(
-        {what, 1, m, k, n, withBias}, [&](const dnnl::engine& engine) {
+        {what, 1, m, k, n, withBias, 0u}, [&](const dnnl::engine& engine) {
             const dnnl::memory::desc src({m, k}, dt::bf16, tag::ab);
             const dnnl::memory::desc dst({m, n}, dstType, tag::ab);
             const dnnl::matmul::desc desc =
@@ -277,7 +277,8 @@ at::Tensor PackedLinearWeight::unpack() const {
     return plain;
 }
 
-std::optional<at::Tensor> oneDnnBatchedMatmul(const at::Tensor& a, const at::Tensor& b) {
+std::optional<at::Tensor> oneDnnBatchedMatmul(const at::Tensor& a, const at::Tensor& b,
+                                              float outputScale) {
     if (disabledByEnvironment() || !a.defined() || !b.defined() || a.dim() < 3 ||
         a.dim() != b.dim() || !a.device().is_cpu() || !b.device().is_cpu() ||
         a.scalar_type() != at::kFloat || b.scalar_type() != at::kFloat ||
@@ -295,14 +296,19 @@ std::optional<at::Tensor> oneDnnBatchedMatmul(const at::Tensor& a, const at::Ten
         right.stride(1) == 1 && right.stride(2) == k && right.stride(0) == k * n;
     if (!transposed)
         right = right.contiguous();
+    uint32_t scaleBits = 0;
+    std::memcpy(&scaleBits, &outputScale, sizeof scaleBits);
     auto primitive = PrimitiveCache::instance().get(
-        {kBatchedProduct, batch, m, k, n, transposed}, [&](const dnnl::engine& engine) {
+        {kBatchedProduct, batch, m, k, n, transposed, scaleBits}, [&](const dnnl::engine& engine) {
+            dnnl::primitive_attr attr;
+            if (outputScale != 1.0f)
+                attr.set_output_scales(0, {outputScale});
             return dnnl::matmul::primitive_desc(
                 dnnl::matmul::desc(
                     dnnl::memory::desc({batch, m, k}, dt::f32, tag::abc),
                     dnnl::memory::desc({batch, k, n}, dt::f32, transposed ? tag::acb : tag::abc),
                     dnnl::memory::desc({batch, m, n}, dt::f32, tag::abc)),
-                engine);
+                attr, engine);
         });
     if (!primitive)
         return std::nullopt;
@@ -358,7 +364,7 @@ std::optional<at::Tensor> oneDnnBf16Linear(const at::Tensor&, const at::Tensor&,
     return std::nullopt;
 }
 
-std::optional<at::Tensor> oneDnnBatchedMatmul(const at::Tensor&, const at::Tensor&) {
+std::optional<at::Tensor> oneDnnBatchedMatmul(const at::Tensor&, const at::Tensor&, float) {
     return std::nullopt;
 }
 

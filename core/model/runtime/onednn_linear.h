@@ -90,7 +90,10 @@ std::optional<at::Tensor> oneDnnBf16SwiGlu(const at::Tensor& x, const PackedLine
 // a [..., M, K] · b [..., K, N] in float32 (same leading dims, no broadcasting): attention's
 // small per-head products (q·kᵀ, weights·v) as one batched oneDNN call. ATen 1.13 runs them
 // one head at a time on one thread, ~18x slower at SAO's sizes (48 heads of 131x64), a fifth
-// of a bf16 DiT step. nullopt where it does not apply; the caller then uses ATen.
-std::optional<at::Tensor> oneDnnBatchedMatmul(const at::Tensor& a, const at::Tensor& b);
+// of a bf16 DiT step. The product is multiplied by `outputScale` inside the kernel (attention's
+// 1/√d, saving a pass over the scores). nullopt where it does not apply; the caller then uses
+// ATen.
+std::optional<at::Tensor> oneDnnBatchedMatmul(const at::Tensor& a, const at::Tensor& b,
+                                              float outputScale = 1.0f);
 
 } // namespace footfall::model

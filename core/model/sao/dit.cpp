@@ -7,6 +7,7 @@
 #include <ATen/ATen.h>
 #include <ATen/Parallel.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <vector>
@@ -272,7 +273,7 @@ void DiffusionTransformer::addBlockLinear(at::Tensor& h, const at::Tensor& x,
         if (oneDnnBf16LinearAccumulate(xb, packed, computeView(bias, xb), h))
             return;
     }
-    h = h + blockLinear(x, weight, packed, bias);
+    h.add_(blockLinear(x, weight, packed, bias)); // h may be a view into the residual stream
 }
 
 at::Tensor DiffusionTransformer::gatedFeedForward(const DitBlock& b, const at::Tensor& x) const {
@@ -468,6 +469,12 @@ DiffusionTransformer::Prepared DiffusionTransformer::prepare(const DitConditioni
             p.keys[i] = k.contiguous();
             p.values[i] = v.contiguous();
         }
+        if (p.hasUncond) {
+            p.uncondCrossIsZero = true;
+            for (const at::Tensor& v : p.values)
+                if (v.defined() && v.narrow(0, p.batch, p.batch).ne(0).any().item<bool>())
+                    p.uncondCrossIsZero = false;
+        }
     }
     return p;
 }
@@ -568,18 +575,24 @@ at::Tensor DiffusionTransformer::forwardPass(const at::Tensor& xIn, const at::Te
         sin = at::sin(angles);
     }
 
+    // Rows whose cross-attention can add something: the null branch's rows follow the
+    // conditional ones, and add exactly zero when their values are zero (Prepared).
+    const int64_t crossRows =
+        prepared.uncondCrossIsZero ? std::clamp<int64_t>(prepared.batch - firstRow, 0, rows) : rows;
     for (size_t i = 0; i < m_blocks.size(); ++i) {
         const DitBlock& b = m_blocks[i];
         const int64_t e = c.embedDim;
         const at::Tensor selfIn = layerNorm(h, e, b.preNormGamma, b.preNormBeta, kBlockNormEps);
         addBlockLinear(h, selfAttention(b.selfAttn, selfIn, cos, sin), b.selfAttn.toOut,
                        b.selfAttn.toOutPacked);
-        if (b.crossAttends && prepared.hasCross) {
-            const at::Tensor k = prepared.keys[i].narrow(0, firstRow, rows);
-            const at::Tensor v = prepared.values[i].narrow(0, firstRow, rows);
+        if (b.crossAttends && prepared.hasCross && crossRows > 0) {
+            const at::Tensor k = prepared.keys[i].narrow(0, firstRow, crossRows);
+            const at::Tensor v = prepared.values[i].narrow(0, firstRow, crossRows);
+            // The leading rows of the residual stream, in place (a contiguous view).
+            at::Tensor hc = crossRows == rows ? h : h.narrow(0, 0, crossRows);
             const at::Tensor crossIn =
-                layerNorm(h, e, b.crossNormGamma, b.crossNormBeta, kBlockNormEps);
-            addBlockLinear(h, crossAttention(b.crossAttn, crossIn, k, v), b.crossAttn.toOut,
+                layerNorm(hc, e, b.crossNormGamma, b.crossNormBeta, kBlockNormEps);
+            addBlockLinear(hc, crossAttention(b.crossAttn, crossIn, k, v), b.crossAttn.toOut,
                            b.crossAttn.toOutPacked);
         }
         const at::Tensor ffIn = layerNorm(h, e, b.ffNormGamma, b.ffNormBeta, kBlockNormEps);
