@@ -5,12 +5,14 @@
 #include "model/formats/safetensors.h"
 #include "model/runtime/mixed_precision.h"
 #include "model/runtime/onednn_linear.h"
+#include "model/runtime/softmax.h"
 #include "model/runtime/weights.h"
 
 #include <ATen/ATen.h>
 
 #include <QTemporaryDir>
 #include <QtTest>
+#include <limits>
 
 using namespace footfall::model;
 
@@ -213,6 +215,41 @@ private Q_SLOTS:
         QVERIFY(!oneDnnBatchedMatmul(q, at::randn({1, 3, 8, 13})));
         QVERIFY(!oneDnnBatchedMatmul(q, at::randn({2, 3, 7, 13})));
         QVERIFY(!oneDnnBatchedMatmul(at::randn({3, 4}), at::randn({4, 5})));
+    }
+
+    // Attention's softmax in place: ATen's values within a few ulp (1e-6 relative), for row lengths
+    // around the vector width, large scores, -inf entries; other tensors take ATen's path.
+    void softmaxInPlaceEqualsATen() {
+        at::manual_seed(6);
+        for (const int64_t n : {1, 3, 15, 16, 17, 131, 1000}) {
+            for (const double spread : {1.0, 40.0}) {
+                at::Tensor x = at::randn({5, 7, n}) * spread;
+                if (n > 2)
+                    x.select(-1, 1).fill_(-std::numeric_limits<float>::infinity());
+                const at::Tensor expected = at::softmax(x, -1);
+                QCOMPARE(vectorSoftmaxApplies(x), __builtin_cpu_supports("avx512f") != 0);
+                softmaxLastDimInPlace(x);
+                const double worst = (x - expected).abs().max().item<double>();
+                QVERIFY2(
+                    at::allclose(x, expected, 1e-6, 1e-8),
+                    qPrintable(QString("n %1, spread %2: worst %3").arg(n).arg(spread).arg(worst)));
+                QVERIFY(at::allclose(x.sum(-1), at::ones({5, 7}), 1e-5, 1e-5));
+                if (n > 2)
+                    QVERIFY(at::all(x.select(-1, 1) == 0).item<bool>());
+            }
+        }
+        // Not contiguous, or not float32: ATen's softmax, in place all the same.
+        at::Tensor base = at::randn({6, 9});
+        at::Tensor strided = base.t();
+        QVERIFY(!vectorSoftmaxApplies(strided));
+        const at::Tensor expected = at::softmax(strided, -1);
+        softmaxLastDimInPlace(strided);
+        QVERIFY(at::equal(strided, expected));
+        at::Tensor doubles = at::randn({4, 33}, at::kDouble);
+        QVERIFY(!vectorSoftmaxApplies(doubles));
+        const at::Tensor expectedDoubles = at::softmax(doubles, -1);
+        softmaxLastDimInPlace(doubles);
+        QVERIFY(at::equal(doubles, expectedDoubles));
     }
 
     void oneDnnLinearDeclinesWhatItCannotServe() {

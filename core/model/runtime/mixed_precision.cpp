@@ -1,6 +1,7 @@
 #include "model/runtime/mixed_precision.h"
 
 #include "model/runtime/onednn_linear.h"
+#include "model/runtime/softmax.h"
 #include "model/runtime/weights.h"
 
 #include <ATen/ATen.h>
@@ -115,7 +116,7 @@ at::Tensor mixedAttention(const at::Tensor& q, const at::Tensor& k, const at::Te
             // fewer. x·(1/√d) and x/√d are the same float for SAO's d = 64 (a power of two).
             if (auto scores =
                     oneDnnBatchedMatmul(q, k.transpose(-2, -1), static_cast<float>(1.0 / scale))) {
-                at::_softmax_out(*scores, *scores, -1, false);
+                softmaxLastDimInPlace(*scores);
                 if (auto y = oneDnnBatchedMatmul(*scores, v))
                     return *y;
                 return at::matmul(*scores, v);
