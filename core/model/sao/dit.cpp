@@ -247,12 +247,10 @@ void DiffusionTransformer::unpackWeights() {
 }
 
 size_t DiffusionTransformer::packedWeightCount() const {
+    // packableWeights() only hands out pointers; nothing is changed through them here.
     size_t n = 0;
-    for (const DitBlock& b : m_blocks)
-        for (const PackedLinearWeight* p :
-             {&b.selfAttn.toQkvPacked, &b.selfAttn.toOutPacked, &b.crossAttn.toQPacked,
-              &b.crossAttn.toKvPacked, &b.crossAttn.toOutPacked, &b.ffValuePacked, &b.ffOutPacked})
-            n += p->empty() ? 0 : 1;
+    for (const PackSlot& slot : const_cast<DiffusionTransformer*>(this)->packableWeights())
+        n += slot.parts.front()->empty() ? 0 : 1;
     return n;
 }
 

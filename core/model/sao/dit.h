@@ -86,7 +86,8 @@ public:
     // calls it; call it after filling or changing weights through collectParameters. Elsewhere
     // a no-op. Not while forward() runs.
     void packWeights();
-    // How many linear weights are packed now (0 on any other path).
+    // How many linear weights are packed now (the GLU weight's two halves count once; 0 on any
+    // other path).
     size_t packedWeightCount() const;
     bool isLoaded() const { return m_timestepFeatures.defined(); }
     // The compute dtype: inputs are converted to it and outputs come in it. target.compute of
