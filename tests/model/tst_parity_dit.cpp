@@ -48,6 +48,21 @@ std::unique_ptr<DiffusionTransformer> loadDit(const ParityCase& c) {
     return dit;
 }
 
+// A DiT case with its model loaded and its inputs.
+struct LoadedDitCase {
+    ParityCase c;
+    std::unique_ptr<DiffusionTransformer> dit;
+    at::Tensor x, t;
+};
+
+LoadedDitCase loadDitCase(const QString& name) {
+    LoadedDitCase loaded{loadParityCase(name.toStdString()), nullptr, {}, {}};
+    loaded.dit = loadDit(loaded.c);
+    loaded.x = loaded.c.input("x");
+    loaded.t = loaded.c.input("t");
+    return loaded;
+}
+
 } // namespace
 
 class TestParityDit : public QObject {
@@ -67,10 +82,7 @@ private Q_SLOTS:
     void ditForward() {
         FOOTFALL_REQUIRE_PARITY_DIR();
         QFETCH(QString, caseName);
-        const ParityCase c = loadParityCase(caseName.toStdString());
-        const auto dit = loadDit(c);
-        const at::Tensor x = c.input("x");
-        const at::Tensor t = c.input("t");
+        const auto [c, dit, x, t] = loadDitCase(caseName);
         const auto names = c.expectedNames();
         QVERIFY(!names.empty());
         for (const auto& name : names) {
@@ -90,10 +102,7 @@ private Q_SLOTS:
     void preparedReuse() {
         FOOTFALL_REQUIRE_PARITY_DIR();
         QFETCH(QString, caseName);
-        const ParityCase c = loadParityCase(caseName.toStdString());
-        const auto dit = loadDit(c);
-        const at::Tensor x = c.input("x");
-        const at::Tensor t = c.input("t");
+        const auto [c, dit, x, t] = loadDitCase(caseName);
         DitGuidance guidance;
         guidance.cfgScale = 3.0;
         guidance.cfgIntervalMin = 2.0; // sigma is in [0, 1]: never guided
@@ -120,10 +129,7 @@ private Q_SLOTS:
     void nullBranchCrossAttentionIsSkippedExactly() {
         FOOTFALL_REQUIRE_PARITY_DIR();
         QFETCH(QString, caseName);
-        const ParityCase c = loadParityCase(caseName.toStdString());
-        const auto dit = loadDit(c);
-        const at::Tensor x = c.input("x");
-        const at::Tensor t = c.input("t");
+        const auto [c, dit, x, t] = loadDitCase(caseName);
         for (const double scale : {6.0, 0.5}) {
             DitGuidance guidance;
             guidance.cfgScale = scale;
