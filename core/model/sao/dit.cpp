@@ -587,7 +587,7 @@ at::Tensor DiffusionTransformer::forwardPass(const at::Tensor& xIn, const at::Te
             const at::Tensor k = prepared.keys[i].narrow(0, firstRow, crossRows);
             const at::Tensor v = prepared.values[i].narrow(0, firstRow, crossRows);
             // The leading rows of the residual stream, in place (a contiguous view).
-            at::Tensor hc = crossRows == rows ? h : h.narrow(0, 0, crossRows);
+            at::Tensor hc = h.narrow(0, 0, crossRows);
             const at::Tensor crossIn =
                 layerNorm(hc, e, b.crossNormGamma, b.crossNormBeta, kBlockNormEps);
             addBlockLinear(hc, crossAttention(b.crossAttn, crossIn, k, v), b.crossAttn.toOut,
