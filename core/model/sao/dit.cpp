@@ -468,10 +468,15 @@ DiffusionTransformer::Prepared DiffusionTransformer::prepare(const DitConditioni
             p.values[i] = v.contiguous();
         }
         if (p.hasUncond) {
-            p.uncondCrossIsZero = true;
-            for (const at::Tensor& v : p.values)
-                if (v.defined() && v.narrow(0, p.batch, p.batch).ne(0).any().item<bool>())
-                    p.uncondCrossIsZero = false;
+            // One answer for all layers: each .item() waits for the device (CUDA).
+            at::Tensor anyNonZero;
+            for (const at::Tensor& v : p.values) {
+                if (!v.defined())
+                    continue;
+                const at::Tensor layer = v.narrow(0, p.batch, p.batch).ne(0).any();
+                anyNonZero = anyNonZero.defined() ? at::logical_or(anyNonZero, layer) : layer;
+            }
+            p.uncondCrossIsZero = !anyNonZero.defined() || !anyNonZero.item<bool>();
         }
     }
     return p;
