@@ -219,6 +219,47 @@ private Q_SLOTS:
         QVERIFY(bitEqual(model.tensors[key], first));
     }
 
+    // 16-bit weights are merged one at a time through one reused float32 copy: every touched
+    // weight must be exactly its own base + the deltas in order, rounded once, whatever the
+    // sizes of the weights merged before it.
+    void sixteenBitWeightsMergeOneAtATime() {
+        FOOTFALL_REQUIRE_PARITY_DIR();
+        for (at::ScalarType dtype : {at::kBFloat16, at::kHalf}) {
+            Model model = loadModel("model.safetensors");
+            for (auto& [k, t] : model.tensors)
+                t = t.to(dtype);
+            std::map<std::string, at::Tensor> before;
+            for (auto& [k, t] : model.tensors)
+                before[k] = t.clone();
+            auto lora = std::make_shared<LoraFile>(
+                readLoraFile(footfall::test::parityPath("lora_tiny.safetensors")));
+            LoraSpec plain{lora, 0.5};
+            LoraSpec withConfig{lora, 1.5}; // alpha 8 / rank 4: scale 2, c = 3
+            withConfig.config =
+                LoraTrainingConfig::fromFile(footfall::test::parityPath("model_config.json"));
+            LoraMerger merger(model.named());
+            for (int round = 0; round < 2; ++round) { // the second one reuses the outputs
+                merger.apply({plain, withConfig});
+                for (const LoraModule& m : lora->modules) {
+                    const std::string key = loraBaseWeightKey(m.id);
+                    const at::Tensor& base = before.at(key);
+                    const at::Tensor up = m.up.to(at::kFloat).reshape({m.outFeatures(), -1});
+                    const at::Tensor down = m.down.to(at::kFloat).reshape({m.rank(), -1});
+                    const at::Tensor expected = base.to(at::kFloat)
+                                                    .reshape({base.size(0), -1})
+                                                    .addmm_(up, down, 1.0, 0.5)
+                                                    .addmm_(up, down, 1.0, 3.0)
+                                                    .to(dtype)
+                                                    .reshape(base.sizes());
+                    QVERIFY2(bitEqual(model.tensors.at(key), expected), key.c_str());
+                }
+            }
+            merger.unmerge();
+            for (auto& [k, t] : model.tensors)
+                QVERIFY2(bitEqual(t, before[k]), k.c_str());
+        }
+    }
+
     void doraTrainingFaithfulAndFallback() {
         // A tiny Linear with bias as the "model"; compare against LoRAW's DoRA forward.
         at::manual_seed(7);

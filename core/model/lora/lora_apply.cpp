@@ -226,93 +226,29 @@ void LoraMerger::apply(const std::vector<LoraSpec>& loras) {
         plan.push_back(std::move(p));
     }
 
-    // 2. Back to the base weights, then merge in float32. Merged tensors of the previous apply
-    // that nobody else holds are recycled as outputs (no fresh allocation per switch).
-    std::map<std::string, at::Tensor> recycle;
-    for (auto& [key, pristine] : m_pristine) {
-        at::Tensor& slot = *m_params.at(key).tensor;
-        if (slot.use_count() == 1 && slot.storage().use_count() == 1 && slot.is_contiguous() &&
-            slot.storage_offset() == 0)
-            recycle[key] = std::move(slot);
-    }
-    unmerge();
-    auto recycled = [&](const std::string& key, const at::Tensor& like) -> at::Tensor {
-        auto it = recycle.find(key);
-        if (it == recycle.end() || it->second.sizes() != like.sizes() ||
-            it->second.scalar_type() != like.scalar_type() || it->second.device() != like.device())
-            return at::Tensor();
-        at::Tensor t = std::move(it->second);
-        recycle.erase(it);
-        return t;
+    // 2. The modules that change each weight, in merge order (the LoRAs' order: a weight's
+    // deltas add up, and DoRA scales what is merged so far). Metadata first, for every LoRA.
+    struct Use {
+        const Planned* plan;
+        size_t module;
     };
-    // fp32 working copies of the touched tensors, as 2-D [out, in * k] matrices. The first
-    // delta on a float32 weight is fused with the copy (addmm), so a switch reads each base
-    // weight once and writes the merged one once.
-    std::map<std::string, at::Tensor> work;
-    auto addDelta = [&](const std::string& key, const at::Tensor& up, const at::Tensor& down,
-                        double c) -> at::Tensor& {
-        auto it = work.find(key);
-        if (it != work.end()) {
-            if (c != 0.0)
-                it->second.addmm_(up, down, 1.0, c);
-            return it->second;
-        }
-        const at::Tensor& base = current(key);
-        const at::Tensor base2 = base.reshape({base.size(0), -1});
-        if (base2.scalar_type() == at::kFloat && c != 0.0) {
-            at::Tensor out = recycled(key, base);
-            if (!out.defined())
-                return work[key] = at::addmm(base2, up, down, 1.0, c);
-            at::Tensor out2 = out.view(base2.sizes());
-            at::addmm_out(out2, base2, up, down, 1.0, c);
-            return work[key] = out2;
-        }
-        at::Tensor w = base2.to(base2.options().dtype(at::kFloat), false, /*copy=*/true);
-        if (c != 0.0)
-            w.addmm_(up, down, 1.0, c);
-        return work[key] = w;
-    };
-    size_t metaIndex = 0;
-    for (const Planned& p : plan) {
+    std::vector<std::string> order;
+    std::map<std::string, std::vector<Use>> uses;
+    for (size_t pi = 0; pi < plan.size(); ++pi) {
+        const Planned& p = plan[pi];
         const LoraSpec& spec = *p.spec;
-        nlohmann::json& meta = metadata[metaIndex++];
         if (spec.strength == 0.0)
             continue;
-        const bool gradio = spec.mode == LoraMergeMode::LorawGradioCompatible;
         std::set<double> scales;
         for (size_t i = 0; i < spec.file->modules.size(); ++i) {
-            const LoraModule& m = spec.file->modules[i];
-            const LoraTarget& t = p.targets[i];
-            const at::Tensor& base = current(t.weightKey);
-            const auto opts = base.options().dtype(at::kFloat);
-            const int64_t rank = m.rank();
-            const at::Tensor up = m.up.to(opts).reshape({m.outFeatures(), rank});
-            const at::Tensor down = m.down.to(opts).reshape({rank, -1});
-            const bool dora = m.isDora() && !gradio && !spec.doraIgnoreMagnitude;
-            if (gradio) {
-                // LoRAMerger: scale 16/16; load_weights(multiplier) scales up and down (DoRA: 1).
-                addDelta(t.weightKey, up, down, m.isDora() ? 1.0 : spec.strength * spec.strength);
-                continue;
-            }
-            const double k = p.config.scale(rank);
-            const double c = k * p.config.multiplier * spec.strength;
-            scales.insert(k);
-            if (!dora) {
-                addDelta(t.weightKey, up, down, c);
-                continue;
-            }
-            // y = (m / ||W + k U D||_row) ⊙ (W x + b + c U D x)
-            at::Tensor& w = addDelta(t.weightKey, up, down, 0.0);
-            const at::Tensor delta = at::matmul(up, down);
-            const at::Tensor norm = at::linalg_vector_norm(w + delta * k, 2, {1}, /*keepdim=*/true);
-            const at::Tensor s = m.doraMagnitude.to(opts).reshape({-1, 1}) / norm;
-            w = (w + delta * c) * s;
-            if (!t.biasKey.empty()) {
-                at::Tensor& b = addDelta(t.biasKey, at::Tensor(), at::Tensor(), 0.0);
-                b = b * s;
-            }
+            std::vector<Use>& u = uses[p.targets[i].weightKey];
+            if (u.empty())
+                order.push_back(p.targets[i].weightKey);
+            u.push_back({&p, i});
+            scales.insert(p.config.scale(spec.file->modules[i].rank()));
         }
-        if (!gradio) {
+        if (spec.mode != LoraMergeMode::LorawGradioCompatible) {
+            nlohmann::json& meta = metadata[pi];
             meta["scale"] = scales.size() == 1
                                 ? nlohmann::json(*scales.begin())
                                 : nlohmann::json(std::vector<double>(scales.begin(), scales.end()));
@@ -323,27 +259,118 @@ void LoraMerger::apply(const std::vector<LoraSpec>& loras) {
         }
     }
 
-    // 3. Cast back (may throw: nothing committed yet), then commit (no-throw).
-    std::vector<std::pair<std::string, at::Tensor>> merged;
-    std::vector<std::pair<std::string, Pristine>> pristine;
-    for (auto& [key, w32] : work) {
-        const at::Tensor& original = current(key);
-        at::Tensor result = w32.reshape(original.sizes());
-        if (result.scalar_type() != original.scalar_type() ||
-            result.device() != original.device()) {
-            at::Tensor out = recycled(key, original);
-            result = out.defined() ? out.copy_(result) : result.to(original.scalar_type());
+    // 3. Back to the base weights. Merged tensors of the previous apply that nobody else holds
+    // are recycled as outputs (no fresh memory per switch).
+    std::map<std::string, at::Tensor> recycle;
+    for (auto& [key, pristine] : m_pristine) {
+        at::Tensor& slot = *m_params.at(key).tensor;
+        if (slot.use_count() == 1 && slot.storage().use_count() == 1 && slot.is_contiguous() &&
+            slot.storage_offset() == 0)
+            recycle[key] = std::move(slot);
+    }
+    unmerge();
+    auto output = [&](const std::string& key, const at::Tensor& like) -> at::Tensor {
+        auto it = recycle.find(key);
+        if (it != recycle.end() && it->second.sizes() == like.sizes() &&
+            it->second.scalar_type() == like.scalar_type() &&
+            it->second.device() == like.device()) {
+            at::Tensor t = std::move(it->second);
+            recycle.erase(it);
+            return t;
         }
-        merged.emplace_back(key, result.contiguous());
+        return at::empty(like.sizes(), like.options());
+    };
+
+    // 4. Merge one weight at a time in float32 and cast it back, so that at most one weight's
+    // float32 copy exists: all of them at once were 4.2 GB for SAO 1.0's bf16 DiT, and faulting
+    // that memory in was most of a switch's time. A float32 weight's first delta is fused with
+    // the copy (addmm): each base weight is read once and the merged one written once.
+    at::Tensor scratch;                         // the float32 copy of a 16-bit weight, reused
+    std::map<std::string, at::Tensor> biasWork; // DoRA-scaled biases, float32
+    std::vector<std::pair<std::string, at::Tensor>> merged;
+    for (const std::string& key : order) {
+        const at::Tensor& base = current(key);
+        const at::Tensor base2 = base.reshape({base.size(0), -1});
+        const auto opts = base.options().dtype(at::kFloat);
+        const bool isFloat = base.scalar_type() == at::kFloat;
+        at::Tensor out = output(key, base);
+        at::Tensor w; // float32 [out, in * k]
+        if (isFloat) {
+            w = out.view(base2.sizes());
+        } else {
+            if (!scratch.defined() || scratch.numel() < base.numel() ||
+                scratch.device() != base.device())
+                scratch = at::empty({base.numel()}, opts);
+            w = scratch.narrow(0, 0, base.numel()).view(base2.sizes());
+        }
+        bool copied = false; // w holds the base (and any deltas so far)
+        auto addDelta = [&](const at::Tensor& up, const at::Tensor& down, double c) {
+            if (!copied && isFloat && c != 0.0)
+                at::addmm_out(w, base2, up, down, 1.0, c);
+            else {
+                if (!copied)
+                    w.copy_(base2);
+                if (c != 0.0)
+                    w.addmm_(up, down, 1.0, c);
+            }
+            copied = true;
+        };
+        for (const Use& use : uses.at(key)) {
+            const LoraSpec& spec = *use.plan->spec;
+            const LoraModule& m = spec.file->modules[use.module];
+            const LoraTarget& t = use.plan->targets[use.module];
+            const bool gradio = spec.mode == LoraMergeMode::LorawGradioCompatible;
+            const int64_t rank = m.rank();
+            const at::Tensor up = m.up.to(opts).reshape({m.outFeatures(), rank});
+            const at::Tensor down = m.down.to(opts).reshape({rank, -1});
+            if (gradio) {
+                // LoRAMerger: scale 16/16; load_weights(multiplier) scales up and down (DoRA: 1).
+                addDelta(up, down, m.isDora() ? 1.0 : spec.strength * spec.strength);
+                continue;
+            }
+            const double k = use.plan->config.scale(rank);
+            const double c = k * use.plan->config.multiplier * spec.strength;
+            if (!m.isDora() || spec.doraIgnoreMagnitude) {
+                addDelta(up, down, c);
+                continue;
+            }
+            // y = (m / ||W + k U D||_row) ⊙ (W x + b + c U D x)
+            addDelta(at::Tensor(), at::Tensor(), 0.0);
+            const at::Tensor delta = at::matmul(up, down);
+            const at::Tensor norm = at::linalg_vector_norm(w + delta * k, 2, {1}, /*keepdim=*/true);
+            const at::Tensor s = m.doraMagnitude.to(opts).reshape({-1, 1}) / norm;
+            w.copy_((w + delta * c) * s);
+            if (!t.biasKey.empty()) {
+                auto it = biasWork.find(t.biasKey);
+                if (it == biasWork.end())
+                    it =
+                        biasWork.emplace(t.biasKey, current(t.biasKey).to(opts, false, true)).first;
+                it->second = it->second * s.reshape(it->second.sizes());
+            }
+        }
+        if (!isFloat)
+            out.copy_(w.view(base.sizes())); // may throw: nothing committed yet
+        merged.emplace_back(key, std::move(out));
+    }
+    for (auto& [key, b32] : biasWork) {
+        const at::Tensor& original = current(key);
+        merged.emplace_back(key, b32.scalar_type() == original.scalar_type()
+                                     ? b32
+                                     : output(key, original).copy_(b32));
+    }
+
+    // 5. Commit (no-throw past the host copies).
+    std::vector<Pristine> pristine;
+    for (const auto& [key, result] : merged) {
+        const at::Tensor& original = current(key);
         Pristine keep{original, original.device()};
         if (m_options.backupOnHost && !original.device().is_cpu())
             keep.original = original.to(at::kCPU);
-        pristine.emplace_back(key, std::move(keep));
+        pristine.push_back(std::move(keep));
     }
-    work.clear();
     for (size_t i = 0; i < merged.size(); ++i) {
         *m_params.at(merged[i].first).tensor = std::move(merged[i].second);
-        m_pristine.emplace(pristine[i].first, std::move(pristine[i].second));
+        m_pristine.emplace(merged[i].first, std::move(pristine[i]));
     }
     m_metadata = std::move(metadata);
 }

@@ -208,7 +208,7 @@ std::vector<DiffusionTransformer::PackSlot> DiffusionTransformer::packableWeight
     return out;
 }
 
-void DiffusionTransformer::packWeights() {
+void DiffusionTransformer::packWeights(bool returnFreedMemory) {
     if (m_matmul != at::kBFloat16 || dtype() == at::kBFloat16)
         return; // not the mixed bf16 path
     for (const PackSlot& slot : packableWeights()) {
@@ -229,7 +229,8 @@ void DiffusionTransformer::packWeights() {
         // The C heap keeps the freed weight as a hole the next packed one may not fit: without
         // this, resident memory grew by up to 350 MB over the packing of SAO 1.0 (depending on
         // the heap's layout), the peak of a low-memory run.
-        trimCpuMemory();
+        if (returnFreedMemory)
+            trimCpuMemory();
     }
 }
 

@@ -84,8 +84,11 @@ public:
     // reorders the blocks' linear weights once into the layout oneDNN's kernel reads
     // (onednn_linear.h), in place of the plain ones: the same products, 14% faster. load()
     // calls it; call it after filling or changing weights through collectParameters. Elsewhere
-    // a no-op. Not while forward() runs.
-    void packWeights();
+    // a no-op. Not while forward() runs. `returnFreedMemory`: give each freed plain weight's
+    // heap pages back to the kernel at once (load: the peak of a low-memory run). Off (a repack
+    // after a LoRA merge), the next switch unpacks into those pages again instead of faulting
+    // in 2 GB of fresh ones, which was half of a switch's time at full size.
+    void packWeights(bool returnFreedMemory = true);
     // How many linear weights are packed now (the GLU weight's two halves count once; 0 on any
     // other path).
     size_t packedWeightCount() const;

@@ -394,8 +394,8 @@ std::vector<std::pair<std::string, at::Tensor*>> SaoPipeline::ditParameters() {
 }
 
 void SaoPipeline::packDitWeights() {
-    if (m_dit)
-        m_dit->packWeights();
+    if (m_dit) // low-memory mode keeps its peak down; otherwise a switch reuses the pages
+        m_dit->packWeights(/*returnFreedMemory=*/m_settings.lowMemory);
 }
 
 nlohmann::json SaoPipeline::modelInfo() const {
