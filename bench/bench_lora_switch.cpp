@@ -2,7 +2,8 @@
 // through the Engine interface, against one whole generation.
 //
 //   bench_lora_switch --model DIR --lora FILE [--lora-config CFG] [--runs N] [--steps N]
-//                     [--duration S] [--device cpu|cuda|auto] [--threads N] [--json]
+//                     [--duration S] [--device cpu|cuda|auto] [--threads N] [--low-memory]
+//                     [--json]
 //
 // DIR: a stable-audio-open folder (e.g. the tiny one tests/support/tiny_sao_model.h builds).
 // Each run generates one take at strength 1 (the merge is reused: "fixed"), one at strength 0.5
@@ -33,7 +34,7 @@ double median(std::vector<double> v) {
 [[noreturn]] void usage() {
     std::fprintf(stderr, "usage: bench_lora_switch --model DIR --lora FILE [--lora-config CFG] "
                          "[--runs N] [--steps N] [--duration S] [--device D] [--threads N] "
-                         "[--json]\n");
+                         "[--low-memory] [--json]\n");
     std::exit(2);
 }
 
@@ -77,6 +78,8 @@ int main(int argc, char** argv) {
             engineOptions.device = next();
         else if (a == "--threads")
             threads = std::atoi(next().c_str());
+        else if (a == "--low-memory")
+            engineOptions.lowMemory = true;
         else if (a == "--json")
             json = true;
         else
@@ -121,6 +124,7 @@ int main(int argc, char** argv) {
         }
         nlohmann::json r;
         r["device"] = engine->deviceDescription();
+        r["low_memory"] = engineOptions.lowMemory;
         r["runs"] = runs;
         r["steps"] = request.steps;
         r["duration_seconds"] = request.durationSeconds;
@@ -134,8 +138,9 @@ int main(int argc, char** argv) {
         if (json) {
             std::printf("%s\n", r.dump(2).c_str());
         } else {
-            std::printf("LoRA strength switch, %s, %d runs, %d steps, %.2f s take\n",
-                        r["device"].get<std::string>().c_str(), runs, request.steps,
+            std::printf("LoRA strength switch, %s%s, %d runs, %d steps, %.2f s take\n",
+                        r["device"].get<std::string>().c_str(),
+                        engineOptions.lowMemory ? ", low-memory" : "", runs, request.steps,
                         request.durationSeconds);
             std::printf("  whole generation (merge reused)   median %9.2f ms\n", median(fixed));
             std::printf("  whole generation with a switch    median %9.2f ms\n", median(switching));
