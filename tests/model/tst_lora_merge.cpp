@@ -260,6 +260,88 @@ private Q_SLOTS:
         }
     }
 
+    // reloadBase: no base copies are kept; merges, switches and unmerge give the very bits of the
+    // merger that keeps copies, and a failing reload part-way leaves every weight that may
+    // differ listed, so the next apply or unmerge puts everything right.
+    void reloadedBaseWeightsMatchKeptCopies() {
+        FOOTFALL_REQUIRE_PARITY_DIR();
+        auto lora = std::make_shared<LoraFile>(
+            readLoraFile(footfall::test::parityPath("lora_tiny.safetensors")));
+        LoraSpec full{lora, 1.0};
+        full.config = LoraTrainingConfig::fromFile(footfall::test::parityPath("model_config.json"));
+        LoraSpec half = full;
+        half.strength = 0.5;
+        const std::string qkvKey = "model.model.transformer.layers.0.self_attn.to_qkv.weight";
+        for (at::ScalarType dtype : {at::kFloat, at::kBFloat16}) {
+            Model kept = loadModel("model.safetensors");
+            Model reread = loadModel("model.safetensors");
+            std::map<std::string, at::Tensor> before;
+            for (auto& [k, t] : kept.tensors) {
+                t = t.to(dtype).clone();
+                reread.tensors[k] = t.clone();
+                before[k] = t.clone();
+            }
+            std::vector<std::string> reads;
+            std::string failOn;
+            LoraMergeOptions options;
+            options.reloadBase = [&](const std::string& key, const at::Tensor& like) {
+                if (key == failOn)
+                    throw GenerationError("cannot read " + key);
+                reads.push_back(key);
+                return before.at(key).to(like.device(), like.scalar_type(), false, true);
+            };
+            LoraMerger keeping(kept.named());
+            LoraMerger reloading(reread.named(), options);
+            auto same = [&](const char* step) {
+                for (const auto& [k, t] : kept.tensors)
+                    QVERIFY2(bitEqual(reread.tensors.at(k), t),
+                             (std::string(step) + " " + k).c_str());
+            };
+
+            const at::Tensor baseQkv = reread.tensors.at(qkvKey);
+            keeping.apply({full});
+            reloading.apply({full});
+            same("merge");
+            QVERIFY(reads.empty()); // the first merge reads nothing: the model holds the base
+            QCOMPARE(baseQkv.use_count(), 1); // and no copy of it is kept
+            QCOMPARE(reloading.touchedCount(), keeping.touchedCount());
+
+            keeping.apply({half});
+            reloading.apply({half});
+            same("switch");
+            QCOMPARE(reads.size(), keeping.touchedCount()); // each touched weight read once
+
+            // A read fails part-way through a switch: the call fails, and whatever was changed
+            // stays listed; the next apply restores and merges everything.
+            failOn = "model.model.transformer.layers.1.ff.ff.0.proj.weight";
+            VERIFY_ERROR(reloading.apply({full}), "cannot read");
+            QVERIFY(reloading.isMerged());
+            failOn.clear();
+            reloading.apply({full});
+            keeping.apply({full});
+            same("after a failed switch");
+
+            // Unmerge failing part-way, then again.
+            failOn = "model.model.transformer.layers.1.self_attn.to_out.weight";
+            VERIFY_ERROR(reloading.unmerge(), "cannot read");
+            QVERIFY(reloading.isMerged());
+            failOn.clear();
+            reloading.unmerge();
+            QVERIFY(!reloading.isMerged());
+            for (const auto& [k, t] : reread.tensors)
+                QVERIFY2(bitEqual(t, before.at(k)), k.c_str());
+
+            // A reload of the wrong shape is an error, not a silent mix-up.
+            LoraMergeOptions bad;
+            bad.reloadBase = [](const std::string&, const at::Tensor& like) {
+                return at::zeros({like.size(0) + 1, like.size(1)}, like.options());
+            };
+            LoraMerger wrong(reread.named(), bad);
+            wrong.apply({full});
+            VERIFY_ERROR(wrong.apply({half}), "read again");
+        }
+    }
+
     void doraTrainingFaithfulAndFallback() {
         // A tiny Linear with bias as the "model"; compare against LoRAW's DoRA forward.
         at::manual_seed(7);

@@ -22,8 +22,10 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include <chrono>
 #include <cmath>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 
 using namespace footfall;
@@ -235,6 +237,59 @@ private Q_SLOTS:
         QVERIFY(sameAudio(take(request()).audio, base.audio));
         QVERIFY(sameAudio(take(withLora(m_ckpt, 1.0, m_config)).audio, lora.audio));
         one(request()); // the shared float32 engine back to its base weights for the next test
+    }
+
+    // Low-memory mode keeps no copies of the base weights while a LoRA is on: it reads them from
+    // the weights file again. Switching and removing the LoRA must give the same takes as ever,
+    // and a weights file changed on disk must fail clearly, then load again.
+    void lowMemoryReadsBaseWeightsAgain() {
+        const std::filesystem::path folder =
+            std::filesystem::path(m_tmp.path().toStdString()) / "low-memory-model";
+        std::filesystem::copy(m_model.toStdString(), folder,
+                              std::filesystem::copy_options::recursive);
+        for (const char* precision : {"fp32", "bf16"}) {
+            EngineOptions o = options();
+            o.modelDir = folder.string();
+            o.precision = precision;
+            o.lowMemory = true;
+            const auto engine = makeSaoEngine(o);
+            const auto take = [&engine](const GenerationRequest& r) {
+                auto takes = test::runEngine(*engine, r, {}, nullptr);
+                if (takes.size() != 1)
+                    throw std::runtime_error("expected one take");
+                return std::move(takes.front());
+            };
+            auto lowMemory = [&](GenerationRequest r) {
+                r.engine = o;
+                return r;
+            };
+            const GeneratedAudio base = take(lowMemory(request()));
+            const GeneratedAudio full = take(lowMemory(withLora(m_ckpt, 1.0, m_config)));
+            QVERIFY(!sameAudio(full.audio, base.audio));
+            const GeneratedAudio half = take(lowMemory(withLora(m_ckpt, 0.5, m_config)));
+            QVERIFY(!sameAudio(half.audio, full.audio));
+            QVERIFY(!sameAudio(half.audio, base.audio));
+            QVERIFY2(sameAudio(take(lowMemory(request())).audio, base.audio), precision);
+            QVERIFY2(sameAudio(take(lowMemory(withLora(m_ckpt, 1.0, m_config))).audio, full.audio),
+                     precision);
+
+            // The file changes under the loaded model: the LoRA cannot come off it.
+            const std::filesystem::path weights = folder / "model.safetensors";
+            QVERIFY(std::filesystem::exists(weights));
+            std::filesystem::last_write_time(weights, std::filesystem::last_write_time(weights) +
+                                                          std::chrono::hours(1));
+            try {
+                take(lowMemory(withLora(m_ckpt, 0.5, m_config)));
+                QFAIL("a switch on a changed weights file went through");
+            } catch (const GenerationError& e) {
+                QVERIFY2(std::string(e.what()).find("changed on disk") != std::string::npos,
+                         e.what());
+            }
+            // The next take loads the model again (the same weights here).
+            QVERIFY2(sameAudio(take(lowMemory(request())).audio, base.audio), precision);
+            QVERIFY2(sameAudio(take(lowMemory(withLora(m_ckpt, 0.5, m_config))).audio, half.audio),
+                     precision);
+        }
     }
 
     void ckptAndSafetensorsGiveTheSameTake() {

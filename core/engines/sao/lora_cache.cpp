@@ -173,9 +173,16 @@ bool LoraCache::merge(SaoPipeline& pipeline, const ResolvedLoras& loras) {
         SaoPipeline& pipeline;
         ~Repack() { pipeline.packDitWeights(); }
     } repack{pipeline};
+    const bool reloading = pipeline.settings().lowMemory && pipeline.canReloadDitWeights();
     if (!m_merger) {
         LoraMergeOptions options;
         options.backupOnHost = pipeline.settings().lowMemory; // keep the base copies off the GPU
+        // Low-memory mode keeps no copies of the base weights: they are read from the file
+        // again (2 GB less for SAO 1.0's bf16 DiT while a LoRA is on).
+        if (reloading)
+            options.reloadBase = [&pipeline](const std::string& key, const at::Tensor& like) {
+                return pipeline.reloadDitWeight(key, like);
+            };
         m_merger = std::make_unique<LoraMerger>(std::move(parameters), options);
     }
     try {
@@ -184,8 +191,12 @@ bool LoraCache::merge(SaoPipeline& pipeline, const ResolvedLoras& loras) {
         else
             m_merger->apply(loras.specs);
     } catch (...) {
-        // A validation error leaves the old merge; a failed merge leaves the base weights.
-        if (!m_merger->isMerged())
+        // Keeping copies, a validation error leaves the old merge and a failed merge the base
+        // weights. Reading them again, a failure can leave any mix: no key matches it, so the
+        // next take restores and merges again.
+        if (reloading && m_merger->isMerged())
+            m_mergedKey = std::string(1, '\0');
+        else if (!m_merger->isMerged())
             m_mergedKey.clear();
         throw;
     }

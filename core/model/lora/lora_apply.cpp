@@ -154,14 +154,29 @@ std::vector<LoraTarget> LoraMerger::resolve(const LoraFile& file) const {
     return targets;
 }
 
+at::Tensor LoraMerger::baseOf(const std::string& key) const {
+    auto it = m_pristine.find(key);
+    if (it == m_pristine.end())
+        return current(key);
+    const Pristine& p = it->second;
+    if (p.original.defined())
+        return p.original.device() == p.device ? p.original : p.original.to(p.device);
+    const at::Tensor& like = current(key);
+    at::Tensor t = m_options.reloadBase(key, like);
+    if (!t.defined() || t.sizes() != like.sizes() || t.scalar_type() != like.scalar_type() ||
+        t.device() != like.device())
+        throw GenerationError("LoRA: the base weight '" + key + "' read again is " +
+                              (t.defined() ? shapeText(t.sizes()) : std::string("missing")) +
+                              ", not the " + shapeText(like.sizes()) + " the model holds");
+    return t;
+}
+
 void LoraMerger::unmerge() {
-    for (auto& [key, pristine] : m_pristine) {
-        at::Tensor& slot = *m_params.at(key).tensor;
-        slot = pristine.original.device() == pristine.device
-                   ? pristine.original
-                   : pristine.original.to(pristine.device);
+    // One at a time: a weight leaves the list only once it is back (reloadBase may throw).
+    for (auto it = m_pristine.begin(); it != m_pristine.end();) {
+        *m_params.at(it->first).tensor = baseOf(it->first);
+        it = m_pristine.erase(it);
     }
-    m_pristine.clear();
     m_metadata = nlohmann::json::array();
 }
 
@@ -259,17 +274,42 @@ void LoraMerger::apply(const std::vector<LoraSpec>& loras) {
         }
     }
 
-    // 3. Back to the base weights. Merged tensors of the previous apply that nobody else holds
-    // are recycled as outputs (no fresh memory per switch).
+    // 3. Back to the base weights. Keeping copies, all of them now, and merged tensors of the
+    // previous apply that nobody else holds are recycled as outputs (no fresh memory per
+    // switch). Reading them again (reloadBase), only the weights the new LoRAs leave alone:
+    // the others are read one by one below and merged into their current tensors in place.
+    const bool reload = static_cast<bool>(m_options.reloadBase);
+    auto recyclable = [](const at::Tensor& t) {
+        return t.defined() && t.use_count() == 1 && t.storage().use_count() == 1 &&
+               t.is_contiguous() && t.storage_offset() == 0;
+    };
     std::map<std::string, at::Tensor> recycle;
-    for (auto& [key, pristine] : m_pristine) {
-        at::Tensor& slot = *m_params.at(key).tensor;
-        if (slot.use_count() == 1 && slot.storage().use_count() == 1 && slot.is_contiguous() &&
-            slot.storage_offset() == 0)
-            recycle[key] = std::move(slot);
+    if (!reload) {
+        for (auto& [key, pristine] : m_pristine) {
+            at::Tensor& slot = *m_params.at(key).tensor;
+            if (recyclable(slot))
+                recycle[key] = std::move(slot);
+        }
+        unmerge();
+    } else {
+        m_metadata = nlohmann::json::array();
+        for (auto it = m_pristine.begin(); it != m_pristine.end();) {
+            if (uses.count(it->first)) {
+                ++it;
+                continue;
+            }
+            *m_params.at(it->first).tensor = baseOf(it->first);
+            it = m_pristine.erase(it);
+        }
     }
-    unmerge();
     auto output = [&](const std::string& key, const at::Tensor& like) -> at::Tensor {
+        if (reload) {
+            const at::Tensor& slot = current(key);
+            if (m_pristine.count(key) && recyclable(slot) && slot.sizes() == like.sizes() &&
+                slot.scalar_type() == like.scalar_type() && slot.device() == like.device())
+                return slot; // merged now: written in place (listed, so restorable)
+            return at::empty(like.sizes(), like.options());
+        }
         auto it = recycle.find(key);
         if (it != recycle.end() && it->second.sizes() == like.sizes() &&
             it->second.scalar_type() == like.scalar_type() &&
@@ -280,6 +320,17 @@ void LoraMerger::apply(const std::vector<LoraSpec>& loras) {
         }
         return at::empty(like.sizes(), like.options());
     };
+    // Reading again: each weight replaced as soon as it is merged, listed first.
+    std::vector<std::pair<std::string, at::Tensor>> merged;
+    auto done = [&](const std::string& key, at::Tensor result) {
+        if (!reload) {
+            merged.emplace_back(key, std::move(result));
+            return;
+        }
+        const at::Device device = current(key).device();
+        m_pristine.emplace(key, Pristine{at::Tensor(), device});
+        *m_params.at(key).tensor = std::move(result);
+    };
 
     // 4. Merge one weight at a time in float32 and cast it back, so that at most one weight's
     // float32 copy exists: all of them at once were 4.2 GB for SAO 1.0's bf16 DiT, and faulting
@@ -287,9 +338,8 @@ void LoraMerger::apply(const std::vector<LoraSpec>& loras) {
     // the copy (addmm): each base weight is read once and the merged one written once.
     at::Tensor scratch;                         // the float32 copy of a 16-bit weight, reused
     std::map<std::string, at::Tensor> biasWork; // DoRA-scaled biases, float32
-    std::vector<std::pair<std::string, at::Tensor>> merged;
     for (const std::string& key : order) {
-        const at::Tensor& base = current(key);
+        const at::Tensor base = baseOf(key);
         const at::Tensor base2 = base.reshape({base.size(0), -1});
         const auto opts = base.options().dtype(at::kFloat);
         const bool isFloat = base.scalar_type() == at::kFloat;
@@ -343,23 +393,21 @@ void LoraMerger::apply(const std::vector<LoraSpec>& loras) {
             if (!t.biasKey.empty()) {
                 auto it = biasWork.find(t.biasKey);
                 if (it == biasWork.end())
-                    it =
-                        biasWork.emplace(t.biasKey, current(t.biasKey).to(opts, false, true)).first;
+                    it = biasWork.emplace(t.biasKey, baseOf(t.biasKey).to(opts, false, true)).first;
                 it->second = it->second * s.reshape(it->second.sizes());
             }
         }
         if (!isFloat)
-            out.copy_(w.view(base.sizes())); // may throw: nothing committed yet
-        merged.emplace_back(key, std::move(out));
+            out.copy_(w.view(base.sizes())); // may throw: keeping copies, nothing committed yet
+        done(key, std::move(out));
     }
     for (auto& [key, b32] : biasWork) {
         const at::Tensor& original = current(key);
-        merged.emplace_back(key, b32.scalar_type() == original.scalar_type()
-                                     ? b32
-                                     : output(key, original).copy_(b32));
+        done(key,
+             b32.scalar_type() == original.scalar_type() ? b32 : output(key, original).copy_(b32));
     }
 
-    // 5. Commit (no-throw past the host copies).
+    // 5. Keeping copies: commit (no-throw past the host copies).
     std::vector<Pristine> pristine;
     for (const auto& [key, result] : merged) {
         const at::Tensor& original = current(key);

@@ -9,6 +9,7 @@
 #include <ATen/core/Tensor.h>
 #include <nlohmann/json.hpp>
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -49,6 +50,13 @@ struct LoraMergeOptions {
     // Keep the pristine copies of non-CPU weights in host memory (saves device memory; unmerge
     // then copies them back). Off: the original tensors themselves are kept (no copy at all).
     bool backupOnHost = false;
+    // Reads a base weight again (from the model's file), given its key and a tensor of the
+    // shape, dtype and device it must have; throws GenerationError when it cannot. When set, no
+    // base weight is kept while it is merged (low-memory mode: 2 GB for SAO 1.0's bf16 DiT),
+    // and apply() replaces the weights one by one: a failure part-way leaves some merged, but
+    // every weight that may differ from its base stays listed, and the next apply() or
+    // unmerge() reads them all again.
+    std::function<at::Tensor(const std::string& key, const at::Tensor& like)> reloadBase;
 };
 
 struct LoraTarget {
@@ -81,7 +89,8 @@ public:
     // weights merged so far) in float32 and casts back to each weight's dtype and device.
     // If merging itself fails (memory), the base weights are left in place and it rethrows.
     void apply(const std::vector<LoraSpec>& loras);
-    // Restores the base weights bit for bit (no-op when nothing is merged).
+    // Restores the base weights bit for bit (no-op when nothing is merged). With reloadBase it
+    // may throw; the weights not yet restored stay listed (isMerged()).
     void unmerge();
 
     bool isMerged() const { return !m_pristine.empty(); }
@@ -95,10 +104,14 @@ private:
         at::Tensor* tensor = nullptr;
     };
     struct Pristine {
-        at::Tensor original; // the tensor object that was in place (or its host copy)
+        at::Tensor original; // the tensor object that was in place (or its host copy); none
+                             // with reloadBase
         at::Device device = at::kCPU;
     };
     const at::Tensor& current(const std::string& key) const;
+    // The base weight of `key` now: the slot's tensor unless it is merged (then the kept copy,
+    // or reloadBase's answer).
+    at::Tensor baseOf(const std::string& key) const;
 
     std::map<std::string, Param> m_params;
     std::map<std::string, Pristine> m_pristine;

@@ -179,17 +179,32 @@ void DiffusionTransformer::load(const WeightSource& weights, const WeightTarget&
     options.strictPrefixes = {prefix};
     loadParameters(params, weights, options);
     m_compute = target.compute;
+    m_loadTarget = target;
     setMatmulDtype(target.matmul);
-    if (target.computeDtype() != target.dtype) {
-        const WeightTarget full{target.computeDtype(), target.device};
-        const bool mixed = target.matmul && *target.matmul != target.computeDtype();
-        for (const auto& e : params.entries())
-            if (keepsComputePrecision(e.name, mixed)) {
-                *e.tensor = weights.require(e.name, e.shape, full);
-                weights.releaseFilePages(e.name);
-            }
+    for (const auto& e : params.entries()) {
+        const WeightTarget keyTarget = loadTargetFor(e.name);
+        if (keyTarget.dtype != target.dtype) {
+            *e.tensor = weights.require(e.name, e.shape, keyTarget);
+            weights.releaseFilePages(e.name);
+        }
     }
     packWeights();
+}
+
+WeightTarget DiffusionTransformer::loadTargetFor(const std::string& key) const {
+    const WeightTarget& target = m_loadTarget;
+    const bool mixed = target.matmul && *target.matmul != target.computeDtype();
+    if (target.computeDtype() != target.dtype && keepsComputePrecision(key, mixed))
+        return WeightTarget{target.computeDtype(), target.device};
+    return target;
+}
+
+at::Tensor DiffusionTransformer::loadedParameter(const WeightSource& weights,
+                                                 const std::string& key,
+                                                 at::IntArrayRef shape) const {
+    at::Tensor t = weights.require(key, shape, loadTargetFor(key));
+    weights.releaseFilePages(key);
+    return t;
 }
 
 std::vector<DiffusionTransformer::PackSlot> DiffusionTransformer::packableWeights() {
@@ -208,7 +223,7 @@ std::vector<DiffusionTransformer::PackSlot> DiffusionTransformer::packableWeight
     return out;
 }
 
-void DiffusionTransformer::packWeights(bool returnFreedMemory) {
+void DiffusionTransformer::packWeights() {
     if (m_matmul != at::kBFloat16 || dtype() == at::kBFloat16)
         return; // not the mixed bf16 path
     for (const PackSlot& slot : packableWeights()) {
@@ -229,7 +244,7 @@ void DiffusionTransformer::packWeights(bool returnFreedMemory) {
         // The C heap keeps the freed weight as a hole the next packed one may not fit: without
         // this, resident memory grew by up to 350 MB over the packing of SAO 1.0 (depending on
         // the heap's layout), the peak of a low-memory run.
-        if (returnFreedMemory)
+        if (m_returnFreedMemory)
             trimCpuMemory();
     }
 }
@@ -244,6 +259,8 @@ void DiffusionTransformer::unpackWeights() {
             *part = PackedLinearWeight();
         }
         *slot.plain = rows.size() == 1 ? rows.front() : at::cat(rows, 0);
+        if (m_returnFreedMemory)
+            trimCpuMemory(); // the packed copy's pages (see packWeights)
     }
 }
 

@@ -77,6 +77,11 @@ public:
     // they scale positions and 2πt into angles, where bf16 rounding would shift the phase.
     void load(const WeightSource& weights, const WeightTarget& target = {},
               const std::string& prefix = "model.model.");
+    // The tensor load() put in place for `key` (its full name, e.g. "model.model.transformer.
+    // layers.0.ff.ff.2.weight"), read again from `weights` with the same conversion, so the
+    // same bits: a base weight back after a LoRA merge without keeping a copy (low-memory mode).
+    at::Tensor loadedParameter(const WeightSource& weights, const std::string& key,
+                               at::IntArrayRef shape) const;
     // The tensors load() keeps in the compute dtype when storing the rest in another one.
     // `mixed` (bf16 matmuls, float32 compute): also the layers outside the transformer blocks.
     static bool keepsComputePrecision(const std::string& key, bool mixed = false);
@@ -84,11 +89,14 @@ public:
     // reorders the blocks' linear weights once into the layout oneDNN's kernel reads
     // (onednn_linear.h), in place of the plain ones: the same products, 14% faster. load()
     // calls it; call it after filling or changing weights through collectParameters. Elsewhere
-    // a no-op. Not while forward() runs. `returnFreedMemory`: give each freed plain weight's
-    // heap pages back to the kernel at once (load: the peak of a low-memory run). Off (a repack
-    // after a LoRA merge), the next switch unpacks into those pages again instead of faulting
-    // in 2 GB of fresh ones, which was half of a switch's time at full size.
-    void packWeights(bool returnFreedMemory = true);
+    // a no-op. Not while forward() runs.
+    void packWeights();
+    // Whether packing and unpacking give each freed weight's heap pages back to the kernel at
+    // once (default: on; load() packs that way). Without, the C heap keeps the freed weight as
+    // a hole the next one may not fit, and resident memory grows by up to a copy of the
+    // weights; with it, a LoRA switch faults 4 GB of fresh pages in (SAO 1.0: 8.3 s against
+    // 3.5 s). SaoPipeline turns it off after loading, except in low-memory mode.
+    void setReturnFreedMemory(bool on) { m_returnFreedMemory = on; }
     // How many linear weights are packed now (the GLU weight's two halves count once; 0 on any
     // other path).
     size_t packedWeightCount() const;
@@ -170,7 +178,11 @@ private:
     DitConfig m_config;
     DiffusionObjective m_objective;
     std::optional<at::ScalarType> m_compute; // unset: the weights' dtype
-    std::optional<at::ScalarType> m_matmul;  // unset: linear layers in the compute dtype
+    WeightTarget m_loadTarget;               // load()'s
+    bool m_returnFreedMemory = true;
+    // What load() converts `key` to: its target, or the compute dtype (keepsComputePrecision).
+    WeightTarget loadTargetFor(const std::string& key) const;
+    std::optional<at::ScalarType> m_matmul; // unset: linear layers in the compute dtype
 
     at::Tensor m_timestepFeatures; // [128, 1]
     at::Tensor m_timestepW0, m_timestepB0, m_timestepW2, m_timestepB2;

@@ -1,6 +1,7 @@
 #include "model/sao/sao_model.h"
 
 #include "io/audio_file.h"
+#include "model/formats/torch_checkpoint.h"
 #include "model/runtime/cpu_block_cache.h"
 #include "model/runtime/torch_runtime.h"
 #include "model/sao/resample.h"
@@ -27,6 +28,13 @@ std::string lower(std::string s) {
     for (auto& c : s)
         c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     return s;
+}
+
+std::pair<uintmax_t, fs::file_time_type> fileStamp(const std::string& path) {
+    std::error_code sizeError, timeError;
+    const uintmax_t size = fs::file_size(path, sizeError);
+    const fs::file_time_type time = fs::last_write_time(path, timeError);
+    return {sizeError ? 0 : size, timeError ? fs::file_time_type() : time};
 }
 
 nlohmann::json fileIdentity(const std::string& path) {
@@ -110,6 +118,7 @@ WeightTarget SaoPipeline::t5Target(const ResolvedDevice& device) const {
 
 void SaoPipeline::unload() {
     m_loaded = false;
+    m_reloadSource.reset();
     ++m_modelGeneration; // pointers into m_dit (LoRA merges) are about to dangle
     m_vae.reset();
     m_dit.reset();
@@ -134,6 +143,8 @@ void SaoPipeline::loadOn(const ResolvedDevice& device, const std::function<void(
     if (!m_tokenizer && !m_files.tokenizer.empty())
         m_tokenizer = std::make_shared<const SpmTokenizer>(m_files.tokenizer);
     m_weights = openModelWeights(m_files.weights);
+    m_weightsStamp = fileStamp(m_files.weights);
+    m_weightsChanged = false;
     checkpoint();
 
     // The original loads its checkpoint strictly: any tensor outside the three parts is foreign.
@@ -151,6 +162,8 @@ void SaoPipeline::loadOn(const ResolvedDevice& device, const std::function<void(
     m_dit = std::make_unique<DiffusionTransformer>(m_config.diffusion.dit,
                                                    m_config.diffusion.objective);
     m_dit->load(*m_weights, ditTarget);
+    // Later repacks (LoRA switches) reuse freed pages, except where the peak matters most.
+    m_dit->setReturnFreedMemory(m_settings.lowMemory);
     checkpoint();
     VaeLoadOptions vaeOptions;
     vaeOptions.target = {device.vaeStorageDtype, device.device, device.dtype,
@@ -184,6 +197,8 @@ void SaoPipeline::loadOn(const ResolvedDevice& device, const std::function<void(
 
 void SaoPipeline::ensureLoaded(const std::string& deviceOverride,
                                const std::function<void()>& poll) {
+    if (m_weightsChanged)
+        unload(); // the loaded weights are not the file's any more: load them again
     const bool explicitDevice = !deviceOverride.empty() && lower(deviceOverride) != "auto";
     // Without an explicit device, whatever is loaded stays (including a CPU fallback).
     if (m_loaded && !explicitDevice)
@@ -394,8 +409,29 @@ std::vector<std::pair<std::string, at::Tensor*>> SaoPipeline::ditParameters() {
 }
 
 void SaoPipeline::packDitWeights() {
-    if (m_dit) // low-memory mode keeps its peak down; otherwise a switch reuses the pages
-        m_dit->packWeights(/*returnFreedMemory=*/m_settings.lowMemory);
+    m_reloadSource.reset();
+    if (m_dit)
+        m_dit->packWeights();
+}
+
+bool SaoPipeline::canReloadDitWeights() const {
+    return !isTorchCheckpointFile(m_files.weights);
+}
+
+at::Tensor SaoPipeline::reloadDitWeight(const std::string& key, const at::Tensor& like) {
+    if (!m_dit)
+        throw GenerationError("DiT weight '" + key + "' asked for with no model loaded");
+    if (!m_reloadSource) {
+        if (fileStamp(m_files.weights) != m_weightsStamp) {
+            m_weightsChanged = true;
+            throw GenerationError(
+                "the model's weights file " + m_files.weights +
+                " changed on disk (or is gone) since it was loaded, so the LoRA cannot be "
+                "taken off it: the model loads again for the next take");
+        }
+        m_reloadSource = openModelWeights(m_files.weights);
+    }
+    return m_dit->loadedParameter(*m_reloadSource, key, like.sizes());
 }
 
 nlohmann::json SaoPipeline::modelInfo() const {

@@ -21,6 +21,7 @@
 #include <nlohmann/json.hpp>
 
 #include <cstdint>
+#include <filesystem>
 #include <memory>
 #include <optional>
 #include <string>
@@ -135,7 +136,16 @@ public:
     // unpacked to their plain layout first (DiffusionTransformer::collectParameters): call
     // packDitWeights() when done replacing them.
     std::vector<std::pair<std::string, at::Tensor*>> ditParameters();
+    // Packs them again and closes the file reloadDitWeight() opened.
     void packDitWeights();
+    // Whether reloadDitWeight() can serve (a safetensors weights file: a .ckpt would be read
+    // whole, more memory than the copies it saves).
+    bool canReloadDitWeights() const;
+    // A DiT weight (ditParameters' key) read again from the weights file, converted as at load:
+    // the base weight bit for bit, for a LoRA merge that keeps no copies (low-memory mode).
+    // Throws GenerationError when the file changed on disk since the model was loaded (the
+    // model then loads again on its next use) or cannot be read.
+    at::Tensor reloadDitWeight(const std::string& key, const at::Tensor& like);
     // Changes whenever the loaded model is dropped (a reload on another device, a failed
     // load): the pointers of ditParameters() are then invalid and the DiT is back to its base
     // weights.
@@ -158,6 +168,10 @@ private:
     T5Config m_t5Config;
     ResolvedDevice m_device;
     bool m_loaded = false;
+    // The weights file as loaded (size, modification time): reloadDitWeight() reads only that.
+    std::pair<uintmax_t, std::filesystem::file_time_type> m_weightsStamp;
+    bool m_weightsChanged = false; // seen by reloadDitWeight(): ensureLoaded() loads again
+    std::unique_ptr<WeightSource> m_reloadSource; // open during a merge (reloadDitWeight)
     std::shared_ptr<const SpmTokenizer> m_tokenizer;
     std::unique_ptr<WeightSource> m_weights;
     std::unique_ptr<WeightSource> m_t5Weights;
