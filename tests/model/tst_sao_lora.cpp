@@ -133,12 +133,15 @@ private:
         return r;
     }
 
-    GeneratedAudio one(const GenerationRequest& r) {
-        auto takes = test::runEngine(*m_engine, r, {}, nullptr);
+    // The one take `r` asks of `engine`.
+    static GeneratedAudio takeOf(Engine& engine, const GenerationRequest& r) {
+        auto takes = test::runEngine(engine, r, {}, nullptr);
         if (takes.size() != 1)
             throw std::runtime_error("expected one take");
         return std::move(takes.front());
     }
+
+    GeneratedAudio one(const GenerationRequest& r) { return takeOf(*m_engine, r); }
 
     EngineOptions options() const {
         EngineOptions o;
@@ -211,12 +214,7 @@ private Q_SLOTS:
         EngineOptions o = options();
         o.precision = "bf16";
         const auto engine = makeSaoEngine(o);
-        const auto take = [&engine](const GenerationRequest& r) {
-            auto takes = test::runEngine(*engine, r, {}, nullptr);
-            if (takes.size() != 1)
-                throw std::runtime_error("expected one take");
-            return std::move(takes.front());
-        };
+        const auto take = [&engine](const GenerationRequest& r) { return takeOf(*engine, r); };
         const GeneratedAudio base = take(request());
         const std::string kernel = base.engineDetails.at("matmul_kernel").get<std::string>();
         qInfo("bf16 path: %s", kernel.c_str());
@@ -253,12 +251,7 @@ private Q_SLOTS:
             o.precision = precision;
             o.lowMemory = true;
             const auto engine = makeSaoEngine(o);
-            const auto take = [&engine](const GenerationRequest& r) {
-                auto takes = test::runEngine(*engine, r, {}, nullptr);
-                if (takes.size() != 1)
-                    throw std::runtime_error("expected one take");
-                return std::move(takes.front());
-            };
+            const auto take = [&engine](const GenerationRequest& r) { return takeOf(*engine, r); };
             auto lowMemory = [&](GenerationRequest r) {
                 r.engine = o;
                 return r;
