@@ -33,6 +33,12 @@ std::vector<std::string> split(const std::string& s, char sep) {
     return out;
 }
 
+// Whether `t` can stand in for `like`: same shape, dtype and device.
+bool sameLayout(const at::Tensor& t, const at::Tensor& like) {
+    return t.defined() && t.sizes() == like.sizes() && t.scalar_type() == like.scalar_type() &&
+           t.device() == like.device();
+}
+
 bool endsWithSegment(const std::string& key, const std::string& suffix) {
     if (key == suffix)
         return true;
@@ -163,8 +169,7 @@ at::Tensor LoraMerger::baseOf(const std::string& key) const {
         return p.original.device() == p.device ? p.original : p.original.to(p.device);
     const at::Tensor& like = current(key);
     at::Tensor t = m_options.reloadBase(key, like);
-    if (!t.defined() || t.sizes() != like.sizes() || t.scalar_type() != like.scalar_type() ||
-        t.device() != like.device())
+    if (!sameLayout(t, like))
         throw GenerationError("LoRA: the base weight '" + key + "' read again is " +
                               (t.defined() ? shapeText(t.sizes()) : std::string("missing")) +
                               ", not the " + shapeText(like.sizes()) + " the model holds");
@@ -305,15 +310,12 @@ void LoraMerger::apply(const std::vector<LoraSpec>& loras) {
     auto output = [&](const std::string& key, const at::Tensor& like) -> at::Tensor {
         if (reload) {
             const at::Tensor& slot = current(key);
-            if (m_pristine.count(key) && recyclable(slot) && slot.sizes() == like.sizes() &&
-                slot.scalar_type() == like.scalar_type() && slot.device() == like.device())
+            if (m_pristine.count(key) && recyclable(slot) && sameLayout(slot, like))
                 return slot; // merged now: written in place (listed, so restorable)
             return at::empty(like.sizes(), like.options());
         }
         auto it = recycle.find(key);
-        if (it != recycle.end() && it->second.sizes() == like.sizes() &&
-            it->second.scalar_type() == like.scalar_type() &&
-            it->second.device() == like.device()) {
+        if (it != recycle.end() && sameLayout(it->second, like)) {
             at::Tensor t = std::move(it->second);
             recycle.erase(it);
             return t;

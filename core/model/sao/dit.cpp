@@ -181,13 +181,9 @@ void DiffusionTransformer::load(const WeightSource& weights, const WeightTarget&
     m_compute = target.compute;
     m_loadTarget = target;
     setMatmulDtype(target.matmul);
-    for (const auto& e : params.entries()) {
-        const WeightTarget keyTarget = loadTargetFor(e.name);
-        if (keyTarget.dtype != target.dtype) {
-            *e.tensor = weights.require(e.name, e.shape, keyTarget);
-            weights.releaseFilePages(e.name);
-        }
-    }
+    for (const auto& e : params.entries())
+        if (loadTargetFor(e.name).dtype != target.dtype)
+            *e.tensor = loadedParameter(weights, e.name, e.shape);
     packWeights();
 }
 
